@@ -1,0 +1,53 @@
+"""User-facing errors: a message and a hint, turned into one clean line at the edge."""
+
+from __future__ import annotations
+
+
+class PapernotesError(Exception):
+    """An error the user can act on; `str()` is the message, `hint` says what to do."""
+
+    title = "papernotes error"
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class NoteError(PapernotesError):
+    """A note (file) could not be read or parsed."""
+
+    title = "Broken note"
+
+
+class IndexMissingError(PapernotesError):
+    """There is no index for the notes folder yet."""
+
+    title = "No index"
+
+
+class IndexCorruptError(PapernotesError):
+    """The index on disk is damaged, for another model, or from a newer schema."""
+
+    title = "Index needs a rebuild"
+
+
+class IndexBusyError(PapernotesError):
+    """Another process is writing the index."""
+
+    title = "Index busy"
+
+
+class ModelError(PapernotesError):
+    """The embedding model could not be loaded."""
+
+    title = "Model not available"
+
+
+class ImportFailed(PapernotesError):
+    """A source could not be imported."""
+
+    title = "Import failed"
