@@ -1,0 +1,236 @@
+"""Extractive answers: the sentences that answer a question, each cited, or an honest refusal."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from indexer.lexical import tokenize
+from indexer.retrieval import Hit, Mode, Retriever
+from indexer.sentences import split_sentences
+
+logger = logging.getLogger(__name__)
+
+REFUSAL = "Not in your notes."
+PASSAGES = 4
+"""How many top passages answers are drawn from."""
+MIN_SENTENCE_SCORE = 0.42
+"""Below this (calibrated on tests/eval/questions.jsonl, see docs/EVALUATION.md) the answer is a refusal."""
+MAX_SENTENCES = 3
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|also|what about|how about|so|then)\b|\b(it|its|it's|they|them|their|this|that|these|those|the model|the paper|the method)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Citation:
+    """A cited passage: where it is, how well it matched, and the exact text behind the answer."""
+
+    number: int
+    note: str
+    title: str
+    section: str
+    path: str
+    lines: tuple[int, int]
+    score: float
+    quote: str
+    passage: str
+
+    @property
+    def where(self) -> str:
+        """`Title › Section (path:start-end)` for display."""
+        trail = f"{self.title} › {self.section}" if self.section else self.title
+        return f"{trail} ({self.path}:{self.lines[0]}-{self.lines[1]})"
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form of the CLI's `--json` output."""
+        data = asdict(self)
+        data["lines"] = list(self.lines)
+        data["score"] = round(self.score, 4)
+        return data
+
+
+@dataclass
+class Answer:
+    """An answer with citations; `text` is None when the notes don't answer the question."""
+
+    question: str
+    text: str | None
+    citations: list[Citation]
+    closest: list[Citation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+
+    @property
+    def refused(self) -> bool:
+        """True when the notes don't answer the question."""
+        return self.text is None
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"question", "answer", "citations": [...]}` (plus closest passages on a refusal)."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "citations": [c.to_json() for c in (self.citations or self.closest)],
+            "confidence": round(self.confidence, 4),
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    sentence: str
+    hit_index: int
+    position: int
+    score: float
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether a question leans on the previous turn ("how fast is it?")."""
+    return bool(_FOLLOW_UP.search(question))
+
+
+def answer_question(
+    question: str,
+    retriever: Retriever,
+    *,
+    mode: Mode = "hybrid",
+    scope: Sequence[str] | None = None,
+    previous: Answer | None = None,
+    threshold: float = MIN_SENTENCE_SCORE,
+) -> Answer:
+    """Answer `question` from the notes with cited sentences, or refuse when the evidence is weak."""
+    import numpy as np
+
+    question = " ".join(question.split())
+    prefer: list[str] = []
+    search_text = question
+    if previous is not None and previous.notes and is_follow_up(question) and not retriever.named_notes(question):
+        prefer = previous.notes[:2]
+        search_text = f"{question} ({', '.join(c.title for c in previous.citations[:1])})"
+    query_vector = retriever.embed(search_text) if mode != "lexical" else None
+    hits = retriever.search(search_text, k=8, mode=mode, scope=scope, prefer=prefer, query_vector=query_vector)
+    if not hits:
+        return Answer(question, None, [], notes=[])
+    top = hits[:PASSAGES]
+    candidates = _candidates(top)
+    query_terms = set(tokenize(question))
+    sentence_vectors = (
+        retriever.encoder.encode_queries([c.sentence for c in candidates])
+        if mode != "lexical" and candidates
+        else None
+    )
+    scored: list[_Candidate] = []
+    for i, candidate in enumerate(candidates):
+        hit = top[candidate.hit_index]
+        semantic = float(sentence_vectors[i] @ query_vector) if sentence_vectors is not None and query_vector is not None else 0.0
+        overlap = _overlap(query_terms, candidate.sentence, hit)
+        prior = 1.0 - candidate.hit_index / PASSAGES
+        named = 0.08 if hit.named else 0.0
+        score = 0.55 * semantic + 0.25 * overlap + 0.12 * prior + named + 0.1 * hit.dense
+        scored.append(_Candidate(candidate.sentence, candidate.hit_index, candidate.position, score))
+    scored.sort(key=lambda c: -c.score)
+    confidence = scored[0].score if scored else 0.0
+    unknown = _unknown_names(question, retriever)
+    if not scored or confidence < threshold or unknown:
+        closest = _citations(top[:3], {})
+        logger.debug("refused %r: confidence %.3f, unknown names %s", question, confidence, unknown)
+        return Answer(question, None, [], closest=closest, notes=[], confidence=confidence)
+    chosen = _choose(scored)
+    numbers: dict[int, int] = {}
+    for candidate in sorted(chosen, key=lambda c: c.hit_index):
+        numbers.setdefault(candidate.hit_index, len(numbers) + 1)
+    quotes: dict[int, list[str]] = {}
+    parts: list[str] = []
+    for candidate in chosen:
+        number = numbers[candidate.hit_index]
+        quotes.setdefault(candidate.hit_index, []).append(candidate.sentence)
+        parts.append(f"{_clean(candidate.sentence)} [{number}]")
+    citations = _citations([top[i] for i in sorted(numbers, key=numbers.get)], {numbers[i]: quotes[i] for i in numbers})
+    notes = list(dict.fromkeys(c.note for c in citations))
+    del np
+    return Answer(question, " ".join(parts), citations, notes=notes, confidence=confidence)
+
+
+def _candidates(hits: Sequence[Hit]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    seen: set[str] = set()
+    for index, hit in enumerate(hits):
+        position = 0
+        for line in hit.chunk.text.split("\n"):
+            for sentence in split_sentences(line):
+                key = sentence.strip().lower()
+                if len(key) < 12 or key in seen:
+                    continue
+                seen.add(key)
+                found.append(_Candidate(sentence.strip(), index, position, 0.0))
+                position += 1
+    return found
+
+
+def _overlap(query_terms: set[str], sentence: str, hit: Hit) -> float:
+    """Share of the question's terms found in the sentence or its section heading."""
+    if not query_terms:
+        return 0.0
+    terms = set(tokenize(sentence)) | set(tokenize(hit.chunk.context))
+    return len(query_terms & terms) / len(query_terms)
+
+
+def _choose(scored: list[_Candidate]) -> list[_Candidate]:
+    """The best sentence, plus up to two close runners-up that add something, in reading order."""
+    best = scored[0]
+    chosen = [best]
+    for candidate in scored[1:]:
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        if candidate.score < best.score - 0.05:
+            break
+        if any(_similar(candidate.sentence, c.sentence) for c in chosen):
+            continue
+        chosen.append(candidate)
+    return sorted(chosen, key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
+
+
+def _similar(a: str, b: str) -> bool:
+    ta, tb = set(tokenize(a)), set(tokenize(b))
+    return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
+
+
+def _clean(sentence: str) -> str:
+    sentence = re.sub(r"^\s*[-*+]\s+", "", sentence).strip()
+    return sentence if sentence.endswith((".", "!", "?", ":", ")")) else sentence + "."
+
+
+def _unknown_names(question: str, retriever: Retriever) -> list[str]:
+    """Names in the question (capitalised or with digits, not first word) that no note contains."""
+    vocab = getattr(retriever.index.lexical.model, "vocab_dict", {}) or {}
+    words = re.findall(r"[A-Za-z][\w.-]*\d[\w.-]*|\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*\b|(?<=\w )[A-Z][a-z]{2,}\b", question)
+    unknown = []
+    for word in words:
+        terms = tokenize(word)
+        if terms and terms[0] not in vocab:
+            unknown.append(word)
+    return unknown
+
+
+def _citations(hits: Sequence[Hit], quotes: dict[int, list[str]]) -> list[Citation]:
+    citations = []
+    for number, hit in enumerate(hits, start=1):
+        chunk = hit.chunk
+        citations.append(
+            Citation(
+                number=number,
+                note=chunk.note_id,
+                title=chunk.title,
+                section=chunk.section,
+                path=chunk.rel_path,
+                lines=(chunk.start_line, chunk.end_line),
+                score=hit.score,
+                quote=" ".join(quotes.get(number, [])),
+                passage=chunk.text,
+            )
+        )
+    return citations

@@ -1,0 +1,317 @@
+"""The `papernotes` command: parses arguments, calls the core, and turns errors into one clean line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from indexer import __version__
+from indexer.errors import IndexCorruptError, IndexMissingError, PapernotesError
+from indexer.knowledge import KnowledgeBase, default_notes_dir
+from indexer.notes import NoteCollection
+from indexer.textsafe import printable
+
+logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--notes", type=Path, default=None, help="notes folder (default: $PAPERNOTES_NOTES or the shipped content/)")
+    common.add_argument("--model", default=None, help="embedding model: a local folder or a cached name (default: the packaged all-MiniLM-L6-v2)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+
+    parser = argparse.ArgumentParser(
+        prog="papernotes", parents=[common], description="Search and ask your paper notes, offline."
+    )
+    parser.add_argument("--version", action="version", version=f"papernotes {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    index = commands.add_parser("index", parents=[common], help="build or update the index")
+    index.add_argument("--rebuild", action="store_true", help="start the index from scratch")
+    index.add_argument("--watch", action="store_true", help="keep the index up to date until interrupted")
+    index.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another indexer")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question from the notes")
+    ask.add_argument("question", help="the question, or - to read one question per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines with -)")
+    ask.add_argument("--show-sources", action="store_true", help="print the exact passages cited")
+    ask.add_argument("--follow-up", action="store_true", help="read each question in the context of the previous one")
+    ask.add_argument("--note", default=None, help="only search this note (id or title)")
+    ask.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help=argparse.SUPPRESS)
+
+    listing = commands.add_parser("list", parents=[common], help="list the notes in reading order")
+    listing.add_argument("--json", action="store_true", help="print one JSON array")
+
+    show = commands.add_parser("show", parents=[common], help="print one note")
+    show.add_argument("note", help="note id or title")
+
+    importing = commands.add_parser("import", parents=[common], help="import Streamlit pages or Markdown notes")
+    importing.add_argument("sources", nargs="+", type=Path, help="pages, notes, or folders of them")
+    importing.add_argument("--force", action="store_true", help="overwrite notes whose content differs")
+
+    evaluate = commands.add_parser("eval", parents=[common], help="score retrieval and answers on a question file")
+    evaluate.add_argument("questions", type=Path, help="JSON Lines file of questions")
+    evaluate.add_argument("--json", action="store_true", help="print JSON")
+    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid")
+    evaluate.add_argument("--write", type=Path, default=None, metavar="MARKDOWN", help="also write the table to this file")
+
+    tui = commands.add_parser("tui", parents=[common], help="open the terminal app (the default)")
+    tui.add_argument("--no-watch", action="store_true", help="don't watch the notes folder for changes")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `papernotes` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    command = args.command or "tui"
+    handlers: dict[str, Callable[[argparse.Namespace, KnowledgeBase], int]] = {
+        "index": cmd_index,
+        "ask": cmd_ask,
+        "list": cmd_list,
+        "show": cmd_show,
+        "import": cmd_import,
+        "eval": cmd_eval,
+        "tui": cmd_tui,
+    }
+    try:
+        kb = KnowledgeBase(args.notes or default_notes_dir(), model=args.model)
+        return handlers[command](args, kb)
+    except PapernotesError as error:
+        print(f"papernotes: {printable(str(error))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("papernotes: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _report_problems(collection: NoteCollection) -> None:
+    for error in collection.errors:
+        print(f"warning: {printable(str(error))}", file=sys.stderr)
+    for warning in collection.warnings:
+        print(f"warning: {printable(str(warning))}", file=sys.stderr)
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr when it is a terminal (rich), else silent."""
+
+    def __init__(self) -> None:
+        self._progress = None
+        self._task = None
+        self._stage = ""
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description:>14}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                transient=True,
+            )
+
+    def __enter__(self) -> _ProgressBar:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._progress is None:
+            return
+        if self._task is None or stage != self._stage:
+            if self._task is not None:
+                self._progress.remove_task(self._task)
+            self._task = self._progress.add_task(stage, total=max(total, 1))
+            self._stage = stage
+        self._progress.update(self._task, completed=done, total=max(total, 1))
+
+
+def _build(kb: KnowledgeBase, *, rebuild: bool = False, wait: float = 0.0) -> None:
+    collection = kb.notes()
+    _report_problems(collection)
+    with _ProgressBar() as bar:
+        report = kb.build(rebuild=rebuild, progress=bar, wait=wait, collection=collection)
+    if report.full_rebuild_reason and not rebuild:
+        print(f"full rebuild: {report.full_rebuild_reason}", file=sys.stderr)
+    print(report.summary())
+
+
+def cmd_index(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes index`: update the index, once or while watching."""
+    _build(kb, rebuild=args.rebuild, wait=args.wait)
+    if args.watch:
+        from indexer.watch import watch_notes
+
+        print(f"watching {kb.root} for changes (ctrl+c stops)", file=sys.stderr)
+        stop = threading.Event()
+        try:
+            watch_notes(kb.root, lambda: _build(kb, wait=30.0), stop)
+        except KeyboardInterrupt:
+            stop.set()
+    return 0
+
+
+def _ensure_index(kb: KnowledgeBase) -> None:
+    """Build the index when it is missing or stale, saying so on stderr."""
+    collection = kb.notes()
+    status = kb.status(collection)
+    if status.problem and "newer papernotes" in status.problem:
+        raise IndexCorruptError(status.problem, "run: papernotes index --rebuild")
+    if status.problem and "damaged" in status.problem:
+        raise IndexCorruptError(status.problem, "run: papernotes index --rebuild")
+    if not status.up_to_date:
+        why = "no index yet" if not status.exists else (status.problem or f"{status.changed} notes changed")
+        print(f"updating the index ({why})…", file=sys.stderr)
+        _report_problems(collection)
+        report = kb.build(collection=collection, wait=60.0)
+        print(report.summary(), file=sys.stderr)
+
+
+def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes ask`: answer one question, or one per line from stdin."""
+    _ensure_index(kb)
+    scope = None
+    if args.note:
+        note = kb.notes().find(args.note)
+        if note is None:
+            raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
+        scope = [note.id]
+    questions = _stdin_questions(sys.stdin) if args.question == "-" else iter([args.question])
+    previous = None
+    for question in questions:
+        answer = kb.ask(question, scope=scope, previous=previous if args.follow_up else None, mode=args.mode)
+        previous = answer if not answer.refused else previous
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            _print_answer(answer, show_sources=args.show_sources, out=sys.stdout)
+    return 0
+
+
+def _stdin_questions(stream: TextIO):
+    for line in stream:
+        line = line.strip()
+        if line:
+            yield line
+
+
+def _print_answer(answer, *, show_sources: bool, out: TextIO) -> None:
+    if answer.refused:
+        print(f"Not in your notes: nothing there answers {printable(answer.question)!r}.", file=out)
+        if answer.closest:
+            print("Closest passages:", file=out)
+            for c in answer.closest:
+                print(f"  - {printable(c.where)}", file=out)
+        return
+    print(printable(answer.text or ""), file=out)
+    print(file=out)
+    for c in answer.citations:
+        print(f"[{c.number}] {printable(c.where)}", file=out)
+        if show_sources:
+            for line in printable(c.passage).splitlines():
+                print(f"    │ {line}", file=out)
+    print(file=out)
+
+
+def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes list`: notes in reading order."""
+    collection = kb.notes()
+    _report_problems(collection)
+    if args.json:
+        rows = [
+            {
+                "id": n.id,
+                "title": n.title,
+                "path": n.rel_path,
+                "year": n.meta.year,
+                "authors": n.meta.authors,
+                "tags": n.meta.tags,
+                "prev": n.meta.prev,
+                "next": n.meta.next,
+            }
+            for n in collection.notes
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    width = len(str(len(collection.notes)))
+    for position, note in enumerate(collection.notes, start=1):
+        year = f" ({note.meta.year})" if note.meta.year else ""
+        tags = f"  [{', '.join(note.meta.tags)}]" if note.meta.tags else ""
+        print(printable(f"{position:>{width}}. {note.title}{year}{tags}  — {note.id}"))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes show NOTE`: print one note."""
+    collection = kb.notes()
+    note = collection.find(args.note)
+    if note is None:
+        raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
+    print(printable(note.text))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes import`: bring Streamlit pages or Markdown notes into the notes folder."""
+    from indexer.importers import import_sources
+
+    report = import_sources(list(args.sources), kb.root, force=args.force)
+    for warning in report.warnings:
+        print(f"warning: {printable(warning)}", file=sys.stderr)
+    for source, reason in report.skipped:
+        print(f"skipped: {printable(str(source))}: {printable(reason)}", file=sys.stderr)
+    for source, message in report.failed:
+        print(f"failed: {printable(message)}", file=sys.stderr)
+    print(report.summary())
+    if report.imported:
+        print("run `papernotes index` (or press r in the app) to index the new notes", file=sys.stderr)
+    return 1 if report.failed and not report.imported and not report.unchanged else 0
+
+
+def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes eval`: retrieval and answer quality on a question file."""
+    from indexer.evaluation import evaluate, format_table, load_questions
+
+    _ensure_index(kb)
+    questions = load_questions(args.questions)
+    modes = ("dense", "lexical", "hybrid") if args.compare else ("hybrid",)
+    started = time.perf_counter()
+    results = [evaluate(kb, questions, mode=m) for m in modes]
+    if args.json:
+        print(json.dumps([r.to_json() for r in results], indent=2))
+    else:
+        print(format_table(results))
+        print(f"\n{len(questions)} questions, {time.perf_counter() - started:.1f} s")
+    if args.write:
+        from indexer.evaluation import write_report
+
+        write_report(args.write, results, questions_path=args.questions)
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes tui` (and bare `papernotes`): open the terminal app."""
+    try:
+        from tui.app import run
+    except ImportError as error:  # the app is optional for library use
+        raise PapernotesError(f"the terminal app is not available ({error})") from error
+    run(kb, watch=not getattr(args, "no_watch", False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

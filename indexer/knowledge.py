@@ -1,0 +1,140 @@
+"""The knowledge base: one notes folder, its index, and the questions asked of it (shared by CLI and TUI)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.answer import Answer, answer_question
+from indexer.embedding import Encoder, ModelSpec, load_encoder, resolve_model
+from indexer.notes import NoteCollection, load_notes
+from indexer.retrieval import Mode, Retriever
+from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex, build, index_status
+
+logger = logging.getLogger(__name__)
+
+
+def default_notes_dir() -> Path:
+    """`$PAPERNOTES_NOTES`, else the `content/` folder shipped beside the package, else ./content."""
+    configured = os.environ.get("PAPERNOTES_NOTES")
+    if configured:
+        return Path(configured).expanduser()
+    shipped = Path(__file__).resolve().parent.parent / "content"
+    return shipped if shipped.is_dir() else Path.cwd() / "content"
+
+
+@dataclass(frozen=True)
+class RelatedNote:
+    """A note similar to another, with the similarity of their best-matching passages."""
+
+    note_id: str
+    title: str
+    score: float
+
+
+class KnowledgeBase:
+    """A notes folder with its index: load notes, build the index, retrieve and answer."""
+
+    def __init__(self, root: Path | None = None, model: str | None = None) -> None:
+        self.root = (root or default_notes_dir()).expanduser().resolve()
+        self.model_name = model
+        self._spec: ModelSpec | None = None
+        self._encoder: Encoder | None = None
+        self._index: StoredIndex | None = None
+        self._retriever: Retriever | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The embedding model (resolved offline on first use)."""
+        if self._spec is None:
+            self._spec = resolve_model(self.model_name)
+        return self._spec
+
+    def notes(self) -> NoteCollection:
+        """Parse the notes folder now."""
+        return load_notes(self.root)
+
+    def status(self, collection: NoteCollection | None = None) -> IndexStatus:
+        """How the index compares with the notes on disk (no model load)."""
+        return index_status(collection or self.notes(), self.spec)
+
+    def encoder(self) -> Encoder:
+        """The loaded encoder (slow the first time: imports torch)."""
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = load_encoder(self.spec)
+            return self._encoder
+
+    def build(
+        self,
+        *,
+        rebuild: bool = False,
+        progress: BuildProgress | None = None,
+        cancel: threading.Event | None = None,
+        wait: float = 0.0,
+        collection: NoteCollection | None = None,
+    ) -> BuildReport:
+        """Bring the index up to date; reopens the retriever if anything changed."""
+        report = build(
+            collection or self.notes(),
+            self.spec,
+            self.encoder,
+            rebuild=rebuild,
+            progress=progress,
+            cancel=cancel,
+            wait=wait,
+        )
+        if report.changed:
+            self.close_index()
+        return report
+
+    def close_index(self) -> None:
+        """Forget the open index so the next question reads the newest one."""
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+            self._index = None
+            self._retriever = None
+
+    def retriever(self) -> Retriever:
+        """The retriever over the current index (opened on first use)."""
+        with self._lock:
+            if self._retriever is None:
+                self._index = StoredIndex(self.root, self.spec)
+                self._retriever = Retriever(self._index, self.encoder())
+            return self._retriever
+
+    def ask(
+        self,
+        question: str,
+        *,
+        scope: Sequence[str] | None = None,
+        previous: Answer | None = None,
+        mode: Mode = "hybrid",
+    ) -> Answer:
+        """Answer a question from the notes, with citations."""
+        return answer_question(question, self.retriever(), mode=mode, scope=scope, previous=previous)
+
+    def related(self, note_id: str, k: int = 4) -> list[RelatedNote]:
+        """Notes most similar to `note_id`, by the mean of their chunk vectors."""
+        import numpy as np
+
+        retriever = self.retriever()
+        index = retriever.index
+        rows = index.rows_of_notes([note_id])
+        if not rows or index.vector_index is None:
+            return []
+        centroid = index.vectors_of(rows).mean(axis=0)
+        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+        hits = retriever.search("", k=60, mode="dense", query_vector=centroid)
+        best: dict[str, float] = {}
+        for hit in hits:
+            if hit.chunk.note_id != note_id:
+                best[hit.chunk.note_id] = max(best.get(hit.chunk.note_id, -1.0), hit.dense)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k]
+        return [RelatedNote(i, index.notes[i].title if i in index.notes else i, s) for i, s in ranked]

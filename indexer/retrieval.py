@@ -1,0 +1,162 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 ranks fused, with note names, scopes and follow-up context."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from indexer import vectors
+from indexer.embedding import Encoder
+from indexer.store import StoredChunk, StoredIndex
+
+if TYPE_CHECKING:
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
+RRF_K = 20
+CANDIDATES = 40
+NAME_BOOST = 0.06
+PREFER_BOOST = 0.03
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk with its fused score and the parts it came from."""
+
+    chunk: StoredChunk
+    score: float
+    dense: float
+    lexical: float
+    named: bool
+
+
+class Retriever:
+    """Searches one StoredIndex with a query encoder."""
+
+    def __init__(self, index: StoredIndex, encoder: Encoder) -> None:
+        self.index = index
+        self.encoder = encoder
+        self._names = _note_names(index)
+
+    def embed(self, text: str) -> np.ndarray:
+        """The query vector for `text`."""
+        return self.encoder.encode_queries([text])[0]
+
+    def named_notes(self, query: str) -> list[str]:
+        """Ids of notes whose title or alias the query names, longest names first."""
+        found: list[str] = []
+        remaining = f" {query.lower()} "
+        for name, note_id in self._names:
+            pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+            if re.search(pattern, remaining):
+                if note_id not in found:
+                    found.append(note_id)
+                remaining = re.sub(pattern, " ", remaining)
+        return found
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 8,
+        mode: Mode = "hybrid",
+        scope: Sequence[str] | None = None,
+        prefer: Sequence[str] = (),
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """The `k` best chunks for `query`, optionally only from the notes in `scope`."""
+        import numpy as np
+
+        if self.index.size == 0:
+            return []
+        rows_in_scope = np.asarray(self.index.rows_of_notes(list(scope)), dtype=np.int64) if scope else None
+        if rows_in_scope is not None and len(rows_in_scope) == 0:
+            return []
+        dense_scores: dict[int, float] = {}
+        lexical_scores: dict[int, float] = {}
+        dense_rank: dict[int, int] = {}
+        lexical_rank: dict[int, int] = {}
+        if mode in ("hybrid", "dense"):
+            vector = query_vector if query_vector is not None else self.embed(query)
+            dense_scores, dense_rank = self._dense(vector, rows_in_scope)
+        if mode in ("hybrid", "lexical"):
+            lexical_scores, lexical_rank = self._lexical(query, rows_in_scope)
+        named = self.named_notes(query) if mode == "hybrid" else []
+        candidates = set(dense_rank) | set(lexical_rank)
+        if mode == "hybrid" and named:
+            candidates |= set(self.index.rows_of_notes(named)[:CANDIDATES])
+            if rows_in_scope is not None:
+                candidates &= set(rows_in_scope.tolist())
+        if not candidates:
+            return []
+        records = {c.row: c for c in self.index.chunks(sorted(candidates))}
+        if mode == "hybrid":
+            missing = [r for r in candidates if r not in dense_scores]
+            if missing:
+                vector = query_vector if query_vector is not None else self.embed(query)
+                for row, value in zip(missing, self.index.vectors_of(missing) @ vector, strict=True):
+                    dense_scores[row] = float(value)
+        hits: list[Hit] = []
+        for row in candidates:
+            chunk = records[row]
+            score = 0.0
+            if mode in ("hybrid", "dense") and row in dense_rank:
+                score += 1.0 / (RRF_K + dense_rank[row])
+            if mode in ("hybrid", "lexical") and row in lexical_rank:
+                score += 1.0 / (RRF_K + lexical_rank[row])
+            is_named = chunk.note_id in named
+            if mode == "hybrid":
+                if is_named:
+                    score += NAME_BOOST
+                if chunk.note_id in prefer and not named:
+                    score += PREFER_BOOST
+                score += 0.02 * dense_scores.get(row, 0.0)
+            hits.append(Hit(chunk, score, dense_scores.get(row, 0.0), lexical_scores.get(row, 0.0), is_named))
+        hits.sort(key=lambda h: (-h.score, h.chunk.row))
+        return hits[:k]
+
+    def _dense(self, vector: np.ndarray, rows: np.ndarray | None) -> tuple[dict[int, float], dict[int, int]]:
+        import numpy as np
+
+        if rows is not None:
+            sims = self.index.vectors_of(rows.tolist()) @ vector
+            order = np.argsort(-sims)[:CANDIDATES]
+            pairs = [(int(rows[i]), float(sims[i])) for i in order]
+        else:
+            assert self.index.vector_index is not None
+            scores, found = vectors.search(self.index.vector_index, vector[None, :], CANDIDATES)
+            pairs = [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
+        return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}
+
+    def _lexical(self, query: str, rows: np.ndarray | None) -> tuple[dict[int, float], dict[int, int]]:
+        import numpy as np
+
+        scores = self.index.lexical.scores(query)
+        if len(scores) == 0:
+            return {}, {}
+        if rows is not None:
+            masked = np.zeros_like(scores)
+            masked[rows] = scores[rows]
+            scores = masked
+        top = np.argsort(-scores)[:CANDIDATES]
+        pairs = [(int(r), float(scores[r])) for r in top if scores[r] > 0]
+        return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}
+
+
+def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
+    """(lowercased name, note id) for titles, short titles and aliases, longest first."""
+    names: dict[str, str] = {}
+    for note in index.notes.values():
+        candidates = [note.title, note.title.split(":")[0], note.id.rsplit("/", 1)[-1].replace("-", " ")]
+        candidates += [str(a) for a in note.meta.get("aliases", []) or []]
+        for name in candidates:
+            name = name.strip().lower()
+            if len(name) >= 3 and name not in names:
+                names[name] = note.id
+    return sorted(names.items(), key=lambda kv: -len(kv[0]))

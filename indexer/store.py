@@ -1,0 +1,590 @@
+"""The index folder: SQLite (notes, chunks, vector cache, manifest) + FAISS/BM25 generations, swapped atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from indexer import lexical, vectors
+from indexer.chunking import Chunk, chunk_note
+from indexer.embedding import Encoder, ModelSpec, TokenCounter
+from indexer.errors import IndexBusyError, IndexCorruptError, IndexMissingError, PapernotesError
+from indexer.fileio import fsync_dir
+from indexer.notes import Note, NoteCollection
+
+if TYPE_CHECKING:
+    import faiss
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+INDEX_DIR = ".papernotes"
+DB_NAME = "index.sqlite"
+SCHEMA_VERSION = 1
+EMBED_BATCH = 64
+REBUILD_HINT = "run: papernotes index --rebuild"
+
+BuildProgress = Callable[[str, int, int], None]
+"""Called with (stage, done, total); stages: "embedding", "writing"."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notes (
+    generation INTEGER NOT NULL, id TEXT NOT NULL, ord INTEGER NOT NULL, rel_path TEXT NOT NULL,
+    title TEXT NOT NULL, meta TEXT NOT NULL, content_hash TEXT NOT NULL,
+    PRIMARY KEY (generation, id));
+CREATE TABLE IF NOT EXISTS chunks (
+    generation INTEGER NOT NULL, row INTEGER NOT NULL, id TEXT NOT NULL, note_id TEXT NOT NULL,
+    ordinal INTEGER NOT NULL, section TEXT NOT NULL, start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL, hash TEXT NOT NULL,
+    PRIMARY KEY (generation, row));
+CREATE INDEX IF NOT EXISTS chunks_by_note ON chunks (generation, note_id);
+CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+"""
+
+
+class BuildCancelled(PapernotesError):
+    """The build was cancelled; the previous index is untouched."""
+
+    title = "Cancelled"
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from the index, with its row and its note's title and path."""
+
+    row: int
+    id: str
+    note_id: str
+    ordinal: int
+    section: str
+    start_line: int
+    end_line: int
+    text: str
+    context: str
+    title: str
+    rel_path: str
+
+
+@dataclass(frozen=True)
+class StoredNote:
+    """A note's record in the index."""
+
+    id: str
+    ord: int
+    rel_path: str
+    title: str
+    meta: dict[str, Any]
+    content_hash: str
+
+
+@dataclass
+class BuildReport:
+    """What an index build did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    full_rebuild_reason: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the build wrote a new generation."""
+        return bool(self.added or self.updated or self.removed or self.full_rebuild_reason)
+
+    def summary(self) -> str:
+        """One line: notes added / updated / removed / unchanged, chunks embedded, seconds."""
+        return (
+            f"notes: {len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged; {self.chunks_embedded} of {self.chunks_total} chunks "
+            f"embedded in {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """How the index compares with the notes on disk."""
+
+    exists: bool
+    added: list[str]
+    updated: list[str]
+    removed: list[str]
+    problem: str | None = None
+
+    @property
+    def changed(self) -> int:
+        """How many notes differ from the index."""
+        return len(self.added) + len(self.updated) + len(self.removed)
+
+    @property
+    def up_to_date(self) -> bool:
+        """True when the index exists, is readable and matches the notes."""
+        return self.exists and self.problem is None and self.changed == 0
+
+
+def index_dir(root: Path) -> Path:
+    """The index folder of a notes folder."""
+    return root / INDEX_DIR
+
+
+def _connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+    else:
+        connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def _gen_dir(folder: Path, generation: int) -> Path:
+    return folder / f"gen-{generation:06d}"
+
+
+@contextlib.contextmanager
+def write_lock(folder: Path, *, wait: float = 0.0) -> Iterator[None]:
+    """Hold the index's writer lock; waits up to `wait` seconds, then IndexBusyError."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "lock"
+    handle = open(path, "a+")  # noqa: SIM115 - held for the lock's lifetime
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise IndexBusyError(
+                        f"the index in {folder} is being updated by {holder}",
+                        "wait for it to finish, or pass --wait SECONDS",
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"papernotes pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            handle.truncate(0)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+def _read_manifest(connection: sqlite3.Connection) -> dict[str, str]:
+    return {row["key"]: row["value"] for row in connection.execute("SELECT key, value FROM manifest")}
+
+
+def _manifest_problem(manifest: dict[str, str], spec: ModelSpec | None) -> str | None:
+    """Why an index can't be used as it is (None when it can)."""
+    if not manifest:
+        return "the index is empty"
+    try:
+        schema = int(manifest.get("schema_version", "0"))
+    except ValueError:
+        return "the index manifest is damaged"
+    if schema > SCHEMA_VERSION:
+        return f"the index was written by a newer papernotes (schema {schema}, this one reads {SCHEMA_VERSION})"
+    if schema < SCHEMA_VERSION:
+        return f"the index uses an older schema ({schema}, now {SCHEMA_VERSION})"
+    if spec is not None and manifest.get("model_fingerprint") != spec.fingerprint:
+        return f"the index was built with model {manifest.get('model_name')!r}, not {spec.name!r}"
+    return None
+
+
+def index_status(collection: NoteCollection, spec: ModelSpec | None = None) -> IndexStatus:
+    """Compare the notes on disk with the index, without loading any model."""
+    db = index_dir(collection.root) / DB_NAME
+    if not db.exists():
+        return IndexStatus(False, [n.id for n in collection.notes], [], [])
+    try:
+        connection = _connect(db, readonly=True)
+        try:
+            manifest = _read_manifest(connection)
+            problem = _manifest_problem(manifest, spec)
+            generation = int(manifest.get("generation", "0"))
+            stored = {
+                row["id"]: row["content_hash"]
+                for row in connection.execute("SELECT id, content_hash FROM notes WHERE generation=?", (generation,))
+            }
+        finally:
+            connection.close()
+    except (sqlite3.DatabaseError, ValueError) as error:
+        return IndexStatus(True, [], [], [], problem=f"the index database is damaged ({error})")
+    current = {n.id: n.content_hash for n in collection.notes}
+    return IndexStatus(
+        exists=True,
+        added=[i for i in current if i not in stored],
+        updated=[i for i in current if i in stored and stored[i] != current[i]],
+        removed=[i for i in stored if i not in current],
+        problem=problem,
+    )
+
+
+def build(
+    collection: NoteCollection,
+    spec: ModelSpec,
+    encoder_factory: Callable[[], Encoder],
+    *,
+    rebuild: bool = False,
+    progress: BuildProgress | None = None,
+    cancel: threading.Event | None = None,
+    wait: float = 0.0,
+    exact_below: int = vectors.HNSW_THRESHOLD,
+) -> BuildReport:
+    """Bring the index of `collection` up to date, embedding only new or changed chunks.
+
+    Vectors are cached by content hash as they are computed, so an interrupted build resumes;
+    the new generation becomes visible in one SQLite commit, so readers see old or new, never half.
+    """
+    started = time.perf_counter()
+    folder = index_dir(collection.root)
+    with write_lock(folder, wait=wait):
+        report = BuildReport()
+        db = folder / DB_NAME
+        if rebuild:
+            report.full_rebuild_reason = "rebuild requested"
+            _remove_database(folder)
+        connection = _open_for_writing(db)
+        try:
+            manifest = _read_manifest(connection)
+            problem = _manifest_problem(manifest, spec) if manifest else None
+            if problem and "newer papernotes" in problem:
+                raise IndexCorruptError(problem, REBUILD_HINT)
+            if problem:
+                logger.info("full rebuild: %s", problem)
+                report.full_rebuild_reason = problem
+                connection.close()
+                _remove_database(folder)
+                connection = _open_for_writing(db)
+                manifest = {}
+            generation = int(manifest.get("generation", "0"))
+            previous = {
+                row["id"]: row["content_hash"]
+                for row in connection.execute("SELECT id, content_hash FROM notes WHERE generation=?", (generation,))
+            }
+            for note in collection.notes:
+                if note.id not in previous:
+                    report.added.append(note.id)
+                elif previous[note.id] != note.content_hash:
+                    report.updated.append(note.id)
+                else:
+                    report.unchanged.append(note.id)
+            current_ids = {n.id for n in collection.notes}
+            report.removed = [i for i in previous if i not in current_ids]
+            if generation and not report.changed and _gen_dir(folder, generation).is_dir():
+                report.chunks_total = connection.execute(
+                    "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
+                ).fetchone()[0]
+                report.seconds = time.perf_counter() - started
+                return report
+
+            counter = TokenCounter(spec)
+            chunks = [chunk for note in collection.notes for chunk in chunk_note(note, counter)]
+            report.chunks_total = len(chunks)
+            known = {row[0] for row in connection.execute("SELECT hash FROM vectors")}
+            missing: dict[str, str] = {}
+            for chunk in chunks:
+                if chunk.content_hash not in known:
+                    missing.setdefault(chunk.content_hash, chunk.embed_text)
+            if missing:
+                report.chunks_embedded = _embed_missing(connection, missing, encoder_factory, progress, cancel)
+            if cancel is not None and cancel.is_set():
+                raise BuildCancelled("index build cancelled; the previous index is unchanged")
+            if progress:
+                progress("writing", 0, 1)
+            matrix, dimension = _matrix_for(connection, chunks)
+            new_generation = _next_generation(folder, generation)
+            _write_generation(folder, new_generation, matrix, chunks, exact_below)
+            _commit_generation(connection, collection.notes, chunks, new_generation, generation, spec, dimension)
+            _cleanup(folder, keep={generation, new_generation})
+            if progress:
+                progress("writing", 1, 1)
+        finally:
+            connection.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _open_for_writing(db: Path) -> sqlite3.Connection:
+    try:
+        connection = _connect(db)
+        connection.executescript(_SCHEMA)
+        connection.execute("SELECT COUNT(*) FROM manifest").fetchone()
+        return connection
+    except sqlite3.DatabaseError as error:
+        raise IndexCorruptError(f"the index database {db} is damaged ({error})", REBUILD_HINT) from error
+
+
+def _remove_database(folder: Path) -> None:
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal"):
+        (folder / name).unlink(missing_ok=True)
+    for gen in folder.glob("gen-*"):
+        shutil.rmtree(gen, ignore_errors=True)
+
+
+def _embed_missing(
+    connection: sqlite3.Connection,
+    missing: dict[str, str],
+    encoder_factory: Callable[[], Encoder],
+    progress: BuildProgress | None,
+    cancel: threading.Event | None,
+) -> int:
+    """Embed texts whose hashes have no vector yet, committing each batch to the cache."""
+    items = sorted(missing.items(), key=lambda kv: len(kv[1]))
+    total = len(items)
+    if progress:
+        progress("loading model", 0, total)
+    encoder = encoder_factory()
+    done = 0
+    if progress:
+        progress("embedding", 0, total)
+    for start in range(0, total, EMBED_BATCH):
+        if cancel is not None and cancel.is_set():
+            break
+        batch = items[start : start + EMBED_BATCH]
+        matrix = encoder.encode_documents([text for _, text in batch])
+        with connection:
+            connection.executemany(
+                "INSERT OR REPLACE INTO vectors (hash, vector) VALUES (?, ?)",
+                [(h, matrix[i].astype("float32").tobytes()) for i, (h, _) in enumerate(batch)],
+            )
+        done += len(batch)
+        if progress:
+            progress("embedding", done, total)
+    return done
+
+
+def _matrix_for(connection: sqlite3.Connection, chunks: Sequence[Chunk]) -> tuple[np.ndarray, int]:
+    import numpy as np
+
+    wanted = {c.content_hash for c in chunks}
+    found: dict[str, np.ndarray] = {}
+    for row in connection.execute("SELECT hash, vector FROM vectors"):
+        if row[0] in wanted:
+            found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
+    dimension = len(next(iter(found.values()))) if found else 0
+    matrix = np.zeros((len(chunks), dimension), dtype=np.float32)
+    for i, chunk in enumerate(chunks):
+        vector = found.get(chunk.content_hash)
+        if vector is None or len(vector) != dimension:
+            raise IndexCorruptError("the vector cache is inconsistent", REBUILD_HINT)
+        matrix[i] = vector
+    return matrix, dimension
+
+
+def _next_generation(folder: Path, current: int) -> int:
+    existing = [int(p.name.split("-")[1].split(".")[0]) for p in folder.glob("gen-*") if p.name.split("-")[1][:6].isdigit()]
+    return max([current, *existing]) + 1
+
+
+def _write_generation(folder: Path, generation: int, matrix: np.ndarray, chunks: Sequence[Chunk], exact_below: int) -> None:
+    """Write FAISS and BM25 files into a temp folder, then rename it into place."""
+    final = _gen_dir(folder, generation)
+    staging = folder / f"{final.name}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    if len(matrix):
+        vectors.save_index(vectors.build_index(matrix, exact_below=exact_below), staging / "vectors.faiss")
+    lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
+    for item in staging.rglob("*"):
+        if item.is_file():
+            with open(item, "rb") as handle:
+                os.fsync(handle.fileno())
+    os.rename(staging, final)
+    fsync_dir(folder)
+
+
+def _commit_generation(
+    connection: sqlite3.Connection,
+    notes: Sequence[Note],
+    chunks: Sequence[Chunk],
+    generation: int,
+    previous: int,
+    spec: ModelSpec,
+    dimension: int,
+) -> None:
+    """Make `generation` current in one transaction, keeping `previous` for readers still on it."""
+    with connection:
+        connection.executemany(
+            "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (generation, n.id, i, n.rel_path, n.title, json.dumps(_meta_dict(n)), n.content_hash)
+                for i, n in enumerate(notes)
+            ],
+        )
+        connection.executemany(
+            "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (generation, row, c.id, c.note_id, c.ordinal, c.section, c.start_line, c.end_line, c.text, c.context, c.content_hash)
+                for row, c in enumerate(chunks)
+            ],
+        )
+        values = {
+            "schema_version": str(SCHEMA_VERSION),
+            "model_name": spec.name,
+            "model_path": str(spec.path),
+            "model_fingerprint": spec.fingerprint,
+            "dimension": str(dimension),
+            "generation": str(generation),
+            "chunks": str(len(chunks)),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))
+        connection.execute("DELETE FROM notes WHERE generation NOT IN (?, ?)", (generation, previous))
+        connection.execute("DELETE FROM chunks WHERE generation NOT IN (?, ?)", (generation, previous))
+        connection.execute(
+            "DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM chunks)"
+        )
+
+
+def _meta_dict(note: Note) -> dict[str, Any]:
+    meta = note.meta
+    return {
+        "authors": meta.authors,
+        "year": meta.year,
+        "paper": meta.paper,
+        "code": meta.code,
+        "source": meta.source,
+        "tags": meta.tags,
+        "aliases": meta.aliases,
+    }
+
+
+def _cleanup(folder: Path, keep: set[int]) -> None:
+    """Remove generations other than `keep` and staging folders of dead builds."""
+    for item in folder.glob("gen-*"):
+        name = item.name
+        if ".tmp-" in name or int(name[4:10]) not in keep:
+            shutil.rmtree(item, ignore_errors=True)
+
+
+class StoredIndex:
+    """A read-only view of one generation of the index: vectors, keywords and chunk records."""
+
+    def __init__(self, root: Path, spec: ModelSpec | None = None) -> None:
+        self.root = root
+        folder = index_dir(root)
+        db = folder / DB_NAME
+        if not db.exists():
+            raise IndexMissingError(f"no index for {root} yet", "run: papernotes index")
+        try:
+            self._db = _connect(db, readonly=True)
+            self.manifest = _read_manifest(self._db)
+        except sqlite3.DatabaseError as error:
+            raise IndexCorruptError(f"the index database {db} is damaged ({error})", REBUILD_HINT) from error
+        problem = _manifest_problem(self.manifest, spec)
+        if problem:
+            raise IndexCorruptError(problem, REBUILD_HINT)
+        try:
+            self.generation = int(self.manifest["generation"])
+            self.dimension = int(self.manifest["dimension"])
+            self.size = int(self.manifest["chunks"])
+            self.model_name = self.manifest["model_name"]
+            self.model_path = Path(self.manifest["model_path"])
+        except (KeyError, ValueError) as error:
+            raise IndexCorruptError("the index manifest is incomplete", REBUILD_HINT) from error
+        gen = _gen_dir(folder, self.generation)
+        self.vector_index: faiss.Index | None = (
+            vectors.load_index(gen / "vectors.faiss", expected_size=self.size, expected_dimension=self.dimension)
+            if self.size
+            else None
+        )
+        self.lexical = lexical.LexicalIndex.load(gen / "bm25", expected_size=self.size)
+        self.notes = self._load_notes()
+        self._lock = threading.Lock()
+
+    def _load_notes(self) -> dict[str, StoredNote]:
+        try:
+            rows = self._db.execute(
+                "SELECT id, ord, rel_path, title, meta, content_hash FROM notes WHERE generation=? ORDER BY ord",
+                (self.generation,),
+            ).fetchall()
+            return {
+                r["id"]: StoredNote(r["id"], r["ord"], r["rel_path"], r["title"], json.loads(r["meta"]), r["content_hash"])
+                for r in rows
+            }
+        except (sqlite3.DatabaseError, ValueError) as error:
+            raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
+
+    def chunks(self, rows: Sequence[int]) -> list[StoredChunk]:
+        """Chunk records for `rows`, in the same order."""
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        try:
+            with self._lock:
+                found = self._db.execute(
+                    f"SELECT * FROM chunks WHERE generation=? AND row IN ({marks})",
+                    (self.generation, *[int(r) for r in rows]),
+                ).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
+        by_row = {r["row"]: r for r in found}
+        result = []
+        for row in rows:
+            record = by_row.get(int(row))
+            if record is None:
+                raise IndexCorruptError(f"chunk row {row} is missing from the index database", REBUILD_HINT)
+            note = self.notes.get(record["note_id"])
+            result.append(
+                StoredChunk(
+                    row=record["row"],
+                    id=record["id"],
+                    note_id=record["note_id"],
+                    ordinal=record["ordinal"],
+                    section=record["section"],
+                    start_line=record["start_line"],
+                    end_line=record["end_line"],
+                    text=record["text"],
+                    context=record["context"],
+                    title=note.title if note else record["note_id"],
+                    rel_path=note.rel_path if note else "",
+                )
+            )
+        return result
+
+    def rows_of_notes(self, note_ids: Sequence[str]) -> list[int]:
+        """Every chunk row belonging to the given notes."""
+        if not note_ids:
+            return []
+        marks = ",".join("?" * len(note_ids))
+        with self._lock:
+            return [
+                r[0]
+                for r in self._db.execute(
+                    f"SELECT row FROM chunks WHERE generation=? AND note_id IN ({marks}) ORDER BY row",
+                    (self.generation, *note_ids),
+                )
+            ]
+
+    def vectors_of(self, rows: Sequence[int]) -> np.ndarray:
+        """The stored vectors of `rows` (reconstructed from FAISS)."""
+        import numpy as np
+
+        if self.vector_index is None or not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack([self.vector_index.reconstruct(int(r)) for r in rows])
+
+    def close(self) -> None:
+        """Release the database connection."""
+        self._db.close()
