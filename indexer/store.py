@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 INDEX_DIR = ".papernotes"
 DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 1
+CHUNKER_VERSION = "2"
+"""Bump when chunking changes: every note is then re-chunked (vectors are still reused by hash)."""
 EMBED_BATCH = 64
 REBUILD_HINT = "run: papernotes index --rebuild"
 
@@ -101,11 +103,12 @@ class BuildReport:
     chunks_total: int = 0
     seconds: float = 0.0
     full_rebuild_reason: str | None = None
+    rechunked: bool = False
 
     @property
     def changed(self) -> bool:
         """Whether the build wrote a new generation."""
-        return bool(self.added or self.updated or self.removed or self.full_rebuild_reason)
+        return bool(self.added or self.updated or self.removed or self.full_rebuild_reason or self.rechunked)
 
     def summary(self) -> str:
         """One line: notes added / updated / removed / unchanged, chunks embedded, seconds."""
@@ -291,6 +294,8 @@ def build(
                     report.unchanged.append(note.id)
             current_ids = {n.id for n in collection.notes}
             report.removed = [i for i in previous if i not in current_ids]
+            same_chunker = manifest.get("chunker_version") == CHUNKER_VERSION
+            report.rechunked = bool(generation) and not same_chunker
             if generation and not report.changed and _gen_dir(folder, generation).is_dir():
                 report.chunks_total = connection.execute(
                     "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
@@ -447,6 +452,7 @@ def _commit_generation(
             "dimension": str(dimension),
             "generation": str(generation),
             "chunks": str(len(chunks)),
+            "chunker_version": CHUNKER_VERSION,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))
