@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from indexer.chunking import ABOUT_SECTION
 from indexer.lexical import tokenize
 from indexer.retrieval import Hit, Mode, Retriever
 from indexer.sentences import split_sentences
@@ -17,9 +18,17 @@ logger = logging.getLogger(__name__)
 REFUSAL = "Not in your notes."
 PASSAGES = 4
 """How many top passages answers are drawn from."""
-MIN_SENTENCE_SCORE = 0.42
+MIN_SENTENCE_SCORE = 0.25
 """Below this (calibrated on tests/eval/questions.jsonl, see docs/EVALUATION.md) the answer is a refusal."""
 MAX_SENTENCES = 3
+SENTENCE_MARGIN = 0.12
+"""Runners-up within this score of the best sentence join the answer."""
+_QUANTITATIVE = re.compile(
+    r"\b(how (many|much|long|fast|big|large|small|quick)|what (accuracy|fraction|share|score|speed|percentage|size)|"
+    r"m?AP|mIoU|accuracy|parameters?|fps|latency|speed|faster|slower|smaller|percent)\b",
+    re.IGNORECASE,
+)
+_METADATA_QUESTION = re.compile(r"\b(who|authors?|wrote|written|link|code|github|repo|repository|year|published|when|demo|arxiv|source|tweet)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^\s*(and|also|what about|how about|so|then)\b|\b(it|its|it's|they|them|their|this|that|these|those|the model|the paper|the method)\b",
     re.IGNORECASE,
@@ -118,6 +127,8 @@ def answer_question(
     top = hits[:PASSAGES]
     candidates = _candidates(top)
     query_terms = set(tokenize(question))
+    quantitative = bool(_QUANTITATIVE.search(question))
+    asks_metadata = bool(_METADATA_QUESTION.search(question))
     sentence_vectors = (
         retriever.encoder.encode_queries([c.sentence for c in candidates])
         if mode != "lexical" and candidates
@@ -127,14 +138,19 @@ def answer_question(
     for i, candidate in enumerate(candidates):
         hit = top[candidate.hit_index]
         semantic = float(sentence_vectors[i] @ query_vector) if sentence_vectors is not None and query_vector is not None else 0.0
-        overlap = _overlap(query_terms, candidate.sentence, hit)
-        prior = 1.0 - candidate.hit_index / PASSAGES
-        named = 0.08 if hit.named else 0.0
-        score = 0.55 * semantic + 0.25 * overlap + 0.12 * prior + named + 0.1 * hit.dense
+        score = (
+            0.55 * semantic
+            + 0.10 * _overlap(query_terms, candidate.sentence, hit)
+            + 0.06 * (1.0 - candidate.hit_index / PASSAGES)
+            + 0.10 * hit.dense
+            + (0.10 if quantitative and re.search(r"\d", candidate.sentence) else 0.0)
+            - (0.10 if hit.chunk.section == ABOUT_SECTION and not asks_metadata else 0.0)
+            - (0.10 if len(candidate.sentence) < 40 else 0.0)
+        )
         scored.append(_Candidate(candidate.sentence, candidate.hit_index, candidate.position, score))
     scored.sort(key=lambda c: -c.score)
     confidence = scored[0].score if scored else 0.0
-    unknown = _unknown_names(question, retriever)
+    unknown = _unknown_names(question, retriever) + _missing_details(question, top)
     if not scored or confidence < threshold or unknown:
         closest = _citations(top[:3], {})
         logger.debug("refused %r: confidence %.3f, unknown names %s", question, confidence, unknown)
@@ -186,7 +202,7 @@ def _choose(scored: list[_Candidate]) -> list[_Candidate]:
     for candidate in scored[1:]:
         if len(chosen) >= MAX_SENTENCES:
             break
-        if candidate.score < best.score - 0.05:
+        if candidate.score < best.score - SENTENCE_MARGIN:
             break
         if any(_similar(candidate.sentence, c.sentence) for c in chosen):
             continue
@@ -204,15 +220,44 @@ def _clean(sentence: str) -> str:
     return sentence if sentence.endswith((".", "!", "?", ":", ")")) else sentence + "."
 
 
+_NAME = re.compile(
+    r"\b[A-Za-z]+\d[\w-]*|\b[A-Z][a-z]*[A-Z][\w-]*|(?<=\w )[A-Z][a-z]{2,}(?:-[A-Z]\w*)?\b"
+)
+_NAME_NUMBER = re.compile(r"\b([A-Z][A-Za-z]+(?:-[A-Z]+)?) (\d+(?:\.\d+)?)\b(?!\s*(?:%|ms|fps|mb|gb|m\b|b\b|k\b|x\b|times|images|masks|epochs|gpus?))", re.IGNORECASE)
+
+
+_DESCRIPTIVE_SUFFIX = re.compile(r"-(based|style|like|sized|free|only|level|wise|aware|friendly|scale)$", re.IGNORECASE)
+DETAIL_TERMS = (
+    "learning rate", "batch size", "weight decay", "optimizer", "optimiser", "momentum", "warmup",
+    "warm-up", "dropout", "license", "licence", "random seed",
+)
+"""Details summaries rarely record: asked for and absent from the passages, the answer is a refusal."""
+
+
+def _missing_details(question: str, hits: Sequence[Hit]) -> list[str]:
+    """Detail terms (hyperparameters, licences) the question asks for that no top passage mentions."""
+    asked = [term for term in DETAIL_TERMS if term in question.lower()]
+    text = " ".join(h.chunk.text.lower() for h in hits)
+    return [term for term in asked if term not in text]
+
+
 def _unknown_names(question: str, retriever: Retriever) -> list[str]:
-    """Names in the question (capitalised or with digits, not first word) that no note contains."""
-    vocab = getattr(retriever.index.lexical.model, "vocab_dict", {}) or {}
-    words = re.findall(r"[A-Za-z][\w.-]*\d[\w.-]*|\b[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*\b|(?<=\w )[A-Z][a-z]{2,}\b", question)
-    unknown = []
-    for word in words:
+    """Names in the question (model names, acronyms, capitalised words) that no note contains."""
+    lexical = retriever.index.lexical
+    unknown: list[str] = []
+    for match in _NAME.finditer(question):
+        word = _DESCRIPTIVE_SUFFIX.sub("", match.group(0).strip("-"))
+        compact = re.sub(r"[^a-z0-9]", "", word.lower())
         terms = tokenize(word)
-        if terms and terms[0] not in vocab:
-            unknown.append(word)
+        if not terms or len(compact) < 2:
+            continue
+        if lexical.knows(compact) or (len(terms) == 1 and lexical.knows(terms[0])):
+            continue
+        unknown.append(word)
+    for match in _NAME_NUMBER.finditer(question):
+        name, number = match.group(1), match.group(2)
+        if name[0].isupper() and not retriever.index.mentions(f"{name} {number}"):
+            unknown.append(f"{name} {number}")
     return unknown
 
 

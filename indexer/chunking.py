@@ -135,13 +135,27 @@ def _units_for(text: str, start: int, end: int, budget: int, counter: TokenCount
     if tokens <= budget:
         return [_Unit(text, start, end, tokens)]
     units: list[_Unit] = []
-    for sentence in split_sentences(text):
+    for sentence in _sentences(text):
         count = counter.count(sentence)
         if count <= budget:
             units.append(_Unit(sentence, start, end, count))
         else:
             units.extend(_Unit(piece, start, end, counter.count(piece)) for piece in _hard_split(sentence, budget, counter))
     return units
+
+
+def _sentences(text: str) -> list[str]:
+    """`text` cut at sentence boundaries, keeping every character (split_sentences drops closing quotes)."""
+    starts: list[int] = []
+    position = 0
+    for sentence in split_sentences(text):
+        found = text.find(sentence, position)
+        if found < 0:  # not a verbatim piece: cut nowhere rather than lose text
+            return [text.strip()]
+        starts.append(found)
+        position = found + len(sentence)
+    ends = [*starts[1:], len(text)]
+    return [piece for piece in (text[a:b].strip() for a, b in zip(starts, ends, strict=True)) if piece]
 
 
 def _hard_split(text: str, budget: int, counter: TokenCounter) -> Iterator[str]:

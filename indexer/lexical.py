@@ -102,6 +102,20 @@ class LexicalIndex:
             )
         return cls(model, size)
 
+    def knows(self, term: str) -> bool:
+        """Whether `term` (as tokenized) is a term of the index, or the start of one (3+ characters)."""
+        import bisect
+
+        vocab = getattr(self.model, "vocab_dict", None) or {}
+        if term in vocab:
+            return True
+        if len(term) < 3:
+            return False
+        if getattr(self, "_sorted_vocab", None) is None:
+            self._sorted_vocab = sorted(vocab)
+        position = bisect.bisect_left(self._sorted_vocab, term)
+        return position < len(self._sorted_vocab) and self._sorted_vocab[position].startswith(term)
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for `query` (zeros when no term is known)."""
         import numpy as np

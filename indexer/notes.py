@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,17 +197,26 @@ def read_note(path: Path, root: Path) -> Note:
     """Read and parse one note file; raises NoteError naming the file (and line) when it can't."""
     rel = path.relative_to(root).as_posix()
     try:
-        size = path.stat().st_size
-        if size > MAX_NOTE_BYTES:
-            raise NoteError(
-                f"{rel}: note is {size / 1e6:.1f} MB, over the {MAX_NOTE_BYTES / 1e6:.0f} MB limit; skipped",
-                "split it into smaller notes",
-            )
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise NoteError(f"{rel}: not a regular file; skipped")
+        if info.st_size > MAX_NOTE_BYTES:
+            raise _too_large(rel, info.st_size)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_NOTE_BYTES + 1)  # bounded: the file may grow after stat
+        if len(data) > MAX_NOTE_BYTES:
+            raise _too_large(rel, len(data))
     except OSError as error:
         raise NoteError(f"{rel}: cannot read ({error.strerror or error})") from error
     text = decode_note(data, rel)
     return parse_note(text, path=path, root=root, content_hash=hashlib.sha256(data).hexdigest())
+
+
+def _too_large(rel: str, size: int) -> NoteError:
+    return NoteError(
+        f"{rel}: note is {size / 1e6:.1f} MB, over the {MAX_NOTE_BYTES / 1e6:.0f} MB limit; skipped",
+        "split it into smaller notes",
+    )
 
 
 def decode_note(data: bytes, rel: str) -> str:
@@ -276,7 +286,17 @@ def _load_front_matter(content: str, rel: Path, warnings: list[NoteWarning]) -> 
         problem = getattr(error, "problem", None) or "invalid YAML"
         warnings.append(NoteWarning(rel, line, f"front matter ignored: {problem}"))
         return {}
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # safe_load raises these for values like `date: 2023-13-45` or very deep nesting
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        warnings.append(NoteWarning(rel, 1, f"front matter ignored: {reason}"))
+        return {}
     if data is None:
+        return {}
+    if _exceeds(data, _MAX_FRONT_MATTER_VALUES):
+        warnings.append(
+            NoteWarning(rel, 1, f"front matter ignored: more than {_MAX_FRONT_MATTER_VALUES} values (aliases expanded)")
+        )
         return {}
     if not isinstance(data, dict):
         warnings.append(
@@ -284,6 +304,27 @@ def _load_front_matter(content: str, rel: Path, warnings: list[NoteWarning]) -> 
         )
         return {}
     return {str(k).strip().lower(): v for k, v in data.items()}
+
+
+_MAX_FRONT_MATTER_VALUES = 10_000
+"""YAML aliases can make a few lines stand for billions of values; such front matter is ignored."""
+
+
+def _exceeds(data: Any, limit: int) -> bool:
+    """Whether `data` holds more than `limit` values once aliases are expanded (stops counting early)."""
+    stack = [data]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+    return False
 
 
 def _inline_text(token: Token, images: list[tuple[str, str]] | None = None) -> str:

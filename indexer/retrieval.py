@@ -19,9 +19,9 @@ logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
-RRF_K = 20
+RRF_K = 10
 CANDIDATES = 40
-NAME_BOOST = 0.06
+NAME_BOOST = 0.02
 PREFER_BOOST = 0.03
 
 
@@ -150,13 +150,29 @@ class Retriever:
 
 
 def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
-    """(lowercased name, note id) for titles, short titles and aliases, longest first."""
+    """(lowercased name, note id) for titles, short titles and aliases, longest first.
+
+    A name that other notes' names contain as a part ("SAM" in "MobileSAM", "HQ-SAM") is
+    ambiguous and left out: naming it does not single out one note.
+    """
+    from indexer.lexical import tokenize
+
     names: dict[str, str] = {}
+    terms_by_note: dict[str, set[str]] = {}
     for note in index.notes.values():
         candidates = [note.title, note.title.split(":")[0], note.id.rsplit("/", 1)[-1].replace("-", " ")]
         candidates += [str(a) for a in note.meta.get("aliases", []) or []]
         for name in candidates:
             name = name.strip().lower()
+            terms_by_note.setdefault(note.id, set()).update(tokenize(name))
             if len(name) >= 3 and name not in names:
                 names[name] = note.id
-    return sorted(names.items(), key=lambda kv: -len(kv[0]))
+    unambiguous = {}
+    for name, note_id in names.items():
+        terms = set(tokenize(name))
+        if not terms:
+            continue
+        sharing = [other for other, known in terms_by_note.items() if other != note_id and terms <= known]
+        if not sharing:
+            unambiguous[name] = note_id
+    return sorted(unambiguous.items(), key=lambda kv: -len(kv[0]))

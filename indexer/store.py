@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 INDEX_DIR = ".papernotes"
 DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 1
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 """Bump when chunking changes: every note is then re-chunked (vectors are still reused by hash)."""
 EMBED_BATCH = 64
 REBUILD_HINT = "run: papernotes index --rebuild"
@@ -160,6 +160,18 @@ def _gen_dir(folder: Path, generation: int) -> Path:
     return folder / f"gen-{generation:06d}"
 
 
+def _current_generation(db: Path) -> int | None:
+    """The generation the database names as current now (None when it can't be read)."""
+    try:
+        connection = _connect(db, readonly=True)
+        try:
+            return int(_read_manifest(connection).get("generation", "0"))
+        finally:
+            connection.close()
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+
+
 @contextlib.contextmanager
 def write_lock(folder: Path, *, wait: float = 0.0) -> Iterator[None]:
     """Hold the index's writer lock; waits up to `wait` seconds, then IndexBusyError."""
@@ -261,17 +273,44 @@ def build(
     """
     started = time.perf_counter()
     folder = index_dir(collection.root)
+    try:
+        report = _build(collection, spec, encoder_factory, folder, rebuild, progress, cancel, wait, exact_below)
+    except sqlite3.DatabaseError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise IndexBusyError(f"the index database in {folder} is locked ({error})", "try again") from error
+        raise IndexCorruptError(f"the index database in {folder} is damaged ({error})", REBUILD_HINT) from error
+    except OSError as error:
+        raise PapernotesError(
+            f"cannot write the index in {folder} ({error.strerror or error})",
+            "check free space and permissions, then run: papernotes index",
+        ) from error
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(
+    collection: NoteCollection,
+    spec: ModelSpec,
+    encoder_factory: Callable[[], Encoder],
+    folder: Path,
+    rebuild: bool,
+    progress: BuildProgress | None,
+    cancel: threading.Event | None,
+    wait: float,
+    exact_below: int,
+) -> BuildReport:
     with write_lock(folder, wait=wait):
         report = BuildReport()
         db = folder / DB_NAME
         if rebuild:
             report.full_rebuild_reason = "rebuild requested"
-            _remove_database(folder)
+            if not _database_healthy(db):
+                _remove_database(folder)
         connection = _open_for_writing(db)
         try:
             manifest = _read_manifest(connection)
             problem = _manifest_problem(manifest, spec) if manifest else None
-            if problem and "newer papernotes" in problem:
+            if problem and "newer papernotes" in problem and not rebuild:
                 raise IndexCorruptError(problem, REBUILD_HINT)
             if problem:
                 logger.info("full rebuild: %s", problem)
@@ -300,13 +339,13 @@ def build(
                 report.chunks_total = connection.execute(
                     "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
                 ).fetchone()[0]
-                report.seconds = time.perf_counter() - started
                 return report
 
             counter = TokenCounter(spec)
             chunks = [chunk for note in collection.notes for chunk in chunk_note(note, counter)]
             report.chunks_total = len(chunks)
-            known = {row[0] for row in connection.execute("SELECT hash FROM vectors")}
+            # A rebuild re-embeds everything but keeps the current generation until the new one commits.
+            known = set() if rebuild else {row[0] for row in connection.execute("SELECT hash FROM vectors")}
             missing: dict[str, str] = {}
             for chunk in chunks:
                 if chunk.content_hash not in known:
@@ -326,8 +365,21 @@ def build(
                 progress("writing", 1, 1)
         finally:
             connection.close()
-    report.seconds = time.perf_counter() - started
     return report
+
+
+def _database_healthy(db: Path) -> bool:
+    """Whether the database file can be kept by a rebuild (missing counts as healthy)."""
+    if not db.exists():
+        return True
+    try:
+        connection = _connect(db)
+        try:
+            return connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return False
 
 
 def _open_for_writing(db: Path) -> sqlite3.Connection:
@@ -493,8 +545,34 @@ class StoredIndex:
         db = folder / DB_NAME
         if not db.exists():
             raise IndexMissingError(f"no index for {root} yet", "run: papernotes index")
+        for attempt in range(3):
+            self.generation = 0
+            try:
+                self._open(db, folder, spec)
+                return
+            except IndexCorruptError:
+                # Two builds finishing between reading the manifest and loading the files remove
+                # this generation's folder: there is a newer generation to open, not damage.
+                vanished = self.generation and not _gen_dir(folder, self.generation).is_dir()
+                if attempt == 2 or not vanished or _current_generation(db) in (None, self.generation):
+                    raise
+
+    def _open(self, db: Path, folder: Path, spec: ModelSpec | None) -> None:
         try:
             self._db = _connect(db, readonly=True)
+        except sqlite3.DatabaseError as error:
+            raise IndexCorruptError(f"the index database {db} is damaged ({error})", REBUILD_HINT) from error
+        try:
+            self._load(db, folder, spec)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _load(self, db: Path, folder: Path, spec: ModelSpec | None) -> None:
+        try:
+            # One read transaction for the reader's lifetime: a snapshot in which this generation's
+            # rows stay visible even after later builds delete them.
+            self._db.execute("BEGIN")
             self.manifest = _read_manifest(self._db)
         except sqlite3.DatabaseError as error:
             raise IndexCorruptError(f"the index database {db} is damaged ({error})", REBUILD_HINT) from error
@@ -574,14 +652,30 @@ class StoredIndex:
         if not note_ids:
             return []
         marks = ",".join("?" * len(note_ids))
+        try:
+            with self._lock:
+                return [
+                    r[0]
+                    for r in self._db.execute(
+                        f"SELECT row FROM chunks WHERE generation=? AND note_id IN ({marks}) ORDER BY row",
+                        (self.generation, *note_ids),
+                    )
+                ]
+        except sqlite3.DatabaseError as error:
+            raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
+
+    def mentions(self, phrase: str) -> bool:
+        """Whether any chunk of this generation contains `phrase` as words (case-insensitive)."""
+        import re
+
+        pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
+        escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self._lock:
-            return [
-                r[0]
-                for r in self._db.execute(
-                    f"SELECT row FROM chunks WHERE generation=? AND note_id IN ({marks}) ORDER BY row",
-                    (self.generation, *note_ids),
-                )
-            ]
+            rows = self._db.execute(
+                "SELECT text FROM chunks WHERE generation=? AND text LIKE ? ESCAPE '\\' LIMIT 50",
+                (self.generation, f"%{escaped}%"),
+            ).fetchall()
+        return any(pattern.search(r[0]) for r in rows)
 
     def vectors_of(self, rows: Sequence[int]) -> np.ndarray:
         """The stored vectors of `rows` (reconstructed from FAISS)."""

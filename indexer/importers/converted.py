@@ -91,12 +91,9 @@ class ImagePlacer:
 
     def place(self, ref: str, bases: list[Path], line: int) -> str | None:
         """The link (relative to the note) for local image `ref`, or None when it can't be used."""
-        found = self._find(ref, bases)
-        if found is None:
-            if self._escapes(ref, bases):
-                self._outside.setdefault(ref, line)
-            else:
-                self._missing.setdefault(ref, line)
+        found = self._look_up(ref, bases)
+        if not isinstance(found, tuple):
+            (self._outside if found == "outside" else self._missing).setdefault(ref, line)
             return None
         resolved, name = found
         if resolved not in self._links:
@@ -108,7 +105,11 @@ class ImagePlacer:
 
     def warnings(self) -> list[str]:
         """At most one warning for images not found and one for images outside the tree."""
-        found: list[str] = []
+        return [text for _, text in sorted(self.reports())]
+
+    def reports(self) -> list[tuple[int, str]]:
+        """The warnings of `warnings()`, each with the line it is about."""
+        found: list[tuple[int, str]] = []
         for refs, what in (
             (self._outside, "outside the source tree, not read"),
             (self._missing, "not found"),
@@ -116,37 +117,38 @@ class ImagePlacer:
             if refs:
                 first = min(refs.values())
                 names = ", ".join(printable(ref) for ref in refs)
-                noun = "image" if len(refs) == 1 else f"{len(refs)} images"
-                found.append(f"{self.display}:{first}: {noun} {what}, kept as links: {names}")
+                noun, kept = (
+                    ("image", "a link") if len(refs) == 1 else (f"{len(refs)} images", "links")
+                )
+                found.append(
+                    (first, f"{self.display}:{first}: {noun} {what}, kept as {kept}: {names}")
+                )
         return found
 
-    def _find(self, ref: str, bases: list[Path]) -> tuple[Path, str] | None:
+    def _look_up(self, ref: str, bases: list[Path]) -> tuple[Path, str] | str:
+        """(file, name) for an image inside the tree, else "outside" or "missing".
+
+        "outside": absolute, or every candidate leaves the tree, or one that exists is outside
+        (a symlink out of the tree). Files outside are only ever looked at with `stat`.
+        """
+        outside, inside = False, False
         for text in dict.fromkeys((ref, unquote(ref))):
             rel = PurePosixPath(text.replace("\\", "/"))
             if not text or rel.is_absolute() or re.match(r"^[a-zA-Z]:", text):
-                continue
-            if rel.suffix.lower() not in IMAGE_SUFFIXES:
+                outside = True
                 continue
             for base in bases:
                 try:
                     resolved = (base / rel).resolve()
-                    if resolved.is_relative_to(self.root) and resolved.is_file():
+                    if not resolved.is_relative_to(self.root):
+                        outside = outside or resolved.exists()
+                        continue
+                    inside = True
+                    if resolved.suffix.lower() in IMAGE_SUFFIXES and resolved.is_file():
                         return resolved, rel.name
                 except (OSError, ValueError, RuntimeError):
                     continue
-        return None
-
-    def _escapes(self, ref: str, bases: list[Path]) -> bool:
-        rel = PurePosixPath(ref.replace("\\", "/"))
-        if rel.is_absolute() or re.match(r"^[a-zA-Z]:", ref):
-            return True
-        for base in bases:
-            try:
-                if (base / rel).resolve().is_relative_to(self.root):
-                    return False
-            except (OSError, ValueError, RuntimeError):
-                continue
-        return True
+        return "outside" if outside or not inside else "missing"
 
     def _free_name(self, name: str) -> str:
         stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix

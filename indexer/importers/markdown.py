@@ -1,0 +1,222 @@
+"""Markdown notes from other collections → notes: front matter derived when missing, images copied."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from indexer.errors import ImportFailed, NoteError
+from indexer.importers.converted import (
+    ConvertedNote,
+    ImagePlacer,
+    SkipSource,
+    is_remote,
+    link_target,
+    render_note,
+)
+from indexer.notes import decode_note
+
+logger = logging.getLogger(__name__)
+
+METADATA_KEYS = {
+    "title": "title", "paper title": "title", "authors": "authors", "author": "authors",
+    "year": "year", "date": "year", "paper": "paper", "link": "paper", "arxiv": "paper",
+    "url": "paper", "pdf": "paper", "code": "code", "github": "code", "repo": "code",
+    "repository": "code", "source": "source", "tags": "tags", "keywords": "tags",
+}  # fmt: skip
+"""Keys of a `* **Key**: value` metadata list → front matter fields."""
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_IMAGE = re.compile(r"(!\[(?:[^\[\]\\\n]|\\.)*\]\(\s*)(<[^<>\n]*>|[^\s()<>]+)")
+_HTML_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)([\"'])([^\"'<>]*)\2", re.IGNORECASE)
+_ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_META_ITEM = re.compile(
+    r"^ {0,3}[-*+][ \t]+\*\*(?P<key>[^*\n]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<value>.*?)\s*$"
+)
+_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
+_URL = re.compile(r"<(https?://[^>\s]+)>|(https?://[^\s<>()]+[^\s<>().,;:!?'\"])")
+_ARXIV_ID = re.compile(r"(?:arxiv:\s*)?(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def convert_note(path: Path, root: Path | None = None, display: str | None = None) -> ConvertedNote:
+    """Turn the Markdown note at `path` into a papernotes note.
+
+    Front matter is kept as it is; without it, one is made from the first `# heading` and a
+    `* **Title**: ...` metadata list at the top. Local images inside `root` (default: the note's
+    folder) are copied to `<note id>/`, with `?raw=true` dropped. The id is the note's path under
+    `root` without `.md`. Raises ImportFailed for unreadable files or broken front matter, and
+    SkipSource for an empty one.
+    """
+    root = root or path.parent
+    display = display or path.name
+    try:
+        note_id = path.relative_to(root).with_suffix("").as_posix()
+    except ValueError:
+        note_id = path.stem
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFailed(f"{display}: cannot read ({error.strerror or error})") from None
+    try:
+        text = decode_note(data, display)
+    except NoteError as error:
+        raise ImportFailed(error.message, error.hint) from None
+    if not text.strip():
+        raise SkipSource("empty note")
+    placer = ImagePlacer(note_id, root, display)
+    front = _front_matter(text, display)
+    if front is not None:
+        body = _rewrite_images(text[len(front) :], front.count("\n") + 1, placer, path.parent)
+        markdown = front + body
+    else:
+        title, meta, body = _derive(_rewrite_images(text, 1, placer, path.parent), path.stem)
+        markdown = render_note(title, meta, body)
+    return ConvertedNote(
+        id=note_id, source=path, markdown=markdown, warnings=placer.warnings(), images=placer.copies
+    )
+
+
+def _front_matter(text: str, display: str) -> str | None:
+    """The front matter block (with its `---` lines), None when there is none; ImportFailed if broken."""
+    if not text.startswith("---\n"):
+        return None
+    lines = text.split("\n")
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() == "---":
+            break
+    else:
+        return None
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise ImportFailed(f"{display}:{line}: invalid front matter ({problem})") from None
+    except RecursionError:
+        raise ImportFailed(f"{display}:2: invalid front matter (too deeply nested)") from None
+    if data is not None and not isinstance(data, dict):
+        raise ImportFailed(f"{display}:2: front matter is not `key: value` pairs")
+    return "\n".join(lines[: end + 1]) + "\n"
+
+
+def _derive(text: str, stem: str) -> tuple[str, dict[str, Any], str]:
+    """Title, front matter and body of a note without front matter."""
+    lines = text.split("\n")
+    start = _skip_blank(lines, 0)
+    title: str | None = None
+    if start < len(lines) and (match := _ATX_H1.match(lines[start])):
+        title = match[1].strip()
+        del lines[start]
+    elif (
+        start + 1 < len(lines)
+        and not _LIST_ITEM.match(lines[start])
+        and _SETEXT_H1.match(lines[start + 1])
+    ):
+        title = lines[start].strip()
+        del lines[start : start + 2]
+    found: dict[str, Any] = {}
+    i = _skip_blank(lines, start)
+    while i < len(lines) and _LIST_ITEM.match(lines[i]):
+        match = _META_ITEM.match(lines[i])
+        key = METADATA_KEYS.get(" ".join(match["key"].lower().split())) if match else None
+        value = _field(key, match["value"]) if match and key else None
+        if key and value not in (None, "", []) and key not in found:
+            found[key] = value
+            del lines[i]
+        else:
+            i += 1
+        following = _skip_blank(lines, i)
+        if following < len(lines) and _LIST_ITEM.match(lines[following]):
+            i = following  # a loose list: items apart by blank lines
+    listed_title = found.pop("title", None)
+    aliases = (
+        [listed_title]
+        if title and listed_title and listed_title.casefold() != title.casefold()
+        else []
+    )
+    meta = {key: found.get(key) for key in ("authors", "year", "paper", "code", "source", "tags")}
+    meta["aliases"] = aliases
+    body = "\n".join(lines).strip("\n")
+    return title or listed_title or stem, meta, body
+
+
+def _field(key: str, value: str) -> Any:
+    """A metadata list value as a front matter field (links → URLs, lists split, year as int)."""
+    if key in ("paper", "code"):
+        link = _LINK.search(value)
+        url = _URL.search(value)
+        if link:
+            return link[2]
+        if url:
+            return url[1] or url[2]
+        arxiv = _ARXIV_ID.fullmatch(value.strip())
+        if key == "paper" and arxiv:
+            return f"https://arxiv.org/abs/{arxiv[1]}"
+        return _plain(value) or None
+    if key == "year":
+        year = _YEAR.search(value)
+        return int(year[0]) if year else None
+    if key == "authors":
+        return [a for a in re.split(r"\s*(?:,|;|&|\band\b)\s*", _plain(value)) if a]
+    if key == "tags":
+        parts = value.split(",") if "," in value else value.split()
+        return [tag for tag in (_plain(p).strip("#` ") for p in parts) if tag]
+    return _plain(value) or None
+
+
+def _plain(value: str) -> str:
+    """Inline Markdown reduced to text: links to their labels, emphasis and code marks dropped."""
+    text = _LINK.sub(lambda m: m[1], value)
+    return " ".join(re.sub(r"(\*\*|__|`)", "", text).split()).strip("*_ ")
+
+
+def _skip_blank(lines: list[str], i: int) -> int:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i
+
+
+def _rewrite_images(text: str, first_line: int, placer: ImagePlacer, folder: Path) -> str:
+    """Point local images at their copies; code blocks and remote images are left alone."""
+    out: list[str] = []
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence):
+                if not line.strip()[len(opening[1]) :].strip():
+                    fence = None
+        elif opening:
+            fence = opening[1]
+        else:
+            line = _IMAGE.sub(
+                lambda m, n=number: m[1] + _destination(m[2], n, placer, folder), line
+            )
+            line = _HTML_IMAGE.sub(
+                lambda m, n=number: (
+                    m[1] + m[2] + _destination(m[3], n, placer, folder, html=True) + m[2]
+                ),
+                line,
+            )
+        out.append(line)
+    return "\n".join(out)
+
+
+def _destination(raw: str, line: int, placer: ImagePlacer, folder: Path, html: bool = False) -> str:
+    """The new link for image destination `raw`, or `raw` itself when it stays as it is."""
+    ref = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
+    local = re.split(r"[?#]", ref, maxsplit=1)[0]
+    if not local or is_remote(ref):
+        return raw
+    link = placer.place(local, [folder], line)
+    if link is None:
+        return raw
+    return link if html else link_target(link)

@@ -1,0 +1,208 @@
+"""Crash safety: `papernotes index` killed with SIGKILL at random moments never leaves a broken index."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from reliability_support import (
+    chunk_rows,
+    model_name,
+    note_id,
+    note_text,
+    notes_on_disk,
+    run_cli,
+    start_cli,
+    write_corpus,
+)
+
+from indexer.embedding import Encoder, ModelSpec
+from indexer.store import DB_NAME, BuildCancelled, StoredIndex, index_dir
+
+SEED = 20240607
+NOTES = 40
+MIN_KILLS = 20
+TARGETED = {3: "staging", 8: "staging", 13: "generation", 18: "generation", 23: "staging"}
+"""Rounds that wait for a build to reach a point (staging folder / new generation folder) and kill there."""
+
+
+def _fps_question(note: str) -> str:
+    index = int(note.rsplit("-", 1)[1])
+    return f"How many frames per second does {model_name(index)} run at?"
+
+
+def _mutate(notes: Path, rng: random.Random, round_no: int, next_index: list[int]) -> None:
+    """Revise a few notes; now and then add a note or delete one."""
+    existing = sorted(p for p in notes.glob("*.md"))
+    for path in rng.sample(existing, k=min(3, len(existing))):
+        index = int(path.stem.rsplit("-", 1)[1])
+        path.write_text(note_text(index, random.Random(rng.random()), filler=1, revision=round_no), encoding="utf-8")
+    if round_no % 3 == 0:
+        index = next_index[0]
+        next_index[0] += 1
+        (notes / f"{note_id(index)}.md").write_text(note_text(index, rng, filler=1), encoding="utf-8")
+    if round_no % 4 == 1 and len(existing) > NOTES // 2:
+        rng.choice(existing).unlink()
+
+
+def _wait_for(folder: Path, what: str, before: set[str], process: object, timeout: float) -> None:
+    """Poll until a build's staging folder (or a new generation folder) appears, or the build ends."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:  # type: ignore[attr-defined]
+        try:
+            names = set(os.listdir(folder))
+        except FileNotFoundError:
+            names = set()
+        fresh = names - before
+        if what == "staging" and any(".tmp-" in n for n in fresh):
+            return
+        if what == "generation" and any(n.startswith("gen-") and ".tmp-" not in n for n in fresh):
+            return
+        time.sleep(0.002)
+
+
+def _check_reader(
+    notes: Path,
+    spec: ModelSpec,
+    encoder: Encoder,
+    ask: Callable,
+    allowed: list[dict[str, str]],
+    rng: random.Random,
+) -> int:
+    """A fresh reader opens, is consistent, and answers; returns which of `allowed` it holds."""
+    index = StoredIndex(notes, spec)
+    try:
+        state = {n.id: n.content_hash for n in index.notes.values()}
+        assert state in allowed, "the index holds a mix of two states of the notes"
+        assert index.vector_index is not None
+        assert chunk_rows(notes, index.generation) == index.size == index.vector_index.ntotal == index.lexical.size
+        for note in state:
+            assert index.rows_of_notes([note]), f"{note} has no chunks in generation {index.generation}"
+        # FAISS row i is the vector of SQLite chunk row i: re-embed a few rows and compare.
+        sample = rng.sample(range(index.size), k=3)
+        fresh = encoder.encode_documents([f"{c.context}\n{c.text}" for c in index.chunks(sample)])
+        assert np.all(np.sum(fresh * index.vectors_of(sample), axis=1) > 0.99)
+        target = rng.choice(sorted(state))
+        answer = ask(index, _fps_question(target))
+        assert not answer.refused and answer.citations[0].note == target, answer.to_json()
+        return allowed.index(state)
+    finally:
+        index.close()
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path, spec, encoder, ask) -> None:
+    notes = tmp_path / "notes"
+    write_corpus(notes, NOTES, seed=SEED, filler=1)
+    folder = index_dir(notes)
+    rng = random.Random(SEED)
+
+    first = run_cli("index", notes=notes)
+    assert first.returncode == 0, first.stderr
+    states = [notes_on_disk(notes)]
+    held = _check_reader(notes, spec, encoder, ask, states, rng)
+
+    # One uninterrupted update, timed, sets the range of the random kill delays.
+    next_index = [NOTES]
+    _mutate(notes, rng, 0, next_index)
+    states.append(notes_on_disk(notes))
+    started = time.monotonic()
+    timed = run_cli("index", notes=notes)
+    duration = time.monotonic() - started
+    assert timed.returncode == 0, timed.stderr
+    held = _check_reader(notes, spec, encoder, ask, states, rng)
+    assert held == 1
+
+    rounds = MIN_KILLS + 8
+    delays = [duration * 1.1 * (i + rng.random()) / rounds for i in range(rounds)]
+    rng.shuffle(delays)
+    kills: list[str] = []
+    for round_no in range(1, rounds + 1):
+        if len(kills) >= MIN_KILLS + 2:
+            break
+        _mutate(notes, rng, round_no, next_index)
+        states.append(notes_on_disk(notes))
+        before = set(os.listdir(folder))
+        process = start_cli("index", notes=notes)
+        target = TARGETED.get(round_no)
+        if target:
+            _wait_for(folder, target, before, process, timeout=duration * 3)
+            point = f"at {target}"
+        else:
+            time.sleep(delays[round_no - 1])
+            point = f"after {delays[round_no - 1]:.2f} s"
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        _, stderr = process.communicate(timeout=60)
+        if process.returncode == -signal.SIGKILL:
+            kills.append(point)
+        else:
+            assert process.returncode == 0, stderr.decode(errors="replace")
+        # The index is the one before this run, or the complete result of it: never anything else.
+        now = _check_reader(notes, spec, encoder, ask, states, rng)
+        assert now in (held, len(states) - 1), f"round {round_no}: index went from state {held} to {now}"
+        held = now
+
+    assert len(kills) >= MIN_KILLS, f"only {len(kills)} runs were killed mid-way: {kills}"
+    assert any("staging" in k for k in kills) and any("generation" in k for k in kills), kills
+
+    final = run_cli("index", notes=notes)
+    assert final.returncode == 0 and "Traceback" not in final.stderr, final.stderr
+    index = StoredIndex(notes, spec)
+    try:
+        assert {n.id: n.content_hash for n in index.notes.values()} == notes_on_disk(notes)
+        assert index.vector_index is not None
+        assert chunk_rows(notes, index.generation) == index.size == index.vector_index.ntotal == index.lexical.size
+    finally:
+        index.close()
+    leftovers = sorted(p.name for p in folder.glob("gen-*"))
+    assert len(leftovers) <= 2 and not any(".tmp-" in name for name in leftovers), leftovers
+
+
+def _cached_vectors(notes: Path) -> int:
+    connection = sqlite3.connect(f"file:{index_dir(notes) / DB_NAME}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_cancelled_build_keeps_the_previous_index_and_the_next_run_resumes(
+    tmp_path: Path, spec, build_index, ask
+) -> None:
+    """Vectors are cached batch by batch, so a build stopped part-way leaves work the next one reuses."""
+    notes = tmp_path / "notes"
+    write_corpus(notes, 6, seed=SEED, filler=1)
+    build_index(notes)
+    generation = StoredIndex(notes, spec).generation
+    cached_before = _cached_vectors(notes)
+    write_corpus(notes, 20, seed=SEED + 1, filler=2, start=6)
+    cancel = threading.Event()
+    embedded: list[int] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "embedding" and done:
+            embedded.append(done)
+            cancel.set()
+
+    with pytest.raises(BuildCancelled):
+        build_index(notes, cancel=cancel, progress=progress)
+    assert embedded, "the build was cancelled before it embedded a batch"
+    reader = StoredIndex(notes, spec)
+    try:
+        assert reader.generation == generation
+        assert ask(reader, _fps_question(note_id(2))).citations[0].note == note_id(2)
+    finally:
+        reader.close()
+    cached = _cached_vectors(notes)
+    assert cached == cached_before + embedded[0]
+    report = build_index(notes)
+    assert report.chunks_embedded <= report.chunks_total - cached

@@ -1,0 +1,41 @@
+"""Provides the dialog offering to build (or update) the index."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class BuildOffer(ModalScreen[bool]):
+    """Asks whether to build the index now; dismissed with True to build."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Not now")]
+
+    def __init__(self, title: str, message: str, action: str) -> None:
+        super().__init__()
+        self.title_text = title
+        """The dialog's title."""
+        self.message = message
+        """What is wrong with the index (plain text)."""
+        self.action_label = action
+        """Label of the button that builds."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="offer-dialog"):
+            yield Static(Content(self.message), id="offer-message")
+            with Horizontal(id="offer-buttons"):
+                yield Button(Content(self.action_label), variant="primary", id="offer-build")
+                yield Button(Content("Not now"), id="offer-later")
+
+    def on_mount(self) -> None:
+        self.query_one("#offer-dialog").border_title = Content(self.title_text)
+        self.query_one("#offer-build").focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "offer-build")

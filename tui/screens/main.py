@@ -1,0 +1,152 @@
+"""Provides the main screen: library or reader on the left, the ask pane beside them, status and footer."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList
+from textual.widgets.markdown import MarkdownTableOfContents
+
+from indexer.answer import Citation
+from indexer.errors import NoteError
+from indexer.notes import Note
+from tui.widgets.ask_pane import AskPane
+from tui.widgets.library import Library
+from tui.widgets.reader import Reader
+from tui.widgets.status_line import StatusLine
+
+NARROW = 100
+"""Below this width the ask pane takes the whole screen and the contents are hidden."""
+WIDE = 160
+"""From this width the table of contents stays visible beside the ask pane."""
+
+
+class MainScreen(Screen[None]):
+    """The one screen the app works in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.toc_choice: bool | None = None
+        """The user's choice for the table of contents (None: decided by the width)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with ContentSwitcher(initial="library", id="views"):
+                yield Library(id="library")
+                yield Reader(id="reader")
+            yield AskPane(id="ask")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def library(self) -> Library:
+        """The note list."""
+        return self.query_one(Library)
+
+    @property
+    def reader(self) -> Reader:
+        """The note reader."""
+        return self.query_one(Reader)
+
+    @property
+    def ask_pane(self) -> AskPane:
+        """The ask pane."""
+        return self.query_one(AskPane)
+
+    @property
+    def status_line(self) -> StatusLine:
+        """The status line."""
+        return self.query_one(StatusLine)
+
+    @property
+    def showing_reader(self) -> bool:
+        """Whether the reader (not the library) is shown."""
+        return self.query_one(ContentSwitcher).current == "reader"
+
+    @property
+    def asking(self) -> bool:
+        """Whether the ask pane is open."""
+        return self.has_class("-asking")
+
+    @property
+    def narrow(self) -> bool:
+        """Whether the screen is too narrow for the ask pane beside the reader."""
+        return self.size.width < NARROW
+
+    def on_mount(self) -> None:
+        self.library.query_one("#filter").focus()
+        self._fit(self.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self._update_toc()
+
+    def _update_toc(self) -> None:
+        width = self.size.width
+        automatic = width >= WIDE or (width >= NARROW and not self.asking)
+        shown = automatic if self.toc_choice is None else self.toc_choice
+        self.reader.query_one(MarkdownTableOfContents).display = shown
+
+    def toggle_toc(self) -> None:
+        """Show or hide the table of contents."""
+        shown = self.reader.query_one(MarkdownTableOfContents).display
+        self.toc_choice = not shown
+        self._update_toc()
+
+    def show_library(self) -> None:
+        """Switch to the library, the note just read highlighted."""
+        self.query_one(ContentSwitcher).current = "library"
+        if self.reader.note is not None:
+            self.library.highlight(self.reader.note.id)
+        if not (self.asking and self.narrow):
+            self.library.query_one("#filter", Input).focus()
+
+    async def show_note(self, note: Note, citation: Citation | None = None) -> None:
+        """Switch to the reader showing `note` (at the cited passage, if any)."""
+        self.query_one(ContentSwitcher).current = "reader"
+        await self.reader.show_note(note, citation)
+        self.library.highlight(note.id)
+        self._after_open()
+
+    async def show_error(self, error: NoteError) -> None:
+        """Switch to the reader showing the error card of an unreadable file."""
+        self.query_one(ContentSwitcher).current = "reader"
+        await self.reader.show_error(error)
+        self._after_open()
+
+    def _after_open(self) -> None:
+        if self.asking and self.narrow:
+            self.close_ask()
+        elif not self.asking:
+            self.reader.focus()
+
+    def open_ask(self) -> None:
+        """Open the ask pane and put the cursor in the question box."""
+        self.add_class("-asking")
+        self._update_toc()
+        self.ask_pane.focus_question()
+
+    def close_ask(self) -> None:
+        """Close the ask pane (the conversation is kept)."""
+        self.remove_class("-asking")
+        self._update_toc()
+        if self.showing_reader:
+            self.reader.focus()
+        else:
+            self.library.query_one("#filter", Input).focus()
+
+    def back_in_library(self) -> bool:
+        """Escape in the library: clear the filter, else move from the filter to the list."""
+        if self.library.clear_filter():
+            return True
+        notes = self.library.query_one("#notes", OptionList)
+        if isinstance(self.focused, Input):
+            notes.focus()
+            return True
+        return False

@@ -1,0 +1,194 @@
+"""Provides the ask pane: the conversation, a spinner while answering, the scope toggle and the question box."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Checkbox, Input, Static
+
+from indexer.answer import Answer
+from tui.messages import AskQuestion
+from tui.text import one_line
+from tui.widgets.conversation import CitationList, Turn
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+HINT = (
+    "Ask a question about your notes and press Enter.\n"
+    "Answers cite the passages they come from: choose a citation to open it.\n"
+    "Follow-ups such as “how fast is it?” are read in the light of the previous answer."
+)
+
+
+class Thinking(Static):
+    """A spinner with the elapsed time, shown while a question is being answered."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.started = 0.0
+        """When answering started (monotonic seconds)."""
+        self.waiting_for = ""
+        """What the answer is waiting for, if anything (model, index update)."""
+        self.display = False
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(0.1, self._tick, pause=True)
+
+    def start(self) -> None:
+        """Show the spinner."""
+        self.started = time.monotonic()
+        self.display = True
+        self._tick()
+        self._timer.resume()
+
+    def stop(self) -> None:
+        """Hide the spinner."""
+        self._timer.pause()
+        self.display = False
+
+    def _tick(self) -> None:
+        elapsed = time.monotonic() - self.started
+        frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
+        waiting = f" (waiting for {self.waiting_for})" if self.waiting_for else ""
+        self.update(
+            Content.assemble(
+                (f"{frame} ", "bold $accent"), f"Answering{waiting}… {elapsed:.1f} s", ("  · esc cancels", "dim")
+            )
+        )
+
+
+class QuestionInput(Input):
+    """The question box; ↑ moves to the latest citations."""
+
+    BINDINGS = [Binding("up", "citations", "Citations", show=False)]
+
+    def action_citations(self) -> None:
+        """Focus the citation list of the latest answer."""
+        lists = self.screen.query(CitationList)
+        if lists:
+            lists.last().focus()
+
+
+class AskPane(Vertical):
+    """Asks questions of the notes and keeps the conversation."""
+
+    BINDINGS = [Binding("ctrl+t", "toggle_scope", "This note only")]
+
+    scope_title: reactive[str | None] = reactive(None, init=False)
+    """Title of the note being read (the scope the toggle offers), None when none is open."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.scope_note: str | None = None
+        """Id of the note being read."""
+        self.turns: list[Turn] = []
+        """The conversation so far."""
+        self.names: dict[str, str] = {}
+        """Short names of notes by id, used in citations."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="conversation"):
+            yield Static(Content(HINT), id="ask-hint")
+        yield Thinking(id="thinking")
+        yield Checkbox(Content("Only this note (open a note first)"), id="scope", disabled=True)
+        yield QuestionInput(placeholder="Ask your notes…", id="question")
+
+    def on_mount(self) -> None:
+        self.border_title = "Ask"
+
+    @property
+    def answering(self) -> bool:
+        """Whether a question is being answered."""
+        return bool(self.turns) and self.turns[-1].pending
+
+    @property
+    def previous_answer(self) -> Answer | None:
+        """The last real (not refused) answer, the context of a follow-up."""
+        for turn in reversed(self.turns):
+            if turn.answer is not None and not turn.answer.refused:
+                return turn.answer
+        return None
+
+    def focus_question(self) -> None:
+        """Put the cursor in the question box."""
+        self.query_one("#question", Input).focus()
+
+    def set_scope_note(self, note_id: str | None, name: str | None) -> None:
+        """The note the scope toggle refers to, by id and short name (None when no note is open)."""
+        self.scope_note = note_id
+        box = self.query_one("#scope", Checkbox)
+        if note_id is None:
+            box.value = False
+            box.disabled = True
+            box.label = Content("Only this note (open a note first)")
+        else:
+            box.disabled = False
+            box.label = Content(f"Only this note: {one_line(name or note_id)}")
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the next question is limited to the note being read."""
+        return self.scope_note is not None and self.query_one("#scope", Checkbox).value
+
+    def action_toggle_scope(self) -> None:
+        """Switch between this note and all notes."""
+        box = self.query_one("#scope", Checkbox)
+        if not box.disabled:
+            box.value = not box.value
+
+    @on(Input.Submitted, "#question")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        question = event.value.strip()
+        if not question:
+            return
+        if self.answering:
+            self.notify("Still answering the previous question (esc cancels it).", severity="warning")
+            return
+        event.input.value = ""
+        self.post_message(AskQuestion(question, self.scope_note if self.scoped else None))
+
+    async def start_turn(self, question: str, scope_title: str | None) -> Turn:
+        """Add a pending turn for `question` and start the spinner."""
+        self.query_one("#ask-hint").display = False
+        turn = Turn(len(self.turns) + 1, question, scope_title)
+        self.turns.append(turn)
+        conversation = self.query_one("#conversation", VerticalScroll)
+        await conversation.mount(turn)
+        conversation.scroll_end(animate=False)
+        self.query_one(Thinking).start()
+        return turn
+
+    def set_waiting_for(self, what: str) -> None:
+        """Say what the pending answer waits for ("" when nothing)."""
+        self.query_one(Thinking).waiting_for = what
+
+    def finish_turn(self, number: int, answer: Answer) -> None:
+        """Show the answer of turn `number` (ignored if that turn was cancelled)."""
+        turn = self._pending(number)
+        if turn is not None:
+            self.query_one(Thinking).stop()
+            turn.show_answer(answer, self.names)
+            self._scroll_to(turn)
+
+    def fail_turn(self, number: int, message: str, hint: str | None = None, *, cancelled: bool = False) -> None:
+        """Show why turn `number` has no answer."""
+        turn = self._pending(number)
+        if turn is not None:
+            self.query_one(Thinking).stop()
+            turn.show_problem(message, hint, cancelled=cancelled)
+            self._scroll_to(turn)
+
+    def _pending(self, number: int) -> Turn | None:
+        if 1 <= number <= len(self.turns) and self.turns[number - 1].pending:
+            return self.turns[number - 1]
+        return None
+
+    def _scroll_to(self, turn: Turn) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        self.call_after_refresh(conversation.scroll_to_widget, turn, top=True, animate=False)

@@ -1,0 +1,110 @@
+"""Provides the status line: model state, index state and the progress of an index build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import ProgressBar, Static
+
+from indexer.store import IndexStatus
+
+STAGES = {"loading model": "Loading model", "embedding": "Embedding passages", "writing": "Writing index"}
+
+
+@dataclass
+class AppState:
+    """What the status line describes."""
+
+    model: str = "loading"
+    """"loading", "ready" or "failed"."""
+    status: IndexStatus | None = None
+    """The index compared with the notes (None until checked)."""
+    status_problem: str | None = None
+    """Why the status could not be checked."""
+    notes: int | None = None
+    """How many notes were loaded (None until loaded)."""
+    unreadable: int = 0
+    """How many files could not be read."""
+    building: bool = False
+    """Whether an index build is running."""
+
+
+def index_text(state: AppState) -> tuple[str, str]:
+    """What to say about the index, and a severity class ("", "-warning", "-error")."""
+    if state.building:
+        return "updating the index", ""
+    if state.status_problem:
+        return f"index: {state.status_problem}", "-error"
+    status = state.status
+    if status is None:
+        return "checking the index…", ""
+    if not status.exists:
+        return "no index yet · press r to build it", "-warning"
+    if status.problem:
+        return f"{status.problem} · press r to rebuild", "-warning"
+    if status.changed:
+        noun = "note" if status.changed == 1 else "notes"
+        return f"{status.changed} {noun} changed on disk · press r to update the index", "-warning"
+    return "index up to date", ""
+
+
+def model_text(state: AppState) -> str:
+    """What to say about the model."""
+    return {"loading": "loading model…", "ready": "model ready", "failed": "model unavailable"}.get(
+        state.model, state.model
+    )
+
+
+def status_text(state: AppState) -> tuple[str, str]:
+    """The whole status line's text and severity."""
+    index, severity = index_text(state)
+    parts = [model_text(state), index]
+    if state.notes is not None:
+        parts.append(f"{state.notes} note{'s' if state.notes != 1 else ''}")
+    if state.unreadable:
+        parts.append(f"{state.unreadable} unreadable")
+    if state.model == "failed":
+        severity = "-error"
+    return " · ".join(parts), severity
+
+
+class StatusLine(Horizontal):
+    """One line above the footer; shows a progress bar while the index is being built."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-text")
+        yield Static(id="build-stage")
+        yield ProgressBar(id="build-progress", show_eta=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#build-stage").display = False
+        self.query_one("#build-progress").display = False
+
+    def show_state(self, state: AppState) -> None:
+        """Describe the app's state."""
+        text, severity = status_text(state)
+        label = self.query_one("#status-text", Static)
+        label.update(Content(text))
+        label.set_classes(severity)
+
+    def show_progress(self, stage: str, done: int, total: int) -> None:
+        """Show (or advance) the build's progress bar."""
+        bar = self.query_one("#build-progress", ProgressBar)
+        label = self.query_one("#build-stage", Static)
+        label.update(Content(STAGES.get(stage, stage.capitalize()) + " "))
+        label.display = True
+        bar.display = True
+        if stage == "loading model":
+            bar.update(total=None, progress=0)
+        else:
+            bar.update(total=max(total, 1), progress=done)
+
+    def hide_progress(self) -> None:
+        """Hide the progress bar."""
+        self.query_one("#build-stage").display = False
+        bar = self.query_one("#build-progress", ProgressBar)
+        bar.display = False
+        bar.update(total=None, progress=0)
