@@ -1,0 +1,93 @@
+"""Parsing notes: front matter, metadata lists, sections, line ranges, images, reading order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.notes import load_notes, read_note
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_front_matter_sections_and_line_ranges(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: Alpha\nauthors: [Ann One, Bo Two]\nyear: 2023\ntags: [seg]\npaper: https://arxiv.org/abs/1\n---\n"
+        "# Alpha\n\nIntro line.\n\n## Results\n\n- first item\n  - nested item\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    )
+    note = read_note(write(tmp_path, "alpha.md", text), tmp_path)
+    assert note.id == "alpha"
+    assert note.title == "Alpha"
+    assert note.meta.authors == ["Ann One", "Bo Two"]
+    assert note.meta.year == 2023
+    assert note.meta.paper == "https://arxiv.org/abs/1"
+    lines = text.splitlines()
+    results = next(s for s in note.sections if s.path == ("Results",))
+    assert [b.kind for b in results.blocks] == ["list_item", "list_item", "table"]
+    for block in results.blocks:
+        source = "\n".join(lines[block.start_line - 1 : block.end_line])
+        assert block.text.split("\n")[0].split(" | ")[0] in source
+    assert results.blocks[1].depth == 1
+
+
+def test_note_without_front_matter_uses_metadata_list(tmp_path: Path) -> None:
+    text = "* **Title**: Beta Net\n* **Authors**: A. Person, B. Person\n* **Year**: 2021\n* **Paper**: [arXiv](https://arxiv.org/abs/2)\n\nBody text here.\n"
+    note = read_note(write(tmp_path, "beta.md", text), tmp_path)
+    assert note.title == "Beta Net"
+    assert note.meta.year == 2021
+    assert note.meta.authors == ["A. Person", "B. Person"]
+
+
+def test_title_falls_back_to_heading_then_file_name(tmp_path: Path) -> None:
+    assert read_note(write(tmp_path, "x.md", "# Gamma Paper\n\ntext\n"), tmp_path).title == "Gamma Paper"
+    assert read_note(write(tmp_path, "delta-net.md", "just text\n"), tmp_path).title == "delta net"
+
+
+def test_bad_front_matter_is_a_warning_with_a_line(tmp_path: Path) -> None:
+    note = read_note(write(tmp_path, "bad.md", "---\ntitle: [unclosed\n---\n# Bad\n\ntext\n"), tmp_path)
+    assert note.title == "Bad"
+    assert any(w.line and "front matter" in w.message for w in note.warnings)
+
+
+def test_images_outside_the_folder_are_never_resolved(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    (notes / "img").mkdir(parents=True)
+    (notes / "img" / "fig.png").write_bytes(b"\x89PNG")
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG")
+    text = "# I\n\n![inside](img/fig.png?raw=true)\n\n![outside](../secret.png)\n"
+    note = read_note(write(notes, "i.md", text), notes)
+    inside, outside = note.images
+    assert inside.file == (notes / "img" / "fig.png").resolve()
+    assert outside.file is None
+    assert any("outside the notes folder" in w.message and w.line == 5 for w in note.warnings)
+
+
+def test_unreadable_files_are_reported_and_the_rest_load(tmp_path: Path) -> None:
+    write(tmp_path, "good.md", "# Good\n\ntext\n")
+    (tmp_path / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02")
+    collection = load_notes(tmp_path)
+    assert [n.id for n in collection.notes] == ["good"]
+    messages = sorted(str(e) for e in collection.errors)
+    assert "binary.md" in messages[0] and "latin1.md:1" in messages[1]
+
+
+def test_reading_order_follows_order_then_prev_next(tmp_path: Path) -> None:
+    write(tmp_path, "c.md", "---\ntitle: C\norder: 1\n---\ntext\n")
+    write(tmp_path, "a.md", "---\ntitle: A\nprev: c\n---\ntext\n")
+    write(tmp_path, "b.md", "---\ntitle: B\nprev: a\n---\ntext\n")
+    assert [n.id for n in load_notes(tmp_path).notes] == ["c", "a", "b"]
+
+
+def test_shipped_content_is_in_reading_order_without_problems() -> None:
+    collection = load_notes(Path(__file__).resolve().parents[2] / "content")
+    assert len(collection.notes) >= 12
+    assert not collection.errors
+    ids = [n.id for n in collection.notes]
+    assert ids.index("mobilesam") == ids.index("sam") + 1
+    for note in collection.notes:
+        assert "## Sources" in note.text, note.id

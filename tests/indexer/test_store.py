@@ -1,0 +1,67 @@
+"""The index store: incremental updates re-embed only what changed; model changes rebuild."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.knowledge import KnowledgeBase
+from indexer.store import StoredIndex
+
+from ..conftest import CONTENT
+
+
+@pytest.fixture(scope="module")
+def small_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    root = tmp_path_factory.mktemp("small")
+    for name in ("sam.md", "mobilesam.md", "fastsam.md"):
+        shutil.copy2(CONTENT / name, root / name)
+    kb = KnowledgeBase(root)
+    report = kb.build()
+    assert len(report.added) == 3 and report.chunks_embedded == report.chunks_total
+    return kb
+
+
+def chunk_count(kb: KnowledgeBase, note_id: str) -> int:
+    index = StoredIndex(kb.root, kb.spec)
+    try:
+        return len(index.rows_of_notes([note_id]))
+    finally:
+        index.close()
+
+
+def test_unchanged_notes_embed_nothing(small_kb: KnowledgeBase) -> None:
+    report = small_kb.build()
+    assert report.chunks_embedded == 0
+    assert len(report.unchanged) == 3 and not report.changed
+
+
+def test_add_edit_delete_reembed_only_what_changed(small_kb: KnowledgeBase) -> None:
+    root = small_kb.root
+    (root / "extra.md").write_text("# Extra Paper\n\n## Idea\n\nA brand new idea about zebra segmentation.\n")
+    report = small_kb.build()
+    assert report.added == ["extra"]
+    assert report.chunks_embedded == chunk_count(small_kb, "extra") == 1
+
+    path = root / "fastsam.md"
+    path.write_text(path.read_text() + "\n## Addendum\n\nFastSAM gets one more sentence about giraffes.\n")
+    report = small_kb.build()
+    assert report.updated == ["fastsam"]
+    assert report.chunks_embedded == 1
+
+    (root / "extra.md").unlink()
+    report = small_kb.build()
+    assert report.removed == ["extra"]
+    assert report.chunks_embedded == 0
+    assert chunk_count(small_kb, "extra") == 0
+    answer = small_kb.ask("Which paper talks about giraffes?")
+    assert answer.citations and answer.citations[0].note == "fastsam"
+
+
+def test_index_files_hold_no_pickle(small_kb: KnowledgeBase) -> None:
+    folder = small_kb.root / ".papernotes"
+    for item in folder.rglob("*"):
+        if item.is_file() and item.suffix in (".npy", ".json"):
+            assert not item.read_bytes().startswith(b"\x80"), item

@@ -1,0 +1,528 @@
+"""Pilot tests of the app's flows: browse, filter, read, ask, cite, rebuild, broken notes, sizes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+
+from indexer.knowledge import KnowledgeBase
+from indexer.store import BuildCancelled, BuildReport
+from tui.app import PapernotesApp
+from tui.messages import BuildProgressed
+from tui.screens.build_offer import BuildOffer
+from tui.screens.help import HelpScreen
+from tui.widgets.ask_pane import AskPane
+from tui.widgets.conversation import CitationList, Turn
+from tui.widgets.image_view import ImageBlock
+from tui.widgets.library import BROKEN_PREFIX
+from tui.widgets.note_card import NoteCard, ProblemCard
+from tui.widgets.reader import CITED, Reader
+
+SIZE = (120, 40)
+
+
+async def settle(app: PapernotesApp, pilot: Pilot) -> None:
+    """Let every worker finish and the screen catch up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def listed(app: PapernotesApp) -> list[str]:
+    """Ids of the library's entries, in order."""
+    notes = app.main.query_one("#notes", OptionList)
+    return [notes.get_option_at_index(i).id or "" for i in range(notes.option_count)]
+
+
+def as_text(renderable: object, width: int = 110) -> str:
+    """What a rich renderable looks like as plain text."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def status_text(app: PapernotesApp) -> str:
+    return str(app.main.query_one("#status-text").render())
+
+
+def card_text(app: PapernotesApp) -> str:
+    return str(app.main.query_one(NoteCard).render())
+
+
+async def ask(app: PapernotesApp, pilot: Pilot, question: str) -> Turn:
+    """Ask `question` through the ask pane and wait for the answer."""
+    await pilot.press("a")
+    box = app.main.query_one("#question", Input)
+    assert app.focused is box
+    box.value = question
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return app.main.query_one(AskPane).turns[-1]
+
+
+def cited_blocks(app: PapernotesApp) -> list:
+    return list(app.main.reader.query(f".{CITED}"))
+
+
+# --- start -------------------------------------------------------------------------------------
+
+
+def test_importing_the_app_does_not_import_torch() -> None:
+    code = "import sys, tui.app; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+async def test_first_screen_lists_notes_before_the_model_is_loaded(kb: KnowledgeBase) -> None:
+    gate = threading.Event()
+
+    class SlowModel(KnowledgeBase):
+        def encoder(self):  # type: ignore[override]
+            gate.wait(30)
+            return kb.encoder()
+
+    app = PapernotesApp(SlowModel(kb.root), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if listed(app):
+                break
+        assert listed(app)[:4] == ["alpha", "beta", "gamma", "delta"]
+        assert "loading model" in status_text(app)
+        assert "index up to date" in status_text(app)
+        gate.set()
+        await settle(app, pilot)
+        assert "model ready" in status_text(app)
+
+
+async def test_library_shows_reading_order_titles_years_tags_and_unreadable_files(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert listed(app) == ["alpha", "beta", "gamma", "delta", f"{BROKEN_PREFIX}0"]
+        notes = app.main.query_one("#notes", OptionList)
+        first = as_text(notes.get_option_at_index(0).prompt)
+        assert "AlphaNet: Fast Object Detection" in first and "2020" in first and "detection, real-time" in first
+        assert "⚠" in as_text(notes.get_option_at_index(3).prompt)  # delta has warnings
+        assert "broken.md:4" in as_text(notes.get_option_at_index(4).prompt)
+        assert "4 notes" in status_text(app) and "1 unreadable" in status_text(app)
+        assert app.sub_title == "Library"
+
+
+# --- browse ------------------------------------------------------------------------------------
+
+
+async def test_filter_by_title_tag_or_author_then_enter_opens(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"segm")
+        assert listed(app) == ["beta"]
+        app.main.library.clear_filter()
+        await pilot.press(*"hopper")  # an author
+        assert listed(app) == ["beta"]
+        app.main.library.clear_filter()
+        await pilot.press(*"nothing like this")
+        assert listed(app) == [""]  # just the "no notes match" line
+        app.main.library.clear_filter()
+        await pilot.press(*"depth", "enter")
+        await settle(app, pilot)
+        assert app.main.showing_reader
+        assert app.main.reader.note is not None and app.main.reader.note.id == "gamma"
+        assert app.sub_title.startswith("3 / 4")
+
+
+async def test_next_previous_home_and_the_ends(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reader = app.main.reader
+        assert reader.note is not None and reader.note.id == "alpha"
+        assert app.sub_title.startswith("1 / 4")
+        await pilot.press("p")  # already the first: says so, stays
+        await pilot.pause()
+        assert reader.note.id == "alpha"
+        assert any("first note" in n.message for n in app._notifications)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert reader.note.id == "beta" and app.sub_title.startswith("2 / 4")
+        await pilot.press("right", "right")
+        await settle(app, pilot)
+        assert reader.note.id == "delta" and app.sub_title.startswith("4 / 4")
+        await pilot.press("n")  # the last: says so rather than wrapping
+        await pilot.pause()
+        assert reader.note.id == "delta"
+        assert any("last note" in n.message for n in app._notifications)
+        await pilot.press("left")
+        await settle(app, pilot)
+        assert reader.note.id == "gamma"
+        await pilot.press("h")
+        await pilot.pause()
+        assert not app.main.showing_reader and app.sub_title == "Library"
+        notes = app.main.query_one("#notes", OptionList)
+        assert notes.highlighted_option is not None and notes.highlighted_option.id == "gamma"
+
+
+async def test_reader_has_card_contents_and_related_notes_one_key_away(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("alpha")
+        await settle(app, pilot)
+        card = card_text(app)
+        for expected in ("AlphaNet: Fast Object Detection", "Ada Lovelace, Alan Turing", "2020",
+                         "https://arxiv.org/abs/2001.00001", "https://github.com/example/alphanet",
+                         "Workshop notes (2020)", "alpha.md", "#detection"):
+            assert expected in card
+        related = app.main.query_one(NoteCard).related
+        assert related and related[0].note_id == "beta"
+        assert "1 BetaFormer" in card
+        toc = app.main.reader.query_one("#toc")
+        assert toc.display
+        headings = [title for _, title, _ in app.main.reader.document.table_of_contents]
+        assert {"The idea", "Results", "Speed"} <= set(headings)
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "beta"
+
+
+async def test_reopens_the_last_note_and_remembers_the_theme(kb: KnowledgeBase, config_dir: Path) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("beta")
+        app.action_toggle_theme()
+        await pilot.pause()
+        await pilot.press("q")
+    saved = json.loads((config_dir / "tui.json").read_text())
+    assert saved["last_notes"][str(kb.root)] == "beta"
+    assert saved["theme"] == "textual-light"
+
+    again = PapernotesApp(kb, watch=False)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert again.theme == "textual-light"
+        assert again.main.showing_reader
+        assert again.main.reader.note is not None and again.main.reader.note.id == "beta"
+
+
+# --- ask ---------------------------------------------------------------------------------------
+
+
+async def test_ask_answers_with_citations_and_a_citation_opens_the_cited_section(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        turn = await ask(app, pilot, "How fast is AlphaNet?")
+        assert turn.has_class("-answered") and turn.answer is not None
+        assert "142 frames per second" in (turn.answer.text or "")
+        citations = turn.query_one(CitationList)
+        assert citations.option_count == len(turn.answer.citations) >= 1
+        assert "[1] AlphaNet › Results › Speed" in str(citations.get_option_at_index(0).prompt)
+        await pilot.press("up")  # from the question box to the latest citations
+        assert app.focused is citations
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reader = app.main.reader
+        assert app.main.showing_reader and reader.note is not None and reader.note.id == "alpha"
+        blocks = cited_blocks(app)
+        assert blocks, "the cited passage is highlighted"
+        cited = turn.answer.citations[0]
+        assert all(cited.lines[0] - 1 <= b.source_range[0] < cited.lines[1] for b in blocks)
+        top = reader.scroll_y
+        assert top > 0
+        first = blocks[0]
+        assert reader._offset_of(first) >= top
+        assert reader._offset_of(first) + first.outer_size.height <= top + reader.scrollable_content_region.height
+        assert any("Cited passage [1]" in n.title for n in app._notifications)
+
+
+async def test_not_in_your_notes_looks_different(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        turn = await ask(app, pilot, "What is the capital of France?")
+        assert turn.has_class("-refused") and not turn.has_class("-answered")
+        assert "Not in your notes" in str(turn.query_one(".answer").render())
+
+
+async def test_scoped_question_only_cites_the_note_being_read(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("beta")
+        await settle(app, pilot)
+        await pilot.press("a", "ctrl+t")
+        assert app.main.ask_pane.scoped
+        turn = await ask(app, pilot, "How fast is it?")
+        assert turn.answer is not None and not turn.answer.refused
+        assert {c.note for c in turn.answer.citations} == {"beta"}
+        assert "12 frames per second" in (turn.answer.text or "")
+        assert "(in BetaFormer)" in str(turn.query_one(".question").render())
+        await pilot.press("ctrl+t")
+        turn = await ask(app, pilot, "How fast is it?")
+        assert turn.answer is not None and "alpha" in {c.note for c in turn.answer.citations}
+
+
+async def test_follow_up_questions_use_the_previous_answer(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first = await ask(app, pilot, "What is BetaFormer?")
+        assert first.answer is not None and "beta" in first.answer.notes
+        second = await ask(app, pilot, "how fast is it?")
+        assert second.answer is not None and second.answer.citations[0].note == "beta"
+        turns = app.main.ask_pane.turns
+        assert len(turns) == 2 and all(t.is_attached and t.display for t in turns)  # conversation stays
+
+
+async def test_escape_cancels_an_answer_in_progress(kb: KnowledgeBase) -> None:
+    gate = threading.Event()
+
+    class SlowAnswers(KnowledgeBase):
+        def ask(self, question, **kwargs):  # type: ignore[override]
+            gate.wait(30)
+            return kb.ask(question, **kwargs)
+
+    app = PapernotesApp(SlowAnswers(kb.root), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")
+        app.main.query_one("#question", Input).value = "How fast is AlphaNet?"
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        thinking = app.main.query_one("#thinking")
+        assert thinking.display and "Answering" in str(thinking.render()) and " s" in str(thinking.render())
+        await pilot.press("escape")
+        await pilot.pause()
+        turn = app.main.ask_pane.turns[-1]
+        assert turn.has_class("-cancelled") and not thinking.display
+        assert app.main.asking  # one level only: the pane stays open
+        gate.set()
+        await settle(app, pilot)
+        assert turn.answer is None  # the late answer is dropped
+        await pilot.press("escape")
+        assert not app.main.asking
+
+
+# --- index -------------------------------------------------------------------------------------
+
+
+async def test_no_index_offers_to_build_and_builds_with_progress(fresh_notes: Path, kb: KnowledgeBase) -> None:
+    folder = fresh_notes
+    progress: list[tuple[str, int, int]] = []
+
+    class Recording(PapernotesApp):
+        def on_build_progressed(self, message: BuildProgressed) -> None:
+            progress.append((message.stage, message.done, message.total))
+
+    app = Recording(KnowledgeBase(folder), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, BuildOffer)
+        assert "no index" in status_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.state.building and app.main.query_one("#build-progress").display
+        await settle(app, pilot)
+        assert not app.state.building and not app.main.query_one("#build-progress").display
+        assert ("embedding", 14, 14) in progress or any(stage == "embedding" for stage, _, _ in progress)
+        assert "index up to date" in status_text(app)
+        assert any(n.title == "Index updated" for n in app._notifications)
+        turn = await ask(app, pilot, "How fast is AlphaNet?")
+        assert turn.has_class("-answered")
+
+
+async def test_changed_notes_are_reported_and_r_updates_incrementally(notes_copy: Path, kb: KnowledgeBase) -> None:
+    (notes_copy / "beta.md").write_text((notes_copy / "beta.md").read_text() + "\nBetaFormer was revised.\n")
+    app = PapernotesApp(KnowledgeBase(notes_copy), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, BuildOffer)
+        assert "1 note changed" in str(app.screen.query_one("#offer-message").render())
+        await pilot.press("escape")  # not now
+        await pilot.pause()
+        assert "1 note changed on disk" in status_text(app)
+        await pilot.press("escape")  # from the filter to the list, where r is a command
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "index up to date" in status_text(app)
+        summary = [n.message for n in app._notifications if n.title == "Index updated"]
+        assert summary and "1 updated" in summary[0] and "3 unchanged" in summary[0]
+
+
+async def test_a_running_build_can_be_cancelled(kb: KnowledgeBase) -> None:
+    started = threading.Event()
+
+    class SlowBuild(KnowledgeBase):
+        def build(self, *, progress=None, cancel=None, **kwargs) -> BuildReport:  # type: ignore[override]
+            assert progress is not None and cancel is not None
+            progress("embedding", 0, 10)
+            started.set()
+            cancel.wait(30)
+            raise BuildCancelled("index build cancelled; the previous index is unchanged")
+
+    app = PapernotesApp(SlowBuild(kb.root), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.update_index()
+        assert started.wait(10)
+        await pilot.pause(0.2)
+        assert app.main.query_one("#build-progress").display
+        assert app.check_action("cancel_build", ()) and not app.check_action("update_index", ())
+        app.main.query_one("#notes").focus()
+        await pilot.press("r")  # r again cancels
+        await settle(app, pilot)
+        assert not app.state.building
+        assert any("cancelled" in n.message for n in app._notifications)
+
+
+@pytest.mark.slow
+async def test_watching_updates_the_index_when_a_note_changes(notes_copy: Path, kb: KnowledgeBase) -> None:
+    app = PapernotesApp(KnowledgeBase(notes_copy), watch=True)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if app.state.model == "ready" and listed(app):
+                break
+        await pilot.pause(0.5)  # let the watcher start
+        text = (notes_copy / "alpha.md").read_text().replace("AlphaNet: Fast", "AlphaNet: Very Fast", 1)
+        (notes_copy / "alpha.md").write_text(text)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            await pilot.pause(0.2)
+            if any(n.title == "Index updated" for n in app._notifications):
+                break
+        assert any(n.title == "Index updated" for n in app._notifications)
+        assert "index up to date" in status_text(app)
+        assert app.collection is not None and app.collection.find("alpha").title == "AlphaNet: Very Fast Object Detection"
+    assert app._stop.is_set()
+
+
+# --- content that misbehaves ------------------------------------------------------------------
+
+
+async def test_unreadable_file_shows_an_error_card_naming_file_and_line(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        notes = app.main.query_one("#notes", OptionList)
+        notes.highlighted = notes.option_count - 1
+        await pilot.press("enter")
+        await settle(app, pilot)
+        card = app.main.query_one(ProblemCard)
+        text = str(card.render())
+        assert card.display and card.has_class("-error")
+        assert "broken.md" in text and "4" in text and "UTF-8" in text
+        assert not app.main.query_one(NoteCard).display
+
+
+async def test_note_warnings_show_with_line_numbers(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("delta")
+        await settle(app, pilot)
+        card = app.main.query_one(ProblemCard)
+        assert card.display and card.has_class("-warning")
+        assert "line 3: front matter ignored" in str(card.render())
+        assert app.main.reader.note is not None and app.main.reader.note.title == "Delta Notes"
+
+
+async def test_markup_and_escape_sequences_in_notes_are_shown_literally(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("gamma")
+        await settle(app, pilot)
+        shown = "\n".join(str(block.render()) for block in app.main.reader.document.query("MarkdownParagraph"))
+        assert "[bold red]L = a + b[/bold red]" in shown
+        assert "[@click=app.quit]this is not a link[/]" in shown
+        assert "[link=https://example.com]fake links[/link]" in shown
+        assert "\x1b" not in shown and "red must not leak" in shown.replace("\n", " ")
+        assert app.is_running
+
+
+async def test_images_are_drawn_or_shown_as_placeholders(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("gamma")
+        await settle(app, pilot)
+        drawn, missing = list(app.main.reader.query(ImageBlock))
+        assert drawn.query(".picture") and "Depth map example" in str(drawn.query_one(".caption").render())
+        placeholder = str(missing.query_one(".placeholder").render())
+        assert "Missing figure" in placeholder and "images/missing.png" in placeholder
+
+
+# --- everywhere --------------------------------------------------------------------------------
+
+
+async def test_help_palette_and_footer(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is app.main
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for expected in ("Open paper…", "Ask a question", "Update index", "Rebuild index", "Toggle theme"):
+            assert expected in titles
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        app.main.query_one("#notes").focus()
+        await pilot.pause()
+        keys = {binding.key for binding in app.active_bindings.values() if binding.enabled}
+        assert {"a", "r", "q", "f1"} <= keys
+        assert "n" not in {b.key for b in app.active_bindings.values() if b.enabled}  # reader-only
+
+
+async def test_open_paper_from_the_command_palette(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_open_paper()
+        await pilot.pause()
+        await pilot.press(*"betaform")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "beta"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_works_small_and_large(kb: KnowledgeBase, size: tuple[int, int]) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        turn = await ask(app, pilot, "How fast is AlphaNet?")
+        assert turn.has_class("-answered")
+        views = app.main.query_one("#views")
+        ask_pane = app.main.query_one(AskPane)
+        if size[0] < 100:
+            assert not views.display and ask_pane.size.width == size[0]  # the pane takes the screen
+            await pilot.press("up", "enter")
+            await settle(app, pilot)
+            assert views.display and not app.main.asking and isinstance(app.focused, Reader)
+        else:
+            assert views.display and ask_pane.display and app.main.reader.query_one("#toc").display
+        assert app.is_running
