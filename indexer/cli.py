@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 import threading
 import time
@@ -171,13 +172,15 @@ def cmd_index(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0
 
 
+_AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
+"""Index problems `ask` repairs by itself; any other (damage, a newer schema, another model) stops it."""
+
+
 def _ensure_index(kb: KnowledgeBase) -> None:
     """Build the index when it is missing or stale, saying so on stderr."""
     collection = kb.notes()
     status = kb.status(collection)
-    if status.problem and "newer papernotes" in status.problem:
-        raise IndexCorruptError(status.problem, "run: papernotes index --rebuild")
-    if status.problem and "damaged" in status.problem:
+    if status.problem and not status.problem.startswith(_AUTO_UPDATABLE):
         raise IndexCorruptError(status.problem, "run: papernotes index --rebuild")
     if not status.up_to_date:
         why = "no index yet" if not status.exists else (status.problem or f"{status.changed} notes changed")
@@ -202,10 +205,19 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         answer = kb.ask(question, scope=scope, previous=previous if args.follow_up else None, mode=args.mode)
         previous = answer if not answer.refused else previous
         if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+            print(_json(answer.to_json()), flush=True)
         else:
             _print_answer(answer, show_sources=args.show_sources, out=sys.stdout)
     return 0
+
+
+_C1_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def _json(data: object, indent: int | None = None) -> str:
+    """JSON that keeps non-ASCII text readable but escapes DEL and C1 controls (terminals act on them)."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _C1_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _stdin_questions(stream: TextIO):
@@ -251,7 +263,7 @@ def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
             }
             for n in collection.notes
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(_json(rows, indent=2))
         return 0
     width = len(str(len(collection.notes)))
     for position, note in enumerate(collection.notes, start=1):

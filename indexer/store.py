@@ -179,10 +179,12 @@ def write_lock(folder: Path, *, wait: float = 0.0) -> Iterator[None]:
     path = folder / "lock"
     handle = open(path, "a+")  # noqa: SIM115 - held for the lock's lifetime
     deadline = time.monotonic() + wait
+    locked = False
     try:
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -199,9 +201,10 @@ def write_lock(folder: Path, *, wait: float = 0.0) -> Iterator[None]:
         handle.flush()
         yield
     finally:
-        with contextlib.suppress(OSError):
-            handle.truncate(0)
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        if locked:  # a failed attempt must not erase the holder's pid
+            with contextlib.suppress(OSError):
+                handle.truncate(0)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
         handle.close()
 
 

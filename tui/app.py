@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import logging
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -52,6 +55,21 @@ from tui.widgets.note_card import RELATED_KEYS
 from tui.widgets.status_line import AppState
 
 logger = logging.getLogger(__name__)
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def while_running(handler: Handler) -> Handler:
+    """Skip a worker's report that arrives while the app shuts down (its widgets are gone by then)."""
+
+    @functools.wraps(handler)
+    async def guarded(self: PapernotesApp, *args: Any) -> None:
+        if self.is_running:
+            result = handler(self, *args)
+            if inspect.isawaitable(result):
+                await result
+
+    return cast(Handler, guarded)
 
 READER_ACTIONS = {"next_note", "previous_note", "home", "toggle_toc", "related"}
 """Actions that only make sense while a note is shown."""
@@ -246,6 +264,7 @@ class PapernotesApp(App[None]):
 
     # --- worker results --------------------------------------------------------------------------
 
+    @while_running
     async def on_notes_loaded(self, message: NotesLoaded) -> None:
         self.state.status, self.state.status_problem = message.status, message.problem
         await self._use_collection(message.collection)
@@ -257,6 +276,7 @@ class PapernotesApp(App[None]):
                 await self.open_note(last)
             self._offer_build(message.status)
 
+    @while_running
     def on_notes_failed(self, message: NotesFailed) -> None:
         error = message.error
         self.state.status_problem = str(error)
@@ -264,6 +284,7 @@ class PapernotesApp(App[None]):
         self._show_state()
         self._notify_error(error)
 
+    @while_running
     def on_notes_changed_on_disk(self) -> None:
         status = self.state.status
         if status is not None and status.exists:
@@ -271,6 +292,7 @@ class PapernotesApp(App[None]):
         else:
             self._load_notes()
 
+    @while_running
     def on_model_ready(self, message: ModelReady) -> None:
         logger.info("model ready in %.1f s", message.seconds)
         self.state.model = "ready"
@@ -279,15 +301,18 @@ class PapernotesApp(App[None]):
         if note is not None and note.id not in self._related:
             self._request_related(note.id)
 
+    @while_running
     def on_model_failed(self, message: ModelFailed) -> None:
         self.state.model = "failed"
         self._show_state()
         self._notify_error(message.error)
 
+    @while_running
     def on_build_progressed(self, message: BuildProgressed) -> None:
         if self.state.building:
             self.main.status_line.show_progress(message.stage, message.done, message.total)
 
+    @while_running
     async def on_build_finished(self, message: BuildFinished) -> None:
         self._build_done()
         self.state.status, self.state.status_problem = message.status, None
@@ -307,6 +332,7 @@ class PapernotesApp(App[None]):
             self._update_again = False
             self.update_index()
 
+    @while_running
     def on_build_failed(self, message: BuildFailed) -> None:
         self._build_done()
         if message.cancelled:
@@ -315,9 +341,11 @@ class PapernotesApp(App[None]):
             self._notify_error(message.error)
         self._load_notes()
 
+    @while_running
     def on_answer_ready(self, message: AnswerReady) -> None:
         self.main.ask_pane.finish_turn(message.turn, message.answer)
 
+    @while_running
     def on_answer_failed(self, message: AnswerFailed) -> None:
         error = message.error
         if isinstance(error, IndexMissingError):
@@ -328,6 +356,7 @@ class PapernotesApp(App[None]):
             text, hint = f"Something went wrong: {error}", None
         self.main.ask_pane.fail_turn(message.turn, text, hint)
 
+    @while_running
     def on_related_ready(self, message: RelatedReady) -> None:
         self._related[message.note_id] = message.related
         note = self.main.reader.note

@@ -28,10 +28,11 @@ from indexer.embedding import Encoder, ModelSpec
 from indexer.store import DB_NAME, BuildCancelled, StoredIndex, index_dir
 
 SEED = 20240607
-NOTES = 40
+NOTES = 30
 MIN_KILLS = 20
-TARGETED = {3: "staging", 8: "staging", 13: "generation", 18: "generation", 23: "staging"}
-"""Rounds that wait for a build to reach a point (staging folder / new generation folder) and kill there."""
+ROUNDS = 24
+TARGETED = {4: "staging", 10: "generation", 16: "staging", 22: "generation"}
+"""Rounds that wait for the build to reach a point (its staging folder, its new generation folder) and kill there."""
 
 
 def _fps_question(note: str) -> str:
@@ -39,18 +40,33 @@ def _fps_question(note: str) -> str:
     return f"How many frames per second does {model_name(index)} run at?"
 
 
-def _mutate(notes: Path, rng: random.Random, round_no: int, next_index: list[int]) -> None:
-    """Revise a few notes; now and then add a note or delete one."""
-    existing = sorted(p for p in notes.glob("*.md"))
-    for path in rng.sample(existing, k=min(3, len(existing))):
+def _edit(notes: Path, rng: random.Random, round_no: int, next_index: list[int]) -> None:
+    """Revise two notes and add one: the build must embed new chunks (model load, embedding)."""
+    for path in rng.sample(sorted(notes.rglob("*.md")), k=2):
         index = int(path.stem.rsplit("-", 1)[1])
         path.write_text(note_text(index, random.Random(rng.random()), filler=1, revision=round_no), encoding="utf-8")
-    if round_no % 3 == 0:
-        index = next_index[0]
-        next_index[0] += 1
-        (notes / f"{note_id(index)}.md").write_text(note_text(index, rng, filler=1), encoding="utf-8")
-    if round_no % 4 == 1 and len(existing) > NOTES // 2:
-        rng.choice(existing).unlink()
+    index = next_index[0]
+    next_index[0] += 1
+    (notes / f"{note_id(index)}.md").write_text(note_text(index, rng, filler=1), encoding="utf-8")
+
+
+def _move(notes: Path, rng: random.Random, round_no: int) -> None:
+    """Move two notes to another folder (new ids, same text) and delete one: nothing to embed."""
+    existing = sorted(notes.rglob("*.md"))
+    for path in rng.sample(existing, k=2):
+        target = notes / rng.choice(["a", "b", "c"]) / path.name
+        if target != path:
+            target.parent.mkdir(exist_ok=True)
+            path.rename(target)
+    if round_no % 4 == 1:
+        rng.choice(sorted(notes.rglob("*.md"))).unlink()
+
+
+def _change(kind: str, notes: Path, rng: random.Random, round_no: int, next_index: list[int]) -> None:
+    if kind == "edit":
+        _edit(notes, rng, round_no, next_index)
+    else:
+        _move(notes, rng, round_no)
 
 
 def _wait_for(folder: Path, what: str, before: set[str], process: object, timeout: float) -> None:
@@ -87,7 +103,7 @@ def _check_reader(
         for note in state:
             assert index.rows_of_notes([note]), f"{note} has no chunks in generation {index.generation}"
         # FAISS row i is the vector of SQLite chunk row i: re-embed a few rows and compare.
-        sample = rng.sample(range(index.size), k=3)
+        sample = rng.sample(range(index.size), k=2)
         fresh = encoder.encode_documents([f"{c.context}\n{c.text}" for c in index.chunks(sample)])
         assert np.all(np.sum(fresh * index.vectors_of(sample), axis=1) > 0.99)
         target = rng.choice(sorted(state))
@@ -99,58 +115,57 @@ def _check_reader(
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path, spec, encoder, ask) -> None:
+def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path, spec, encoder, build_index, ask) -> None:
     notes = tmp_path / "notes"
     write_corpus(notes, NOTES, seed=SEED, filler=1)
     folder = index_dir(notes)
     rng = random.Random(SEED)
-
-    first = run_cli("index", notes=notes)
-    assert first.returncode == 0, first.stderr
+    build_index(notes)
     states = [notes_on_disk(notes)]
     held = _check_reader(notes, spec, encoder, ask, states, rng)
-
-    # One uninterrupted update, timed, sets the range of the random kill delays.
     next_index = [NOTES]
-    _mutate(notes, rng, 0, next_index)
-    states.append(notes_on_disk(notes))
-    started = time.monotonic()
-    timed = run_cli("index", notes=notes)
-    duration = time.monotonic() - started
-    assert timed.returncode == 0, timed.stderr
-    held = _check_reader(notes, spec, encoder, ask, states, rng)
-    assert held == 1
 
-    rounds = MIN_KILLS + 8
-    delays = [duration * 1.1 * (i + rng.random()) / rounds for i in range(rounds)]
-    rng.shuffle(delays)
+    # One uninterrupted run of each kind, timed, sets the range of the random kill delays.
+    duration: dict[str, float] = {}
+    for kind in ("edit", "move"):
+        _change(kind, notes, rng, 0, next_index)
+        states.append(notes_on_disk(notes))
+        started = time.monotonic()
+        timed = run_cli("index", notes=notes)
+        duration[kind] = time.monotonic() - started
+        assert timed.returncode == 0, timed.stderr
+        held = _check_reader(notes, spec, encoder, ask, states, rng)
+        assert held == len(states) - 1
+
     kills: list[str] = []
-    for round_no in range(1, rounds + 1):
-        if len(kills) >= MIN_KILLS + 2:
-            break
-        _mutate(notes, rng, round_no, next_index)
+    for round_no in range(1, ROUNDS + 1):
+        kind = "move" if round_no in TARGETED or round_no % 2 else "edit"
+        _change(kind, notes, rng, round_no, next_index)
         states.append(notes_on_disk(notes))
         before = set(os.listdir(folder))
         process = start_cli("index", notes=notes)
-        target = TARGETED.get(round_no)
-        if target:
-            _wait_for(folder, target, before, process, timeout=duration * 3)
-            point = f"at {target}"
+        started = time.monotonic()
+        if round_no in TARGETED:
+            _wait_for(folder, TARGETED[round_no], before, process, timeout=duration[kind] * 5)
+            point = f"{kind} run, at its {TARGETED[round_no]} folder"
         else:
-            time.sleep(delays[round_no - 1])
-            point = f"after {delays[round_no - 1]:.2f} s"
+            delay = rng.uniform(0.02, 0.95) * duration[kind]
+            time.sleep(delay)
+            point = f"{kind} run, after {delay:.2f} s"
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
-        _, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=120)
         if process.returncode == -signal.SIGKILL:
             kills.append(point)
         else:
             assert process.returncode == 0, stderr.decode(errors="replace")
+            duration[kind] = min(duration[kind], time.monotonic() - started)
         # The index is the one before this run, or the complete result of it: never anything else.
         now = _check_reader(notes, spec, encoder, ask, states, rng)
         assert now in (held, len(states) - 1), f"round {round_no}: index went from state {held} to {now}"
         held = now
 
+    print(f"run times {duration}; {len(kills)} kills: {kills}")
     assert len(kills) >= MIN_KILLS, f"only {len(kills)} runs were killed mid-way: {kills}"
     assert any("staging" in k for k in kills) and any("generation" in k for k in kills), kills
 
