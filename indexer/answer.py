@@ -6,12 +6,15 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.chunking import ABOUT_SECTION
 from indexer.lexical import tokenize
 from indexer.retrieval import Hit, Mode, Retriever
 from indexer.sentences import split_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +24,8 @@ PASSAGES = 4
 MIN_SENTENCE_SCORE = 0.25
 """Below this (calibrated on tests/eval/questions.jsonl, see docs/EVALUATION.md) the answer is a refusal."""
 MAX_SENTENCES = 3
+REST_OF_NOTE = 12
+"""At most this many further passages of the best note are searched for the answer."""
 SENTENCE_MARGIN = 0.12
 """Runners-up within this score of the best sentence join the answer."""
 _QUANTITATIVE = re.compile(
@@ -112,8 +117,6 @@ def answer_question(
     threshold: float = MIN_SENTENCE_SCORE,
 ) -> Answer:
     """Answer `question` from the notes with cited sentences, or refuse when the evidence is weak."""
-    import numpy as np
-
     question = " ".join(question.split())
     prefer: list[str] = []
     search_text = question
@@ -125,23 +128,24 @@ def answer_question(
     if not hits:
         return Answer(question, None, [], notes=[])
     top = hits[:PASSAGES]
-    candidates = _candidates(top)
+    pool = top + _rest_of_best_note(top, retriever, query_vector)
+    candidates = _candidates(pool)
     query_terms = set(tokenize(question))
     quantitative = bool(_QUANTITATIVE.search(question))
     asks_metadata = bool(_METADATA_QUESTION.search(question))
     sentence_vectors = (
-        retriever.encoder.encode_queries([c.sentence for c in candidates])
+        retriever.encoder.encode_queries([_clean(c.sentence) for c in candidates])
         if mode != "lexical" and candidates
         else None
     )
     scored: list[_Candidate] = []
     for i, candidate in enumerate(candidates):
-        hit = top[candidate.hit_index]
+        hit = pool[candidate.hit_index]
         semantic = float(sentence_vectors[i] @ query_vector) if sentence_vectors is not None and query_vector is not None else 0.0
         score = (
             0.55 * semantic
             + 0.10 * _overlap(query_terms, candidate.sentence, hit)
-            + 0.06 * (1.0 - candidate.hit_index / PASSAGES)
+            + 0.06 * max(0.0, 1.0 - candidate.hit_index / PASSAGES)
             + 0.10 * hit.dense
             + (0.10 if quantitative and re.search(r"\d", candidate.sentence) else 0.0)
             - (0.10 if hit.chunk.section == ABOUT_SECTION and not asks_metadata else 0.0)
@@ -165,10 +169,23 @@ def answer_question(
         number = numbers[candidate.hit_index]
         quotes.setdefault(candidate.hit_index, []).append(candidate.sentence)
         parts.append(f"{_clean(candidate.sentence)} [{number}]")
-    citations = _citations([top[i] for i in sorted(numbers, key=numbers.get)], {numbers[i]: quotes[i] for i in numbers})
+    citations = _citations([pool[i] for i in sorted(numbers, key=numbers.get)], {numbers[i]: quotes[i] for i in numbers})
     notes = list(dict.fromkeys(c.note for c in citations))
-    del np
     return Answer(question, " ".join(parts), citations, notes=notes, confidence=confidence)
+
+
+def _rest_of_best_note(top: list[Hit], retriever: Retriever, query_vector: np.ndarray | None) -> list[Hit]:
+    """The other passages of the best note: an answer often sits one section away from the best hit."""
+    if not top or query_vector is None:
+        return []
+    note_id = top[0].chunk.note_id
+    seen = {h.chunk.row for h in top}
+    rows = [r for r in retriever.index.rows_of_notes([note_id]) if r not in seen][:REST_OF_NOTE]
+    if not rows:
+        return []
+    dense = retriever.index.vectors_of(rows) @ query_vector
+    chunks = retriever.index.chunks(rows)
+    return [Hit(c, 0.0, float(d), 0.0, top[0].named) for c, d in zip(chunks, dense, strict=True)]
 
 
 def _candidates(hits: Sequence[Hit]) -> list[_Candidate]:

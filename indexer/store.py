@@ -338,11 +338,16 @@ def _build(
             report.removed = [i for i in previous if i not in current_ids]
             same_chunker = manifest.get("chunker_version") == CHUNKER_VERSION
             report.rechunked = bool(generation) and not same_chunker
-            if generation and not report.changed and _gen_dir(folder, generation).is_dir():
-                report.chunks_total = connection.execute(
-                    "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
-                ).fetchone()[0]
-                return report
+            if generation and not report.changed:
+                damage = _generation_problem(folder, generation, manifest)
+                if damage is None:
+                    report.chunks_total = connection.execute(
+                        "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
+                    ).fetchone()[0]
+                    return report
+                # Rewrite the generation's files from the vector cache (nothing is re-embedded).
+                logger.info("rewriting the index files: %s", damage)
+                report.full_rebuild_reason = f"the index files were damaged, rewriting them ({damage})"
 
             counter = TokenCounter(spec)
             chunks = [chunk for note in collection.notes for chunk in chunk_note(note, counter)]
@@ -369,6 +374,22 @@ def _build(
         finally:
             connection.close()
     return report
+
+
+def _generation_problem(folder: Path, generation: int, manifest: dict[str, str]) -> str | None:
+    """Why the files of `generation` can't be read as the manifest describes them (None when they can)."""
+    try:
+        size = int(manifest.get("chunks", "0"))
+        dimension = int(manifest.get("dimension", "0"))
+        gen = _gen_dir(folder, generation)
+        if size:
+            vectors.load_index(gen / "vectors.faiss", expected_size=size, expected_dimension=dimension)
+        lexical.LexicalIndex.load(gen / "bm25", expected_size=size)
+    except ValueError:
+        return "the index manifest is damaged"
+    except IndexCorruptError as error:
+        return error.message
+    return None
 
 
 def _database_healthy(db: Path) -> bool:

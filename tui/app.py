@@ -193,8 +193,11 @@ class PapernotesApp(App[None]):
         except Exception as error:
             self.post_message(ModelFailed(error))
             return
-        with self._guard, contextlib.suppress(PapernotesError):
-            self.kb.retriever()  # no index yet is fine: it opens after the first build
+        with self._guard:
+            with contextlib.suppress(PapernotesError):
+                self.kb.retriever()  # no index yet is fine: it opens after the first build
+            with contextlib.suppress(Exception):
+                self.kb.encoder().encode_queries(["warm-up"])  # the first inference is slow: pay it now
         self.post_message(ModelReady(time.monotonic() - started))
 
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)

@@ -41,8 +41,8 @@ class NoteCommands(Provider):
         matcher = self.matcher(query)
         for note in self._notes():
             text = f"Open: {one_line(note.title)}"
-            searched = " ".join([text, *note.meta.tags, *note.meta.authors, *note.meta.aliases])
-            score = max(matcher.match(text), matcher.match(searched) * 0.8)
+            others = [*note.meta.aliases, *note.meta.tags, *note.meta.authors]
+            score = max([matcher.match(text), *(matcher.match(other) * 0.8 for other in others)])
             if score > 0:
                 yield Hit(score, Content(text), partial(self._open, note.id), text=text, help=self._help(note))
 

@@ -47,10 +47,10 @@ def short_title(note: Note) -> str:
     return one_line(note.title)
 
 
-def error_location(error: NoteError) -> tuple[str, int | None]:
-    """The file (relative to the notes folder) and line a NoteError names, from its message."""
+def error_location(error: NoteError) -> tuple[str, int | None, str]:
+    """The file (relative to the notes folder) and line a NoteError names, and the rest of its message."""
     match = _LOCATION.match(error.message)
     if not match:
-        return "", None
+        return "", None, error.message
     line = match.group("line")
-    return match.group("path"), int(line) if line else None
+    return match.group("path"), int(line) if line else None, error.message[match.end() :]

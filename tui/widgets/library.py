@@ -44,9 +44,9 @@ def note_row(position: int, note: Note, width: int) -> Table:
 
 def broken_row(error: NoteError) -> Text:
     """One library line for a file that could not be read."""
-    path, line = error_location(error)
+    path, line, message = error_location(error)
     where = f"{path}:{line}" if line else path or "?"
-    return Text.assemble(("✖ ", "bold red"), (one_line(where), "bold"), "  ", (one_line(error.message), "dim"))
+    return Text.assemble(("✖ ", "bold red"), (one_line(where), "bold"), "  ", (one_line(message), "dim"))
 
 
 class FilterInput(Input):

@@ -139,11 +139,7 @@ class ProblemCard(Static):
     def show_error(self, error: NoteError) -> None:
         """The error card of a file that could not be read: file, line, what is wrong, what to do."""
         self.set_classes("-error")
-        path, line = error_location(error)
-        message = error.message
-        prefix = f"{path}:{line}: " if line else f"{path}: "
-        if path and message.startswith(prefix):
-            message = message[len(prefix) :]
+        path, line, message = error_location(error)
         parts: list[str | tuple[str, str]] = [("File  ", "dim"), (one_line(path or "?"), "bold")]
         if line:
             parts += [("\nLine  ", "dim"), (str(line), "bold")]
