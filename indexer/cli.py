@@ -17,7 +17,7 @@ from indexer import __version__
 from indexer.errors import IndexCorruptError, PapernotesError
 from indexer.knowledge import KnowledgeBase, default_notes_dir
 from indexer.notes import NoteCollection
-from indexer.textsafe import printable
+from indexer.textsafe import printable, single_line
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         kb = KnowledgeBase(args.notes or default_notes_dir(), model=args.model)
         return handlers[command](args, kb)
     except PapernotesError as error:
-        print(f"papernotes: {printable(str(error))}", file=sys.stderr)
+        print(f"papernotes: {single_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("papernotes: interrupted", file=sys.stderr)
@@ -101,9 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report_problems(collection: NoteCollection) -> None:
     for error in collection.errors:
-        print(f"warning: {printable(str(error))}", file=sys.stderr)
+        print(f"warning: {single_line(str(error))}", file=sys.stderr)
     for warning in collection.warnings:
-        print(f"warning: {printable(str(warning))}", file=sys.stderr)
+        print(f"warning: {single_line(str(warning))}", file=sys.stderr)
 
 
 class _ProgressBar:
@@ -153,7 +153,7 @@ def _build(kb: KnowledgeBase, *, rebuild: bool = False, wait: float = 0.0) -> No
     with _ProgressBar() as bar:
         report = kb.build(rebuild=rebuild, progress=bar, wait=wait, collection=collection)
     if report.full_rebuild_reason and not rebuild:
-        print(f"full rebuild: {report.full_rebuild_reason}", file=sys.stderr)
+        print(f"full rebuild: {single_line(report.full_rebuild_reason)}", file=sys.stderr)
     print(report.summary())
 
 
@@ -229,16 +229,16 @@ def _stdin_questions(stream: TextIO):
 
 def _print_answer(answer, *, show_sources: bool, out: TextIO) -> None:
     if answer.refused:
-        print(f"Not in your notes: nothing there answers {printable(answer.question)!r}.", file=out)
+        print(f"Not in your notes: nothing there answers {single_line(answer.question)!r}.", file=out)
         if answer.closest:
             print("Closest passages:", file=out)
             for c in answer.closest:
-                print(f"  - {printable(c.where)}", file=out)
+                print(f"  - {single_line(c.where)}", file=out)
         return
     print(printable(answer.text or ""), file=out)
     print(file=out)
     for c in answer.citations:
-        print(f"[{c.number}] {printable(c.where)}", file=out)
+        print(f"[{c.number}] {single_line(c.where)}", file=out)
         if show_sources:
             for line in printable(c.passage).splitlines():
                 print(f"    │ {line}", file=out)
@@ -269,7 +269,7 @@ def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     for position, note in enumerate(collection.notes, start=1):
         year = f" ({note.meta.year})" if note.meta.year else ""
         tags = f"  [{', '.join(note.meta.tags)}]" if note.meta.tags else ""
-        print(printable(f"{position:>{width}}. {note.title}{year}{tags}  — {note.id}"))
+        print(single_line(f"{position:>{width}}. {note.title}{year}{tags}  — {note.id}"))
     return 0
 
 
@@ -289,11 +289,11 @@ def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
     report = import_sources(list(args.sources), kb.root, force=args.force)
     for warning in report.warnings:
-        print(f"warning: {printable(warning)}", file=sys.stderr)
+        print(f"warning: {single_line(warning)}", file=sys.stderr)
     for source, reason in report.skipped:
-        print(f"skipped: {printable(str(source))}: {printable(reason)}", file=sys.stderr)
+        print(f"skipped: {single_line(str(source))}: {single_line(reason)}", file=sys.stderr)
     for _source, message in report.failed:
-        print(f"failed: {printable(message)}", file=sys.stderr)
+        print(f"failed: {single_line(message)}", file=sys.stderr)
     print(report.summary())
     if report.imported:
         print("run `papernotes index` (or press r in the app) to index the new notes", file=sys.stderr)

@@ -224,6 +224,25 @@ def default_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def length_batches(lengths: Sequence[int], max_items: int, max_tokens: int) -> list[list[int]]:
+    """Indices grouped shortest first, each group within `max_items` texts and `max_tokens` padded tokens.
+
+    Sorting by length means little padding; the token limit keeps batches of long texts small
+    (attention grows with length squared) and lets batches of short ones grow.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        if current and (len(current) >= max_items or lengths[i] * (len(current) + 1) > max_tokens):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
 class OnnxEncoder:
     """The model's ONNX export run by onnxruntime and tokenised by tokenizers: no torch, ~0.2 s to load.
 
@@ -273,20 +292,6 @@ class OnnxEncoder:
         width = self.session.get_outputs()[0].shape[-1]
         self.dimension = int(width) if isinstance(width, int) else int(self._run([[0]])[0].shape[-1])
 
-    def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
-        """Indices grouped shortest first, each group within batch_size texts and batch_tokens tokens."""
-        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-        batches: list[list[int]] = []
-        current: list[int] = []
-        for i in order:
-            if current and (len(current) >= self.batch_size or lengths[i] * (len(current) + 1) > self.batch_tokens):
-                batches.append(current)
-                current = []
-            current.append(i)
-        if current:
-            batches.append(current)
-        return batches
-
     def _run(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
         """Normalised vectors for token id lists (padded here to the longest)."""
         import numpy as np
@@ -312,7 +317,7 @@ class OnnxEncoder:
             return out
         ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
         done = 0
-        for batch in self._batches([len(row) for row in ids]):
+        for batch in length_batches([len(row) for row in ids], self.batch_size, self.batch_tokens):
             out[batch] = self._run([ids[i] for i in batch])
             done += len(batch)
             if progress is not None:

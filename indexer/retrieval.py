@@ -19,10 +19,13 @@ logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
-RRF_K = 10
 CANDIDATES = 40
-NAME_BOOST = 0.02
-PREFER_BOOST = 0.03
+DENSE_WEIGHT = 0.7
+"""Hybrid score = 0.7 × dense + 0.3 × BM25, each min-max normalised (tuned on tests/eval, docs/EVALUATION.md)."""
+NAME_BOOST = 0.05
+"""Added when the question names the note (title or alias that no other note shares)."""
+PREFER_BOOST = 0.15
+"""Added for the previous answer's notes when a question is a follow-up."""
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,12 @@ class Retriever:
         lexical_scores: dict[int, float] = {}
         dense_rank: dict[int, int] = {}
         lexical_rank: dict[int, int] = {}
+        all_lexical: np.ndarray = np.zeros(0, dtype=np.float32)
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self.embed(query)
             dense_scores, dense_rank = self._dense(vector, rows_in_scope)
         if mode in ("hybrid", "lexical"):
-            lexical_scores, lexical_rank = self._lexical(query, rows_in_scope)
+            lexical_scores, lexical_rank, all_lexical = self._lexical(query, rows_in_scope)
         named = self.named_notes(query) if mode == "hybrid" else []
         candidates = set(dense_rank) | set(lexical_rank)
         if mode == "hybrid" and named:
@@ -102,24 +106,37 @@ class Retriever:
                 vector = query_vector if query_vector is not None else self.embed(query)
                 for row, value in zip(missing, self.index.vectors_of(missing) @ vector, strict=True):
                     dense_scores[row] = float(value)
+        if mode == "hybrid" and len(all_lexical):
+            for row in candidates:
+                lexical_scores.setdefault(row, float(all_lexical[row]))
+        if mode == "hybrid":
+            fused = self._fuse(candidates, dense_scores, lexical_scores)
         hits: list[Hit] = []
         for row in candidates:
             chunk = records[row]
-            score = 0.0
-            if mode in ("hybrid", "dense") and row in dense_rank:
-                score += 1.0 / (RRF_K + dense_rank[row])
-            if mode in ("hybrid", "lexical") and row in lexical_rank:
-                score += 1.0 / (RRF_K + lexical_rank[row])
             is_named = chunk.note_id in named
             if mode == "hybrid":
-                if is_named:
-                    score += NAME_BOOST
+                score = fused[row] + (NAME_BOOST if is_named else 0.0)
                 if chunk.note_id in prefer and not named:
                     score += PREFER_BOOST
-                score += 0.02 * dense_scores.get(row, 0.0)
+            elif mode == "dense":
+                score = dense_scores.get(row, 0.0)
+            else:
+                score = lexical_scores.get(row, 0.0)
             hits.append(Hit(chunk, score, dense_scores.get(row, 0.0), lexical_scores.get(row, 0.0), is_named))
         hits.sort(key=lambda h: (-h.score, h.chunk.row))
         return hits[:k]
+
+    def _fuse(self, rows: set[int], dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
+        """Convex combination of min-max normalised dense and BM25 scores over the candidates."""
+        def normalised(values: dict[int, float]) -> dict[int, float]:
+            found = [values.get(r, 0.0) for r in rows]
+            low, high = min(found), max(found)
+            span = (high - low) or 1.0
+            return {r: (values.get(r, 0.0) - low) / span for r in rows}
+
+        d, lx = normalised(dense), normalised(lexical)
+        return {r: DENSE_WEIGHT * d[r] + (1.0 - DENSE_WEIGHT) * lx[r] for r in rows}
 
     def _dense(self, vector: np.ndarray, rows: np.ndarray | None) -> tuple[dict[int, float], dict[int, int]]:
         import numpy as np
@@ -134,19 +151,19 @@ class Retriever:
             pairs = [(int(r), float(s)) for r, s in zip(found[0], scores[0], strict=True) if r >= 0]
         return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}
 
-    def _lexical(self, query: str, rows: np.ndarray | None) -> tuple[dict[int, float], dict[int, int]]:
+    def _lexical(self, query: str, rows: np.ndarray | None) -> tuple[dict[int, float], dict[int, int], np.ndarray]:
         import numpy as np
 
         scores = self.index.lexical.scores(query)
         if len(scores) == 0:
-            return {}, {}
+            return {}, {}, scores
         if rows is not None:
             masked = np.zeros_like(scores)
             masked[rows] = scores[rows]
             scores = masked
         top = np.argsort(-scores)[:CANDIDATES]
         pairs = [(int(r), float(scores[r])) for r in top if scores[r] > 0]
-        return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}
+        return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}, scores
 
 
 def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
@@ -168,8 +185,9 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
             if len(name) >= 3 and name not in names:
                 names[name] = note.id
     unambiguous = {}
+    generic = {"model", "paper", "network", "method", "net", "approach"}
     for name, note_id in names.items():
-        terms = set(tokenize(name))
+        terms = set(tokenize(name)) - generic
         if not terms:
             continue
         sharing = [other for other, known in terms_by_note.items() if other != note_id and terms <= known]

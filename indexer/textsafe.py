@@ -11,3 +11,11 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def printable(text: str) -> str:
     """`text` without escape sequences or control characters (newlines and tabs kept)."""
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+_BREAKS = re.compile(r"\s*[\n\t\u2028\u2029]\s*")
+
+
+def single_line(text: str) -> str:
+    """`printable(text)` on one line: each line break or tab (with the spaces around it) becomes one space."""
+    return _BREAKS.sub(" ", printable(text)).strip()

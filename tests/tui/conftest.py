@@ -82,10 +82,10 @@ BetaFormer runs at 12 frames per second on a V100 GPU, too slow for video.
 
 GAMMA = """\
 ---
-title: "GammaDepth: Depth from Unlabeled Video"
+title: "GammaDepth: Depth from [b]Unlabeled[/b] Video"
 authors: [Emmy Noether]
 year: 2023
-tags: [depth]
+tags: [depth, "[i]odd[/i]"]
 order: 3
 ---
 

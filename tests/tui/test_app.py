@@ -472,6 +472,11 @@ async def test_markup_and_escape_sequences_in_notes_are_shown_literally(kb: Know
         assert "[@click=app.quit]this is not a link[/]" in shown
         assert "[link=https://example.com]fake links[/link]" in shown
         assert "\x1b" not in shown and "red must not leak" in shown.replace("\n", " ")
+        title = "GammaDepth: Depth from [b]Unlabeled[/b] Video"
+        assert title in card_text(app).replace("\n", " ") and "#[i]odd[/i]" in card_text(app)
+        assert title in app.sub_title
+        notes = app.main.query_one("#notes", OptionList)
+        assert title in as_text(notes.get_option("gamma").prompt, width=200)
         assert app.is_running
 
 
