@@ -148,7 +148,7 @@ def answer_question(
             + 0.06 * max(0.0, 1.0 - candidate.hit_index / PASSAGES)
             + 0.10 * hit.dense
             + (0.10 if quantitative and re.search(r"\d", candidate.sentence) else 0.0)
-            - (0.10 if hit.chunk.section == ABOUT_SECTION and not asks_metadata else 0.0)
+            - (0.10 if _is_reference_section(hit.chunk.section) and not asks_metadata else 0.0)
             - (0.10 if len(candidate.sentence) < 40 else 0.0)
         )
         scored.append(_Candidate(candidate.sentence, candidate.hit_index, candidate.position, score))
@@ -161,7 +161,7 @@ def answer_question(
         return Answer(question, None, [], closest=closest, notes=[], confidence=confidence)
     chosen = _choose(scored)
     numbers: dict[int, int] = {}
-    for candidate in sorted(chosen, key=lambda c: c.hit_index):
+    for candidate in chosen:
         numbers.setdefault(candidate.hit_index, len(numbers) + 1)
     quotes: dict[int, list[str]] = {}
     parts: list[str] = []
@@ -172,6 +172,12 @@ def answer_question(
     citations = _citations([pool[i] for i in sorted(numbers, key=numbers.get)], {numbers[i]: quotes[i] for i in numbers})
     notes = list(dict.fromkeys(c.note for c in citations))
     return Answer(question, " ".join(parts), citations, notes=notes, confidence=confidence)
+
+
+def _is_reference_section(section: str) -> bool:
+    """The metadata chunk and link lists: right for "who wrote it?", noise for most questions."""
+    head = section.split(" › ")[0].strip().lower()
+    return section == ABOUT_SECTION or head in {"sources", "links", "references", "resources", "source"}
 
 
 def _rest_of_best_note(top: list[Hit], retriever: Retriever, query_vector: np.ndarray | None) -> list[Hit]:
