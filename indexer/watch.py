@@ -24,16 +24,24 @@ def is_note_change(path: str) -> bool:
 
 
 def watch_notes(root: Path, on_change: Callable[[], None], stop: threading.Event) -> None:
-    """Block, calling `on_change` after each debounced burst of note changes, until `stop` is set."""
+    """Block, calling `on_change` after each debounced burst of note changes, until `stop` is set.
+
+    `on_change` also runs once as soon as the watcher is listening, so that changes made between
+    the caller's last update and the start of watching are not missed.
+    """
     from watchfiles import watch  # deferred: only the watcher needs it
 
+    caught_up = False
     for changes in watch(
         root,
         watch_filter=lambda _change, path: is_note_change(path),
         debounce=DEBOUNCE_MS,
         stop_event=stop,
-        rust_timeout=500,
-        yield_on_timeout=False,
+        rust_timeout=1000,
+        yield_on_timeout=True,
     ):
-        logger.info("notes changed: %s", sorted(p for _, p in changes)[:5])
-        on_change()
+        if changes:
+            logger.info("notes changed: %s", sorted(p for _, p in changes)[:5])
+        if changes or not caught_up:
+            caught_up = True
+            on_change()

@@ -23,7 +23,7 @@ async def steady(pilot: Pilot) -> None:
         with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
-    for box in app.query(Input):
+    for box in app.screen.query(Input):
         box.cursor_blink = False
     await pilot.pause()
 
