@@ -141,7 +141,10 @@ def answer_question(
     scored: list[_Candidate] = []
     for i, candidate in enumerate(candidates):
         hit = pool[candidate.hit_index]
-        semantic = float(sentence_vectors[i] @ query_vector) if sentence_vectors is not None and query_vector is not None else 0.0
+        if sentence_vectors is not None and query_vector is not None:
+            semantic = float(sentence_vectors[i] @ query_vector)
+        else:  # lexical mode: word overlap stands in for meaning
+            semantic = _overlap(query_terms, candidate.sentence, hit)
         score = (
             0.55 * semantic
             + 0.10 * _overlap(query_terms, candidate.sentence, hit)

@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--notes", type=Path, default=None, help="notes folder (default: $PAPERNOTES_NOTES or the shipped content/)")
     common.add_argument("--model", default=None, help="embedding model: a local folder or a cached name (default: the packaged all-MiniLM-L6-v2)")
+    common.add_argument("--reranker", default=None, help="optional cross-encoder (local folder) to re-order passages")
     common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
 
     parser = argparse.ArgumentParser(
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tui": cmd_tui,
     }
     try:
-        kb = KnowledgeBase(args.notes or default_notes_dir(), model=args.model)
+        kb = KnowledgeBase(args.notes or default_notes_dir(), model=args.model, reranker=args.reranker)
         return handlers[command](args, kb)
     except PapernotesError as error:
         print(f"papernotes: {single_line(str(error))}", file=sys.stderr)

@@ -39,9 +39,10 @@ class RelatedNote:
 class KnowledgeBase:
     """A notes folder with its index: load notes, build the index, retrieve and answer."""
 
-    def __init__(self, root: Path | None = None, model: str | None = None) -> None:
+    def __init__(self, root: Path | None = None, model: str | None = None, reranker: str | None = None) -> None:
         self.root = (root or default_notes_dir()).expanduser().resolve()
         self.model_name = model
+        self.reranker_name = reranker or os.environ.get("PAPERNOTES_RERANKER") or None
         self._spec: ModelSpec | None = None
         self._encoder: Encoder | None = None
         self._index: StoredIndex | None = None
@@ -106,7 +107,12 @@ class KnowledgeBase:
         with self._lock:
             if self._retriever is None:
                 self._index = StoredIndex(self.root, self.spec)
-                self._retriever = Retriever(self._index, self.encoder())
+                reranker = None
+                if self.reranker_name:
+                    from indexer.rerank import Reranker
+
+                    reranker = Reranker(self.reranker_name)
+                self._retriever = Retriever(self._index, self.encoder(), reranker)
             return self._retriever
 
     def ask(

@@ -15,6 +15,8 @@ from indexer.store import StoredChunk, StoredIndex
 if TYPE_CHECKING:
     import numpy as np
 
+    from indexer.rerank import Reranker
+
 logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -42,9 +44,10 @@ class Hit:
 class Retriever:
     """Searches one StoredIndex with a query encoder."""
 
-    def __init__(self, index: StoredIndex, encoder: Encoder) -> None:
+    def __init__(self, index: StoredIndex, encoder: Encoder, reranker: Reranker | None = None) -> None:
         self.index = index
         self.encoder = encoder
+        self.reranker = reranker
         self._names = _note_names(index)
 
     def embed(self, text: str) -> np.ndarray:
@@ -125,6 +128,8 @@ class Retriever:
                 score = lexical_scores.get(row, 0.0)
             hits.append(Hit(chunk, score, dense_scores.get(row, 0.0), lexical_scores.get(row, 0.0), is_named))
         hits.sort(key=lambda h: (-h.score, h.chunk.row))
+        if self.reranker is not None and mode == "hybrid" and query:
+            hits = self.reranker.rerank(query, hits)
         return hits[:k]
 
     def _fuse(self, rows: set[int], dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
