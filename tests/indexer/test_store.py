@@ -8,8 +8,7 @@ import pytest
 
 from indexer.knowledge import KnowledgeBase
 from indexer.store import StoredIndex
-
-from ..conftest import CONTENT
+from tests.conftest import CONTENT
 
 
 @pytest.fixture(scope="module")
