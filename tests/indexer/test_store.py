@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
+from indexer.errors import IndexCorruptError
 from indexer.knowledge import KnowledgeBase
 from indexer.store import StoredIndex
 from tests.conftest import CONTENT
@@ -63,3 +65,17 @@ def test_index_files_hold_no_pickle(small_kb: KnowledgeBase) -> None:
     for item in folder.rglob("*"):
         if item.is_file() and item.suffix in (".npy", ".json"):
             assert not item.read_bytes().startswith(b"\x80"), item
+
+
+def test_another_model_triggers_a_full_rebuild(small_kb: KnowledgeBase, tmp_path: Path) -> None:
+    from indexer.embedding import resolve_model
+
+    other = tmp_path / "other-model"
+    shutil.copytree(resolve_model(None).path, other)
+    kb = KnowledgeBase(small_kb.root, model=str(other))
+    report = kb.build()
+    assert report.full_rebuild_reason and "other-model" in report.full_rebuild_reason
+    assert report.chunks_embedded == report.chunks_total
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        StoredIndex(small_kb.root, small_kb.spec)
+    small_kb.build()
