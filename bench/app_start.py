@@ -85,7 +85,9 @@ def _run_once(notes: Path, config: Path) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notes", type=Path, default=Path(__file__).resolve().parent.parent / "content")
+    parser.add_argument(
+        "--notes", type=Path, default=Path(__file__).resolve().parent.parent / "content"
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
 
@@ -96,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree(args.notes, notes, ignore=shutil.ignore_patterns(".papernotes"))
         started = time.monotonic()
         KnowledgeBase(notes).build()
-        print(f"indexed {args.notes} in {time.monotonic() - started:.1f} s (copy in a temp folder)\n")
+        print(
+            f"indexed {args.notes} in {time.monotonic() - started:.1f} s (copy in a temp folder)\n"
+        )
         runs = [_run_once(notes, Path(tmp) / f"config-{i}") for i in range(args.runs)]
 
     rows = [
@@ -113,10 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     for label, key in rows:
         values = [run[key] for run in runs if key in run]
         if values:
-            print(f"{label:<40} {statistics.median(values):>7.2f} {min(values):>7.2f} {max(values):>7.2f}")
+            print(
+                f"{label:<40} {statistics.median(values):>7.2f} {min(values):>7.2f} {max(values):>7.2f}"
+            )
     paint = statistics.median(run["first_paint"] for run in runs)
     verdict = "OK" if paint < TARGET_FIRST_PAINT else "TOO SLOW"
-    print(f"\nfirst paint target < {TARGET_FIRST_PAINT:.1f} s: {verdict} ({args.runs} runs, headless 120×40)")
+    print(
+        f"\nfirst paint target < {TARGET_FIRST_PAINT:.1f} s: {verdict} ({args.runs} runs, headless 120×40)"
+    )
     print(f"{os.cpu_count()} CPUs, load average {load:.1f} at the end")
     return 0 if paint < TARGET_FIRST_PAINT else 1
 

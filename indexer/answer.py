@@ -25,6 +25,8 @@ MIN_SENTENCE_SCORE = 0.25
 """Below this (calibrated on tests/eval/questions.jsonl, see docs/EVALUATION.md) the answer is a refusal."""
 MAX_SENTENCES = 3
 REST_OF_NOTE = 12
+SHORTLIST = 32
+"""At most this many candidate sentences are embedded per question."""
 """At most this many further passages of the best note are searched for the answer."""
 SENTENCE_MARGIN = 0.12
 """Runners-up within this score of the best sentence join the answer."""
@@ -129,12 +131,12 @@ def answer_question(
         return Answer(question, None, [], notes=[])
     top = hits[:PASSAGES]
     pool = top + _rest_of_best_note(top, retriever, query_vector)
-    candidates = _candidates(pool)
     query_terms = set(tokenize(question))
+    candidates = _shortlist(_candidates(pool), pool, query_terms)
     quantitative = bool(_QUANTITATIVE.search(question))
     asks_metadata = bool(_METADATA_QUESTION.search(question))
     sentence_vectors = (
-        retriever.encoder.encode_queries([_clean(c.sentence) for c in candidates])
+        retriever.sentence_vectors([_clean(c.sentence) for c in candidates])
         if mode != "lexical" and candidates
         else None
     )
@@ -195,6 +197,19 @@ def _rest_of_best_note(top: list[Hit], retriever: Retriever, query_vector: np.nd
     dense = retriever.index.vectors_of(rows) @ query_vector
     chunks = retriever.index.chunks(rows)
     return [Hit(c, 0.0, float(d), 0.0, top[0].named) for c, d in zip(chunks, dense, strict=True)]
+
+
+def _shortlist(candidates: list[_Candidate], pool: Sequence[Hit], query_terms: set[str]) -> list[_Candidate]:
+    """The SHORTLIST candidates most worth embedding, by word overlap, passage rank and passage score."""
+    if len(candidates) <= SHORTLIST:
+        return candidates
+
+    def cheap(c: _Candidate) -> float:
+        hit = pool[c.hit_index]
+        return _overlap(query_terms, c.sentence, hit) + 0.5 * hit.dense + (0.3 if c.hit_index < PASSAGES else 0.0)
+
+    keep = sorted(candidates, key=cheap, reverse=True)[:SHORTLIST]
+    return sorted(keep, key=lambda c: (c.hit_index, c.position))
 
 
 def _candidates(hits: Sequence[Hit]) -> list[_Candidate]:

@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--follow-up", action="store_true", help="read each question in the context of the previous one")
     ask.add_argument("--note", default=None, help="only search this note (id or title)")
     ask.add_argument("--mode", choices=("hybrid", "dense", "lexical"), default="hybrid", help=argparse.SUPPRESS)
+    ask.add_argument(
+        "--reader", default=None, metavar="MODEL",
+        help="let a local generative model word the answer, checked against the passages: smollm2, a model folder or a .gguf file (off by default)",
+    )
 
     listing = commands.add_parser("list", parents=[common], help="list the notes in reading order")
     listing.add_argument("--json", action="store_true", help="print one JSON array")
@@ -88,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tui": cmd_tui,
     }
     try:
-        kb = KnowledgeBase(args.notes or default_notes_dir(), model=args.model, reranker=args.reranker)
+        kb = KnowledgeBase(args.notes or default_notes_dir(), model=args.model, reranker=args.reranker, reader=getattr(args, "reader", None))
         return handlers[command](args, kb)
     except PapernotesError as error:
         print(f"papernotes: {single_line(str(error))}", file=sys.stderr)
@@ -200,14 +204,24 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         if note is None:
             raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
         scope = [note.id]
+    reader = kb.generative_reader()  # resolved now: a missing reader fails before any work
+    if reader is not None and reader.needs_conversion:
+        print(f"converting the reader {reader.spec.name} once (about a minute)…", file=sys.stderr)
     questions = _stdin_questions(sys.stdin) if args.question == "-" else iter([args.question])
     previous = None
     for question in questions:
-        answer = kb.ask(question, scope=scope, previous=previous if args.follow_up else None, mode=args.mode)
+        context = previous if args.follow_up else None
+        result = kb.ask_with_reader(question, scope=scope, previous=context, mode=args.mode) if reader else None
+        answer = result.answer if result else kb.ask(question, scope=scope, previous=context, mode=args.mode)
         previous = answer if not answer.refused else previous
         if args.json:
-            print(_json(answer.to_json()), flush=True)
+            data = answer.to_json()
+            if result:
+                data["reader"] = result.to_json()
+            print(_json(data), flush=True)
         else:
+            if result and result.fell_back:
+                print(f"reader: {single_line(result.reason or 'fell back')}; showing the extractive answer", file=sys.stderr)
             _print_answer(answer, show_sources=args.show_sources, out=sys.stdout)
     return 0
 

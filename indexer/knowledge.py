@@ -12,6 +12,13 @@ from pathlib import Path
 from indexer.answer import Answer, answer_question
 from indexer.embedding import Encoder, ModelSpec, load_encoder, resolve_model
 from indexer.notes import NoteCollection, load_notes
+from indexer.reader import (
+    GenerativeReader,
+    ReaderResult,
+    TokenCallback,
+    grounded_answer,
+    resolve_reader,
+)
 from indexer.retrieval import Mode, Retriever
 from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex, build, index_status
 
@@ -39,10 +46,15 @@ class RelatedNote:
 class KnowledgeBase:
     """A notes folder with its index: load notes, build the index, retrieve and answer."""
 
-    def __init__(self, root: Path | None = None, model: str | None = None, reranker: str | None = None) -> None:
+    def __init__(
+        self, root: Path | None = None, model: str | None = None, reranker: str | None = None, reader: str | None = None
+    ) -> None:
         self.root = (root or default_notes_dir()).expanduser().resolve()
         self.model_name = model
         self.reranker_name = reranker or os.environ.get("PAPERNOTES_RERANKER") or None
+        self.reader_name = reader
+        """The optional generative reader (`--reader`); None keeps answers extractive."""
+        self._reader: GenerativeReader | None = None
         self._spec: ModelSpec | None = None
         self._encoder: Encoder | None = None
         self._index: StoredIndex | None = None
@@ -125,6 +137,30 @@ class KnowledgeBase:
     ) -> Answer:
         """Answer a question from the notes, with citations."""
         return answer_question(question, self.retriever(), mode=mode, scope=scope, previous=previous)
+
+    def generative_reader(self) -> GenerativeReader | None:
+        """The reader named at construction, resolved offline (its weights load on first use); None when off."""
+        with self._lock:
+            if self._reader is None and self.reader_name:
+                self._reader = GenerativeReader(resolve_reader(self.reader_name))
+            return self._reader
+
+    def ask_with_reader(
+        self,
+        question: str,
+        *,
+        scope: Sequence[str] | None = None,
+        previous: Answer | None = None,
+        mode: Mode = "hybrid",
+        on_token: TokenCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ReaderResult:
+        """The extractive answer rewritten by the reader, keeping only sentences the passages support."""
+        answer = self.ask(question, scope=scope, previous=previous, mode=mode)
+        reader = self.generative_reader()
+        if reader is None:
+            return ReaderResult(answer, None, reason="no reader configured")
+        return grounded_answer(answer.question, answer, reader, on_token=on_token, cancel=cancel)
 
     def related(self, note_id: str, k: int = 4) -> list[RelatedNote]:
         """Notes most similar to `note_id`, by the mean of their chunk vectors."""

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 CANDIDATES = 40
+SENTENCE_CACHE = 20_000
 DENSE_WEIGHT = 0.7
 """Hybrid score = 0.7 × dense + 0.3 × BM25, each min-max normalised (tuned on tests/eval, docs/EVALUATION.md)."""
 NAME_BOOST = 0.05
@@ -48,11 +49,24 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.reranker = reranker
+        self._sentence_cache: dict[str, np.ndarray] = {}
         self._names = _note_names(index)
 
     def embed(self, text: str) -> np.ndarray:
         """The query vector for `text`."""
         return self.encoder.encode_queries([text])[0]
+
+    def sentence_vectors(self, sentences: Sequence[str]) -> np.ndarray:
+        """Vectors for answer sentences, remembered across questions (passages repeat)."""
+        import numpy as np
+
+        missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_cache]
+        if missing:
+            for sentence, vector in zip(missing, self.encoder.encode_queries(missing), strict=True):
+                self._sentence_cache[sentence] = vector
+            while len(self._sentence_cache) > SENTENCE_CACHE:
+                self._sentence_cache.pop(next(iter(self._sentence_cache)))
+        return np.vstack([self._sentence_cache[s] for s in sentences])
 
     def named_notes(self, query: str) -> list[str]:
         """Ids of notes whose title or alias the query names, longest names first."""

@@ -9,7 +9,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -71,6 +70,7 @@ def while_running(handler: Handler) -> Handler:
 
     return cast(Handler, guarded)
 
+
 READER_ACTIONS = {"next_note", "previous_note", "home", "toggle_toc", "related"}
 """Actions that only make sense while a note is shown."""
 TYPED_KEY_ACTIONS = READER_ACTIONS | {"quit", "ask", "update_index", "cancel_build"}
@@ -92,7 +92,10 @@ class PapernotesApp(App[None]):
         Binding("left", "previous_note", "Prev", show=False),
         Binding("h", "home", "Home"),
         Binding("1", "related(1)", "Related", key_display="1-4"),
-        *[Binding(str(k), f"related({k})", "Related", show=False) for k in range(2, RELATED_KEYS + 1)],
+        *[
+            Binding(str(k), f"related({k})", "Related", show=False)
+            for k in range(2, RELATED_KEYS + 1)
+        ],
         Binding("t", "toggle_toc", "Contents", show=False),
         Binding("a", "ask", "Ask"),
         Binding("r", "update_index", "Reindex"),
@@ -129,6 +132,12 @@ class PapernotesApp(App[None]):
         """Related notes by note id, for the current index."""
         self._started = False
         """Whether the notes were loaded once (the first load reopens the last note)."""
+        self._check_disk = False
+        """The watcher reported changes: the next notes load decides whether to update the index."""
+        self._auto_update = True
+        """Whether changes on disk update the index by themselves (not while a build offer is open or declined)."""
+        self._quiet_build = False
+        """Whether the running build was started by the watcher (no "up to date" message then)."""
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -197,7 +206,9 @@ class PapernotesApp(App[None]):
             with contextlib.suppress(PapernotesError):
                 self.kb.retriever()  # no index yet is fine: it opens after the first build
             with contextlib.suppress(Exception):
-                self.kb.encoder().encode_queries(["warm-up"])  # the first inference is slow: pay it now
+                self.kb.encoder().encode_queries(
+                    ["warm-up"]
+                )  # the first inference is slow: pay it now
         self.post_message(ModelReady(time.monotonic() - started))
 
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
@@ -211,7 +222,11 @@ class PapernotesApp(App[None]):
             with self._guard:
                 collection = self.kb.notes()
                 report = self.kb.build(
-                    rebuild=rebuild, progress=progress, cancel=cancel, wait=INDEX_WAIT, collection=collection
+                    rebuild=rebuild,
+                    progress=progress,
+                    cancel=cancel,
+                    wait=INDEX_WAIT,
+                    collection=collection,
                 )
                 status = self.kb.status(collection)
         except BuildCancelled as error:
@@ -223,7 +238,9 @@ class PapernotesApp(App[None]):
             self.post_message(BuildFinished(report, collection, status))
 
     @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
-    def _answer(self, turn: int, question: str, scope: list[str] | None, previous: Answer | None) -> None:
+    def _answer(
+        self, turn: int, question: str, scope: list[str] | None, previous: Answer | None
+    ) -> None:
         """Answer one question; a cancelled worker's answer is dropped."""
         worker = get_current_worker()
         while not self._guard.acquire(timeout=0.1):
@@ -278,6 +295,11 @@ class PapernotesApp(App[None]):
             if last and message.collection.find(last) is not None:
                 await self.open_note(last)
             self._offer_build(message.status)
+        elif self._check_disk:
+            self._check_disk = False
+            status = message.status
+            if self._auto_update and status is not None and status.exists and not status.up_to_date:
+                self.update_index(quiet=True)
 
     @while_running
     def on_notes_failed(self, message: NotesFailed) -> None:
@@ -289,17 +311,17 @@ class PapernotesApp(App[None]):
 
     @while_running
     def on_notes_changed_on_disk(self) -> None:
-        status = self.state.status
-        if status is not None and status.exists:
-            self.update_index()
-        else:
-            self._load_notes()
+        self._check_disk = (
+            True  # reloading the notes is cheap; it tells whether the index is behind
+        )
+        self._load_notes()
 
     @while_running
     def on_model_ready(self, message: ModelReady) -> None:
         logger.info("model ready in %.1f s", message.seconds)
         self.state.model = "ready"
         self._show_state()
+        self.main.ask_pane.set_waiting_for("")
         note = self.main.reader.note
         if note is not None and note.id not in self._related:
             self._request_related(note.id)
@@ -326,20 +348,21 @@ class PapernotesApp(App[None]):
         note = self.main.reader.note
         if report.changed and note is not None:
             self._request_related(note.id)
-        self.notify(
-            report.summary() if report.changed else "The index is up to date.",
-            title="Index updated" if report.changed else "Index",
-            markup=False,
-        )
+        if report.changed:
+            self.notify(report.summary(), title="Index updated", markup=False)
+        elif not self._quiet_build:
+            self.notify("The index is up to date.", title="Index")
         if self._update_again:
             self._update_again = False
-            self.update_index()
+            self.update_index(quiet=True)
 
     @while_running
     def on_build_failed(self, message: BuildFailed) -> None:
         self._build_done()
         if message.cancelled:
-            self.notify("Index build cancelled; the previous index is unchanged.", title="Cancelled")
+            self.notify(
+                "Index build cancelled; the previous index is unchanged.", title="Cancelled"
+            )
         else:
             self._notify_error(message.error)
         self._load_notes()
@@ -352,7 +375,10 @@ class PapernotesApp(App[None]):
     def on_answer_failed(self, message: AnswerFailed) -> None:
         error = message.error
         if isinstance(error, IndexMissingError):
-            text, hint = "There is no index yet, so nothing can be answered.", "Press r to build it."
+            text, hint = (
+                "There is no index yet, so nothing can be answered.",
+                "Press r to build it.",
+            )
         elif isinstance(error, PapernotesError):
             text, hint = error.message, error.hint
         else:
@@ -385,18 +411,28 @@ class PapernotesApp(App[None]):
         citation = message.citation
         await self.open_note(citation.note, citation)
         where = one_line(citation.section) or "the note"
-        self.notify(f"{where} · {citation_place(citation)}", title=f"Cited passage [{citation.number}]", markup=False)
+        self.notify(
+            f"{where} · {citation_place(citation)}",
+            title=f"Cited passage [{citation.number}]",
+            markup=False,
+        )
 
     @on(AskQuestion)
     async def _ask_question(self, message: AskQuestion) -> None:
         pane = self.main.ask_pane
-        scope_note = self.collection.find(message.scope) if self.collection and message.scope else None
+        scope_note = (
+            self.collection.find(message.scope) if self.collection and message.scope else None
+        )
         previous = pane.previous_answer
-        turn = await pane.start_turn(message.question, short_title(scope_note) if scope_note else None)
+        turn = await pane.start_turn(
+            message.question, short_title(scope_note) if scope_note else None
+        )
         waiting = "the model" if self.state.model == "loading" else ""
         waiting = "the index update" if self.state.building else waiting
         pane.set_waiting_for(waiting)
-        self._answer(turn.number, message.question, [message.scope] if message.scope else None, previous)
+        self._answer(
+            turn.number, message.question, [message.scope] if message.scope else None, previous
+        )
 
     # --- doing things ----------------------------------------------------------------------------
 
@@ -404,7 +440,11 @@ class PapernotesApp(App[None]):
         """Show the note `key` (id, path or title), at `citation` if given."""
         note = self.collection.find(key) if self.collection is not None else None
         if note is None:
-            self.notify(f"There is no note {one_line(key)!r} in the notes folder.", severity="warning", markup=False)
+            self.notify(
+                f"There is no note {one_line(key)!r} in the notes folder.",
+                severity="warning",
+                markup=False,
+            )
             return
         await self.main.show_note(note, citation)
         self._note_shown(note)
@@ -445,16 +485,23 @@ class PapernotesApp(App[None]):
         fresh = collection.find(shown.id)
         if fresh is None:
             self.notify(f"{one_line(shown.rel_path)} is gone from the notes folder.", markup=False)
-        elif fresh.content_hash != shown.content_hash or fresh is not shown:
+        elif fresh.content_hash != shown.content_hash:
             await reader.show_note(fresh, keep_scroll=True)
             if self.main.showing_reader:
                 self._note_shown(fresh)
+        else:
+            reader.note = fresh  # same text: keep the page as it is
 
-    def update_index(self, rebuild: bool = False) -> None:
-        """Start an incremental (or, with `rebuild`, full) index build in the background."""
+    def update_index(self, rebuild: bool = False, *, quiet: bool = False) -> None:
+        """Start an incremental (or, with `rebuild`, full) index build in the background.
+
+        `quiet` builds (started by the watcher) say nothing when there was nothing to do.
+        """
         if self.state.building:
             self._update_again = True
             return
+        self._auto_update = True
+        self._quiet_build = quiet
         self.state.building = True
         self._build_cancel = threading.Event()
         self.main.status_line.show_progress("starting", 0, 0)
@@ -473,13 +520,20 @@ class PapernotesApp(App[None]):
         if status is None or status.up_to_date or self.state.building:
             return
         if not status.exists:
-            title, message = "No index yet", (
-                f"There is no index for the {self.state.notes} notes in this folder yet, "
-                "so questions can't be answered.\nBuild it now? It runs in the background."
+            title, message = (
+                "No index yet",
+                (
+                    f"There is no index for the {self.state.notes} notes in this folder yet, "
+                    "so questions can't be answered.\nBuild it now? It runs in the background."
+                ),
             )
             action = "Build index"
         elif status.problem:
-            title, message, action = "Index needs a rebuild", f"{status.problem}.\nRebuild it now?", "Rebuild"
+            title, message, action = (
+                "Index needs a rebuild",
+                f"{status.problem}.\nRebuild it now?",
+                "Rebuild",
+            )
         else:
             count = status.changed
             names = ", ".join([*status.added, *status.updated, *status.removed][:4])
@@ -494,7 +548,12 @@ class PapernotesApp(App[None]):
         def answered(build: bool | None) -> None:
             if build:
                 self.update_index()
+            else:
+                self._auto_update = (
+                    False  # the user said not now: changes on disk don't build either
+                )
 
+        self._auto_update = False
         self.push_screen(BuildOffer(title, message, action), answered)
 
     def _show_state(self) -> None:
@@ -539,7 +598,9 @@ class PapernotesApp(App[None]):
         notes = self.collection.notes
         index = notes.index(note) + step
         if index >= len(notes):
-            self.notify(f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes")
+            self.notify(
+                f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes"
+            )
         elif index < 0:
             self.notify(f"This is the first note (1 / {len(notes)}).", title="Start of the notes")
         else:
@@ -617,13 +678,21 @@ class PapernotesApp(App[None]):
         yield SystemCommand("Open paper…", "Pick a note to read", self.action_open_paper)
         yield SystemCommand("Ask a question", "Open the ask pane (a)", self.action_ask)
         if self.state.building:
-            yield SystemCommand("Cancel indexing", "Stop the running index build (r)", self.action_cancel_build)
-        else:
-            yield SystemCommand("Update index", "Embed new and changed notes (r)", self.action_update_index)
             yield SystemCommand(
-                "Rebuild index", "Rebuild the index from scratch", partial(self.update_index, rebuild=True)
+                "Cancel indexing", "Stop the running index build (r)", self.action_cancel_build
             )
-        yield SystemCommand("Toggle theme", "Switch between dark and light", self.action_toggle_theme)
+        else:
+            yield SystemCommand(
+                "Update index", "Embed new and changed notes (r)", self.action_update_index
+            )
+            yield SystemCommand(
+                "Rebuild index",
+                "Rebuild the index from scratch",
+                functools.partial(self.update_index, rebuild=True),
+            )
+        yield SystemCommand(
+            "Toggle theme", "Switch between dark and light", self.action_toggle_theme
+        )
         yield SystemCommand("Library", "Back to the list of notes (h)", self.action_home)
         yield SystemCommand("Help", "All the keys (F1)", self.action_help)
         yield from super().get_system_commands(screen)
@@ -650,4 +719,3 @@ def run(kb: KnowledgeBase, watch: bool = True) -> None:
     prepare_terminal_images()  # must happen before Textual takes over the terminal
     with _log_to_textual():
         PapernotesApp(kb, watch=watch).run()
-

@@ -35,7 +35,9 @@ class NoteCommands(Provider):
     async def discover(self) -> Hits:
         for note in self._notes():
             text = f"Open: {one_line(note.title)}"
-            yield DiscoveryHit(Content(text), partial(self._open, note.id), text=text, help=self._help(note))
+            yield DiscoveryHit(
+                Content(text), partial(self._open, note.id), text=text, help=self._help(note)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -44,5 +46,10 @@ class NoteCommands(Provider):
             others = [*note.meta.aliases, *note.meta.tags, *note.meta.authors]
             score = max([matcher.match(text), *(matcher.match(other) * 0.8 for other in others)])
             if score > 0:
-                yield Hit(score, Content(text), partial(self._open, note.id), text=text, help=self._help(note))
-
+                yield Hit(
+                    score,
+                    Content(text),
+                    partial(self._open, note.id),
+                    text=text,
+                    help=self._help(note),
+                )

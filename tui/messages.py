@@ -59,7 +59,9 @@ class CitationChosen(Message):
 class NotesLoaded(Message):
     """The notes folder was parsed and compared with the index."""
 
-    def __init__(self, collection: NoteCollection, status: IndexStatus | None, problem: str | None) -> None:
+    def __init__(
+        self, collection: NoteCollection, status: IndexStatus | None, problem: str | None
+    ) -> None:
         super().__init__()
         self.collection = collection
         """The notes in reading order, with unreadable files."""
@@ -111,7 +113,9 @@ class BuildProgressed(Message):
 class BuildFinished(Message):
     """An index build finished."""
 
-    def __init__(self, report: BuildReport, collection: NoteCollection, status: IndexStatus) -> None:
+    def __init__(
+        self, report: BuildReport, collection: NoteCollection, status: IndexStatus
+    ) -> None:
         super().__init__()
         self.report = report
         """What the build did."""

@@ -13,7 +13,9 @@ from indexer.knowledge import KnowledgeBase
 from tui.app import PapernotesApp
 
 SIZE = (120, 40)
-pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
+)
 
 
 async def steady(pilot: Pilot) -> None:

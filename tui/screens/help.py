@@ -10,10 +10,18 @@ from textual.widgets import Markdown
 
 KEYS: list[tuple[str, str, str]] = [
     ("Everywhere", "F1", "this help"),
-    ("Everywhere", "ctrl+p", "command palette: open paper, ask, update or rebuild the index, theme…"),
+    (
+        "Everywhere",
+        "ctrl+p",
+        "command palette: open paper, ask, update or rebuild the index, theme…",
+    ),
     ("Everywhere", "a", "open the ask pane (beside the reader, or full screen when narrow)"),
     ("Everywhere", "r", "update the index (only changed notes); again to cancel a running build"),
-    ("Everywhere", "esc", "back out one level: cancel an answer, close the ask pane, back to the library"),
+    (
+        "Everywhere",
+        "esc",
+        "back out one level: cancel an answer, close the ask pane, back to the library",
+    ),
     ("Everywhere", "q", "quit (ctrl+q while typing in a box)"),
     ("Library", "type", "filter by title, tag, author or alias"),
     ("Library", "↑ ↓ / enter", "move, open the highlighted note"),

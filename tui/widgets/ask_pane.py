@@ -57,7 +57,9 @@ class Thinking(Static):
         waiting = f" (waiting for {self.waiting_for})" if self.waiting_for else ""
         self.update(
             Content.assemble(
-                (f"{frame} ", "bold $accent"), f"Answering{waiting}… {elapsed:.1f} s", ("  · esc cancels", "dim")
+                (f"{frame} ", "bold $accent"),
+                f"Answering{waiting}… {elapsed:.1f} s",
+                ("  · esc cancels", "dim"),
             )
         )
 
@@ -148,7 +150,9 @@ class AskPane(Vertical):
         if not question:
             return
         if self.answering:
-            self.notify("Still answering the previous question (esc cancels it).", severity="warning")
+            self.notify(
+                "Still answering the previous question (esc cancels it).", severity="warning"
+            )
             return
         event.input.value = ""
         self.post_message(AskQuestion(question, self.scope_note if self.scoped else None))
@@ -176,7 +180,9 @@ class AskPane(Vertical):
             turn.show_answer(answer, self.names)
             self._scroll_to(turn)
 
-    def fail_turn(self, number: int, message: str, hint: str | None = None, *, cancelled: bool = False) -> None:
+    def fail_turn(
+        self, number: int, message: str, hint: str | None = None, *, cancelled: bool = False
+    ) -> None:
         """Show why turn `number` has no answer."""
         turn = self._pending(number)
         if turn is not None:

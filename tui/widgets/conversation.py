@@ -38,9 +38,14 @@ def citation_place(citation: Citation) -> str:
 class CitationList(OptionList):
     """The citations of one answer; choosing one opens the note at the cited passage."""
 
-    def __init__(self, citations: list[Citation], names: Mapping[str, str], numbered: bool = True) -> None:
+    def __init__(
+        self, citations: list[Citation], names: Mapping[str, str], numbered: bool = True
+    ) -> None:
         super().__init__(
-            *[Option(citation_prompt(c, names.get(c.note), numbered), id=str(i)) for i, c in enumerate(citations)]
+            *[
+                Option(citation_prompt(c, names.get(c.note), numbered), id=str(i))
+                for i, c in enumerate(citations)
+            ]
         )
         self.citations = citations
         """The passages listed, in order."""
@@ -66,7 +71,10 @@ class Turn(Vertical):
         """The answer, once it came."""
 
     def compose(self) -> ComposeResult:
-        parts: list[str | tuple[str, str]] = [("› ", "bold $accent"), (one_line(self.question), "bold")]
+        parts: list[str | tuple[str, str]] = [
+            ("› ", "bold $accent"),
+            (one_line(self.question), "bold"),
+        ]
         if self.scope_title:
             parts.append((f"  (in {one_line(self.scope_title)})", "dim italic"))
         yield Static(Content.assemble(*parts), classes="question")
@@ -92,10 +100,16 @@ class Turn(Vertical):
                 self.mount(CitationList(answer.closest, names, numbered=False))
         else:
             self.add_class("-answered")
-            self.mount(Static(Content.from_rich_text(with_citation_marks(answer.text or "")), classes="answer"))
+            self.mount(
+                Static(
+                    Content.from_rich_text(with_citation_marks(answer.text or "")), classes="answer"
+                )
+            )
             self.mount(CitationList(answer.citations, names))
 
-    def show_problem(self, message: str, hint: str | None = None, *, cancelled: bool = False) -> None:
+    def show_problem(
+        self, message: str, hint: str | None = None, *, cancelled: bool = False
+    ) -> None:
         """Show why there is no answer (an error, or the user cancelled)."""
         self.remove_class("-pending")
         self.add_class("-cancelled" if cancelled else "-error")

@@ -30,12 +30,24 @@ def _lift_images(state: StateCore) -> None:
     while i < len(tokens):
         token = tokens[i]
         inline = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token.type == "paragraph_open" and inline is not None and inline.type == "inline" and inline.children:
+        if (
+            token.type == "paragraph_open"
+            and inline is not None
+            and inline.type == "inline"
+            and inline.children
+        ):
             images = [c for c in inline.children if c.type == "image"]
             if images and i + 2 < len(tokens):
                 blocks = []
                 for image in images:
-                    block = Token(IMAGE_TOKEN, "img", 0, map=token.map, level=token.level, content=image.content)
+                    block = Token(
+                        IMAGE_TOKEN,
+                        "img",
+                        0,
+                        map=token.map,
+                        level=token.level,
+                        content=image.content,
+                    )
                     block.attrs = {"src": str(image.attrs.get("src", ""))}
                     blocks.append(block)
                 rest = [c for c in inline.children if c.type != "image"]
@@ -93,7 +105,9 @@ class NoteDocument(Markdown):
         if chosen:
             return chosen
         overlapping = [b for b in blocks if b.source_range[0] < high and low < b.source_range[1]]
-        return [b for b in overlapping if not any(a is not b and _contains(b, a) for a in overlapping)]
+        return [
+            b for b in overlapping if not any(a is not b and _contains(b, a) for a in overlapping)
+        ]
 
     def heading_before(self, block: Widget) -> MarkdownBlock | None:
         """The last heading above `block` (the title of its section)."""

@@ -91,7 +91,9 @@ class ImageBlock(MarkdownBlock):
             if self.alt:
                 yield Static(Content(one_line(self.alt)), classes="caption")
         else:
-            box = Static(placeholder_text(self.src, self.alt, reason or "not shown"), classes="placeholder")
+            box = Static(
+                placeholder_text(self.src, self.alt, reason or "not shown"), classes="placeholder"
+            )
             box.border_title = "image"
             yield box
 

@@ -46,7 +46,9 @@ def broken_row(error: NoteError) -> Text:
     """One library line for a file that could not be read."""
     path, line, message = error_location(error)
     where = f"{path}:{line}" if line else path or "?"
-    return Text.assemble(("✖ ", "bold red"), (one_line(where), "bold"), "  ", (one_line(message), "dim"))
+    return Text.assemble(
+        ("✖ ", "bold red"), (one_line(where), "bold"), "  ", (one_line(message), "dim")
+    )
 
 
 class FilterInput(Input):
@@ -79,7 +81,9 @@ class Library(Vertical):
         """The notes shown (None until loaded)."""
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="Type to filter by title, tag or author · Enter opens", id="filter")
+        yield FilterInput(
+            placeholder="Type to filter by title, tag or author · Enter opens", id="filter"
+        )
         notes = OptionList(id="notes")
         notes.border_title = "Library"
         notes.loading = True
@@ -131,7 +135,9 @@ class Library(Vertical):
 
     def _open(self, option_id: str) -> None:
         if option_id.startswith(BROKEN_PREFIX) and self.collection is not None:
-            self.post_message(OpenBrokenNote(self.collection.errors[int(option_id[len(BROKEN_PREFIX) :])]))
+            self.post_message(
+                OpenBrokenNote(self.collection.errors[int(option_id[len(BROKEN_PREFIX) :])])
+            )
         else:
             self.post_message(OpenNote(option_id))
 
@@ -155,7 +161,9 @@ class Library(Vertical):
                 options.append(Option(broken_row(error), id=f"{BROKEN_PREFIX}{index}"))
         notes.set_options(options)
         total = len(collection.notes)
-        notes.border_title = f"Library · {total} notes" if shown == total else f"Library · {shown} of {total} notes"
+        notes.border_title = (
+            f"Library · {total} notes" if shown == total else f"Library · {shown} of {total} notes"
+        )
         notes.border_subtitle = f"{len(collection.errors)} unreadable" if collection.errors else ""
         if not options:
             message = "No notes match the filter" if terms else "No notes in this folder yet"

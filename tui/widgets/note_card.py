@@ -40,12 +40,17 @@ def authors_line(authors: list[str]) -> str:
     return ", ".join(names)
 
 
-def _field(label: str, *value: str | tuple[str, str | Style]) -> list[str | tuple[str, str | Style]]:
+def _field(
+    label: str, *value: str | tuple[str, str | Style]
+) -> list[str | tuple[str, str | Style]]:
     return ["\n", (f"{label:<8}", "dim"), *value]
 
 
 def card_content(
-    note: Note, related: list[RelatedNote] | None, related_note: str | None, names: Mapping[str, str]
+    note: Note,
+    related: list[RelatedNote] | None,
+    related_note: str | None,
+    names: Mapping[str, str],
 ) -> Content:
     """The card's text for `note`; `related` None means "still looking" and `related_note` says why.
 
@@ -53,7 +58,9 @@ def card_content(
     """
     meta = note.meta
     parts: list[str | tuple[str, str | Style]] = [(one_line(note.title), "bold")]
-    byline = " · ".join(p for p in (str(meta.year) if meta.year else "", authors_line(meta.authors)) if p)
+    byline = " · ".join(
+        p for p in (str(meta.year) if meta.year else "", authors_line(meta.authors)) if p
+    )
     if byline:
         parts += ["\n", (byline, "italic")]
     if meta.tags:
@@ -132,7 +139,9 @@ class ProblemCard(Static):
             where = f"line {warning.line}" if warning.line else "whole note"
             parts += [(f"{where}: ", "bold"), one_line(warning.message)]
         count = len(note.warnings)
-        self.border_title = Content(f"⚠ {count} problem{'s' if count > 1 else ''} in {one_line(note.rel_path)}")
+        self.border_title = Content(
+            f"⚠ {count} problem{'s' if count > 1 else ''} in {one_line(note.rel_path)}"
+        )
         self.update(Content.assemble(*parts))
         self.display = True
 

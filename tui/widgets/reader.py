@@ -59,7 +59,9 @@ class Reader(VerticalScroll):
         """The header card."""
         return self.query_one(NoteCard)
 
-    async def show_note(self, note: Note, citation: Citation | None = None, *, keep_scroll: bool = False) -> None:
+    async def show_note(
+        self, note: Note, citation: Citation | None = None, *, keep_scroll: bool = False
+    ) -> None:
         """Show `note`; with a citation, scroll to its passage and highlight it (else keep or reset the scroll)."""
         scroll_y = self.scroll_y
         same = (
@@ -81,7 +83,9 @@ class Reader(VerticalScroll):
             except Exception as error:  # never let one note's content take the app down
                 logger.exception("cannot render %s", note.rel_path)
                 await self.document.show(None)
-                self.query_one(ProblemCard).show_error(NoteError(f"{note.rel_path}: cannot be shown ({error})"))
+                self.query_one(ProblemCard).show_error(
+                    NoteError(f"{note.rel_path}: cannot be shown ({error})")
+                )
         self.clear_highlight()
         if citation is not None:
             self.citation = citation
@@ -110,7 +114,9 @@ class Reader(VerticalScroll):
         if self.citation is not citation:
             return
         first, last = citation.lines
-        blocks = [] if citation.section == ABOUT_SECTION else self.document.blocks_for_lines(first, last)
+        blocks = (
+            [] if citation.section == ABOUT_SECTION else self.document.blocks_for_lines(first, last)
+        )
         if not blocks:
             self.card.add_class(CITED)
             self.scroll_home(animate=False)
@@ -121,7 +127,10 @@ class Reader(VerticalScroll):
         heading = self.document.heading_before(target)
         if heading is not None:
             gap = self._offset_of(target) - self._offset_of(heading)
-            if 0 <= gap and gap + target.outer_size.height <= self.scrollable_content_region.height - 1:
+            if (
+                0 <= gap
+                and gap + target.outer_size.height <= self.scrollable_content_region.height - 1
+            ):
                 target = heading
         self.scroll_to(y=self._offset_of(target), animate=False)
 
@@ -156,5 +165,7 @@ class Reader(VerticalScroll):
         elif "://" in href or href.startswith("mailto:"):
             await self.run_action(f"app.open_link({href!r})")
         elif self.note is not None:
-            target = posixpath.normpath(str(PurePosixPath(self.note.rel_path).parent / href.split("#", 1)[0]))
+            target = posixpath.normpath(
+                str(PurePosixPath(self.note.rel_path).parent / href.split("#", 1)[0])
+            )
             self.post_message(OpenNote(target))

@@ -11,7 +11,11 @@ from textual.widgets import ProgressBar, Static
 
 from indexer.store import IndexStatus
 
-STAGES = {"loading model": "Loading model", "embedding": "Embedding passages", "writing": "Writing index"}
+STAGES = {
+    "loading model": "Loading model",
+    "embedding": "Embedding passages",
+    "writing": "Writing index",
+}
 
 
 @dataclass
@@ -97,8 +101,8 @@ class StatusLine(Horizontal):
         label.update(Content(STAGES.get(stage, stage.capitalize()) + " "))
         label.display = True
         bar.display = True
-        if stage == "loading model":
-            bar.update(total=None, progress=0)
+        if stage == "loading model" or total <= 0:
+            bar.update(total=None, progress=0)  # no count yet: an indeterminate bar
         else:
             bar.update(total=max(total, 1), progress=done)
 
