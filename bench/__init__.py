@@ -182,6 +182,7 @@ def arguments(description: str, extra: Callable[[argparse.ArgumentParser], None]
 
 def report(title: str, body: str) -> str:
     """Print a titled result with the machine it ran on, and return it."""
-    text = f"## {title}\n\n{body}\n\nMachine: {machine()}\n"
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "-"
+    text = f"## {title}\n\n{body}\n\nMachine: {machine()}; load average at the end (1, 5, 15 min): {load}\n"
     print(text, flush=True)
     return text

@@ -37,8 +37,9 @@ def worker(mode: str, texts_file: str, vectors_file: str, options: dict[str, int
     texts = json.loads(Path(texts_file).read_text())
     started = time.perf_counter()
     if mode == "plain":
-        from indexer.embedding import resolve_model
         from sentence_transformers import SentenceTransformer
+
+        from indexer.embedding import resolve_model
 
         model = SentenceTransformer(str(resolve_model().path), device="cpu", local_files_only=True)
 

@@ -206,9 +206,8 @@ class PapernotesApp(App[None]):
             with contextlib.suppress(PapernotesError):
                 self.kb.retriever()  # no index yet is fine: it opens after the first build
             with contextlib.suppress(Exception):
-                self.kb.encoder().encode_queries(
-                    ["warm-up"]
-                )  # the first inference is slow: pay it now
+                # The first inference is slow (lazy initialisation): pay for it before saying "ready".
+                self.kb.encoder().encode_queries(["warm-up"])
         self.post_message(ModelReady(time.monotonic() - started))
 
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
@@ -311,9 +310,8 @@ class PapernotesApp(App[None]):
 
     @while_running
     def on_notes_changed_on_disk(self) -> None:
-        self._check_disk = (
-            True  # reloading the notes is cheap; it tells whether the index is behind
-        )
+        # Reloading the notes is cheap (no model); the status then tells whether the index is behind.
+        self._check_disk = True
         self._load_notes()
 
     @while_running
@@ -410,6 +408,9 @@ class PapernotesApp(App[None]):
     async def _citation_chosen(self, message: CitationChosen) -> None:
         citation = message.citation
         await self.open_note(citation.note, citation)
+        shown = self.main.reader.note
+        if shown is None or shown.id != citation.note:
+            return  # the note is gone (the index is older than the notes): open_note said so
         where = one_line(citation.section) or "the note"
         self.notify(
             f"{where} · {citation_place(citation)}",
@@ -520,20 +521,14 @@ class PapernotesApp(App[None]):
         if status is None or status.up_to_date or self.state.building:
             return
         if not status.exists:
-            title, message = (
-                "No index yet",
-                (
-                    f"There is no index for the {self.state.notes} notes in this folder yet, "
-                    "so questions can't be answered.\nBuild it now? It runs in the background."
-                ),
+            title, action = "No index yet", "Build index"
+            message = (
+                f"There is no index for the {self.state.notes} notes in this folder yet, "
+                "so questions can't be answered.\nBuild it now? It runs in the background."
             )
-            action = "Build index"
         elif status.problem:
-            title, message, action = (
-                "Index needs a rebuild",
-                f"{status.problem}.\nRebuild it now?",
-                "Rebuild",
-            )
+            title, action = "Index needs a rebuild", "Rebuild"
+            message = f"{status.problem}.\nRebuild it now?"
         else:
             count = status.changed
             names = ", ".join([*status.added, *status.updated, *status.removed][:4])
@@ -549,9 +544,8 @@ class PapernotesApp(App[None]):
             if build:
                 self.update_index()
             else:
-                self._auto_update = (
-                    False  # the user said not now: changes on disk don't build either
-                )
+                # The user said not now: changes on disk don't build by themselves either.
+                self._auto_update = False
 
         self._auto_update = False
         self.push_screen(BuildOffer(title, message, action), answered)

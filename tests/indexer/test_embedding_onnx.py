@@ -15,8 +15,7 @@ from indexer.chunking import chunk_note
 from indexer.embedding import OnnxEncoder, TokenCounter, TorchEncoder, load_encoder, resolve_model
 from indexer.knowledge import KnowledgeBase
 from indexer.notes import load_notes
-
-from ..conftest import CONTENT, REPO
+from tests.conftest import CONTENT, REPO
 
 QUESTIONS = [json.loads(line)["question"] for line in (REPO / "tests/eval/questions.jsonl").read_text().splitlines() if line.strip()]
 

@@ -78,6 +78,10 @@ BetaFormer is trained on COCO panoptic with 64 GPUs for three days.
 
 BetaFormer reaches 57.8 PQ on COCO panoptic segmentation.
 BetaFormer runs at 12 frames per second on a V100 GPU, too slow for video.
+
+## Links
+
+See [AlphaNet](alpha.md) and [the paper](https://arxiv.org/abs/2202.00002).
 """
 
 GAMMA = """\

@@ -249,6 +249,45 @@ async def test_reopens_the_last_note_and_remembers_the_theme(
         assert again.main.reader.note is not None and again.main.reader.note.id == "beta"
 
 
+async def test_links_in_the_card_and_the_note_are_clickable(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = PapernotesApp(kb, watch=False)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("alpha")
+        await settle(app, pilot)
+        card = app.main.query_one(NoteCard)
+        lines = str(card.render()).split("\n")
+
+        def place(prefix: str, text: str) -> tuple[int, int]:
+            row = next(i for i, line in enumerate(lines) if line.startswith(prefix))
+            return card.content_region.x + lines[row].index(text) + 1, card.content_region.y + row
+
+        await pilot.click(offset=place("Paper", "https://"))
+        assert opened == ["https://arxiv.org/abs/2001.00001"]
+        await pilot.click(offset=place("Related", "BetaFormer"))
+        await settle(app, pilot)
+        reader = app.main.reader
+        assert reader.note is not None and reader.note.id == "beta"
+        paragraph = next(
+            b
+            for b in reader.document.query("MarkdownParagraph")
+            if "See AlphaNet" in str(b.render())
+        )
+        reader.scroll_to_widget(paragraph, animate=False)
+        await pilot.pause()
+        text = str(paragraph.render())
+        region = paragraph.content_region
+        await pilot.click(offset=(region.x + text.index("the paper") + 2, region.y))
+        assert opened[-1] == "https://arxiv.org/abs/2202.00002"
+        await pilot.click(offset=(region.x + text.index("AlphaNet") + 2, region.y))
+        await settle(app, pilot)
+        assert reader.note is not None and reader.note.id == "alpha"
+
+
 # --- ask ---------------------------------------------------------------------------------------
 
 
