@@ -8,9 +8,10 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.answer import Answer, answer_question
-from indexer.embedding import Encoder, ModelSpec, load_encoder, resolve_model
+from indexer.embedding import Encoder, ModelSpec, Progress, load_encoder, resolve_model
 from indexer.notes import NoteCollection, load_notes
 from indexer.reader import (
     GenerativeReader,
@@ -21,6 +22,9 @@ from indexer.reader import (
 )
 from indexer.retrieval import Mode, Retriever
 from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex, build, index_status
+
+if TYPE_CHECKING:
+    import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,24 @@ class RelatedNote:
     note_id: str
     title: str
     score: float
+
+
+class _SerialEncoder:
+    """An encoder whose calls run one at a time: tokenizers and torch modules are not thread-safe."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.spec = inner.spec
+        self.dimension = inner.dimension
+        self._lock = threading.Lock()
+
+    def encode_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        with self._lock:
+            return self.inner.encode_documents(texts, progress)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return self.inner.encode_queries(texts)
 
 
 class KnowledgeBase:
@@ -77,10 +99,10 @@ class KnowledgeBase:
         return index_status(collection or self.notes(), self.spec)
 
     def encoder(self) -> Encoder:
-        """The loaded encoder (slow the first time: imports torch)."""
+        """The loaded encoder (slow the first time: imports torch); safe to share between threads."""
         with self._lock:
             if self._encoder is None:
-                self._encoder = load_encoder(self.spec)
+                self._encoder = _SerialEncoder(load_encoder(self.spec))
             return self._encoder
 
     def build(
@@ -135,8 +157,10 @@ class KnowledgeBase:
         previous: Answer | None = None,
         mode: Mode = "hybrid",
     ) -> Answer:
-        """Answer a question from the notes, with citations."""
-        return answer_question(question, self.retriever(), mode=mode, scope=scope, previous=previous)
+        """Answer a question from the notes, with citations (a rebuild swaps the index only between answers)."""
+        with self._lock:
+            retriever = self.retriever()
+            return answer_question(question, retriever, mode=mode, scope=scope, previous=previous)
 
     def generative_reader(self) -> GenerativeReader | None:
         """The reader named at construction, resolved offline (its weights load on first use); None when off."""
