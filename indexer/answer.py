@@ -35,6 +35,11 @@ _QUANTITATIVE = re.compile(
     r"m?AP|mIoU|accuracy|parameters?|fps|latency|speed|faster|slower|smaller|percent)\b",
     re.IGNORECASE,
 )
+_COMPARISON = re.compile(
+    r"\b(best|better|worse|worst|beats?|outperforms?|wins?|higher|lower|most|least|faster|slower|"
+    r"stronger|weaker|compared?|versus|vs\.?)\b",
+    re.IGNORECASE,
+)
 _METADATA_QUESTION = re.compile(r"\b(who|authors?|wrote|written|link|code|github|repo|repository|year|published|when|demo|arxiv|source|tweet)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^\s*(and|also|what about|how about|so|then)\b|\b(it|its|it's|they|them|their|this|that|these|those|the model|the paper|the method)\b",
@@ -135,8 +140,9 @@ def answer_question(
     candidates = _shortlist(_candidates(pool), pool, query_terms)
     quantitative = bool(_QUANTITATIVE.search(question))
     asks_metadata = bool(_METADATA_QUESTION.search(question))
+    comparative = bool(_COMPARISON.search(question))
     sentence_vectors = (
-        retriever.sentence_vectors([_clean(c.sentence) for c in candidates])
+        retriever.sentence_vectors([_with_heading(c, pool) for c in candidates])
         if mode != "lexical" and candidates
         else None
     )
@@ -153,6 +159,7 @@ def answer_question(
             + 0.06 * max(0.0, 1.0 - candidate.hit_index / PASSAGES)
             + 0.10 * hit.dense
             + (0.10 if quantitative and re.search(r"\d", candidate.sentence) else 0.0)
+            + (0.08 if comparative and _COMPARISON.search(candidate.sentence) else 0.0)
             - (0.10 if _is_reference_section(hit.chunk.section) and not asks_metadata else 0.0)
             - (0.10 if len(candidate.sentence) < 40 else 0.0)
         )
@@ -197,6 +204,13 @@ def _rest_of_best_note(top: list[Hit], retriever: Retriever, query_vector: np.nd
     dense = retriever.index.vectors_of(rows) @ query_vector
     chunks = retriever.index.chunks(rows)
     return [Hit(c, 0.0, float(d), 0.0, top[0].named) for c, d in zip(chunks, dense, strict=True)]
+
+
+def _with_heading(candidate: _Candidate, pool: Sequence[Hit]) -> str:
+    """The sentence as embedded: after its section heading, which often says what it is about."""
+    section = pool[candidate.hit_index].chunk.section.split(" › ")[-1]
+    sentence = _clean(candidate.sentence)
+    return f"{section}: {sentence}" if section and section != ABOUT_SECTION else sentence
 
 
 def _shortlist(candidates: list[_Candidate], pool: Sequence[Hit], query_terms: set[str]) -> list[_Candidate]:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from reliability_support import model_name, notes_on_disk, run_cli, write_corpus
 
 from indexer.notes import MAX_NOTE_BYTES, load_notes
 from indexer.store import StoredIndex
+from tests.reliability.support import model_name, notes_on_disk, run_cli, write_corpus
 
 GOOD = 5
 

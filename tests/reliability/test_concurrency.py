@@ -11,7 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_support import (
+
+from indexer.errors import IndexBusyError
+from indexer.notes import load_notes
+from indexer.store import StoredIndex, build, index_dir, write_lock
+from tests.reliability.support import (
     assert_one_clear_error,
     chunk_rows,
     model_name,
@@ -21,10 +25,6 @@ from reliability_support import (
     start_cli,
     write_corpus,
 )
-
-from indexer.errors import IndexBusyError
-from indexer.notes import load_notes
-from indexer.store import StoredIndex, build, index_dir, write_lock
 
 SEED = 4242
 NOTES = 30

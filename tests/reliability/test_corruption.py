@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reliability_support import assert_one_clear_error, model_name, run_cli, write_corpus
 
 from indexer.errors import IndexCorruptError
 from indexer.store import DB_NAME, StoredIndex, index_dir
+from tests.reliability.support import assert_one_clear_error, model_name, run_cli, write_corpus
 
 SEED = 99
 REBUILD = "papernotes index --rebuild"

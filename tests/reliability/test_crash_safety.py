@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reliability_support import (
+
+from indexer.embedding import Encoder, ModelSpec
+from indexer.store import DB_NAME, BuildCancelled, StoredIndex, index_dir
+from tests.reliability.support import (
     chunk_rows,
     model_name,
     note_id,
@@ -23,9 +26,6 @@ from reliability_support import (
     start_cli,
     write_corpus,
 )
-
-from indexer.embedding import Encoder, ModelSpec
-from indexer.store import DB_NAME, BuildCancelled, StoredIndex, index_dir
 
 SEED = 20240607
 NOTES = 30

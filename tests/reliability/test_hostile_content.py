@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from reliability_support import run_cli, write_corpus
 
 import indexer
 from indexer.embedding import ModelSpec
 from indexer.store import index_dir
+from tests.reliability.support import run_cli, write_corpus
 
 MARKUP = ["[bold red]ALERT[/bold red]", "[link=file:///etc/passwd]click here[/link]", "[@click=app.quit]quit[/]"]
 ESCAPES = {
@@ -151,16 +151,32 @@ def test_index_files_hold_no_pickle(hostile: Path) -> None:
             json.loads(data)
 
 
+def _is_false(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
 def test_trust_remote_code_is_never_set() -> None:
+    """Every `trust_remote_code` in the code (keyword, dict key or item assignment) is the constant False."""
     found = []
     for path in _python_files():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        checked: set[int] = set()
         for node in ast.walk(tree):
+            pairs: list[tuple[ast.AST, ast.AST]] = []
             if isinstance(node, ast.keyword) and node.arg == "trust_remote_code":
-                if not (isinstance(node.value, ast.Constant) and node.value.value is False):
-                    found.append(f"{path}:{node.value.lineno}: trust_remote_code={ast.unparse(node.value)}")
-            if isinstance(node, ast.Constant) and node.value == "trust_remote_code":
-                found.append(f"{path}:{node.lineno}: passes trust_remote_code by name")
+                pairs.append((node, node.value))
+            elif isinstance(node, ast.Dict):
+                pairs += [(k, v) for k, v in zip(node.keys, node.values, strict=True) if k is not None]
+            elif isinstance(node, ast.Assign):
+                pairs += [(t.slice, node.value) for t in node.targets if isinstance(t, ast.Subscript)]
+            for key, value in pairs:
+                if isinstance(key, ast.Constant) and key.value == "trust_remote_code" or key is node:
+                    checked.add(id(key))
+                    if not _is_false(value):
+                        found.append(f"{path}:{value.lineno}: trust_remote_code={ast.unparse(value)}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value == "trust_remote_code" and id(node) not in checked:
+                found.append(f"{path}:{node.lineno}: trust_remote_code used by name")
     assert not found, found
 
 

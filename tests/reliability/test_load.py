@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from reliability_support import cli_command, cli_env, model_name, write_corpus
+
+from tests.reliability.support import cli_command, cli_env, model_name, write_corpus
 
 NOTES = 20
 MEMORY_MARGIN = 1.10

@@ -1,0 +1,1 @@
+"""Reliability tests: crash safety, concurrency, corruption, bad and hostile notes, properties, load."""
