@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from indexer import __version__
-from indexer.errors import IndexCorruptError, PapernotesError
+from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
 from indexer.knowledge import KnowledgeBase, default_notes_dir
 from indexer.notes import NoteCollection
 from indexer.textsafe import printable, single_line
@@ -191,7 +191,10 @@ def _ensure_index(kb: KnowledgeBase) -> None:
         why = "no index yet" if not status.exists else (status.problem or f"{status.changed} notes changed")
         print(f"updating the index ({why})…", file=sys.stderr)
         _report_problems(collection)
-        report = kb.build(collection=collection, wait=60.0)
+        try:
+            report = kb.build(collection=collection, wait=60.0)
+        except IndexBusyError as error:  # `ask` has no --wait: don't suggest it
+            raise IndexBusyError(error.message, "try again when that update has finished") from error
         print(report.summary(), file=sys.stderr)
 
 

@@ -41,6 +41,8 @@ MAX_PASSAGES = 3
 """Passages given to the model: a 135M model gets worse with more (docs/READER.md)."""
 MAX_PASSAGE_CHARS = 1200
 """Each passage is cut to this many characters, keeping the prompt (and its prefill time) small."""
+THREADS = 1
+"""Torch threads while generating: on a shared 2-core CPU one thread decoded 12 tokens/s, two only 1-2."""
 MIN_SUPPORT = 0.6
 """Share of a generated sentence's content words that must appear in its passage for it to be kept."""
 SYSTEM_PROMPT = (
@@ -188,8 +190,10 @@ def _is_converted(folder: Path) -> bool:
 class GenerativeReader:
     """A local causal LM that writes short answers from numbered passages (loaded on first use)."""
 
-    def __init__(self, spec: ReaderSpec) -> None:
+    def __init__(self, spec: ReaderSpec, *, threads: int = THREADS) -> None:
         self.spec = spec
+        self.threads = threads
+        """Torch threads used while generating (restored afterwards)."""
         self._model: PreTrainedModel | None = None
         self._tokenizer: PreTrainedTokenizerBase | None = None
         self._lock = threading.RLock()
@@ -284,13 +288,18 @@ class GenerativeReader:
                 pad_token_id=pad,
             )
             streamer = _Stream(tokenizer, skip_prompt=True, skip_special_tokens=True)
-            with torch.inference_mode():
-                output = model.generate(
-                    **inputs,
-                    generation_config=config,
-                    streamer=streamer,
-                    stopping_criteria=StoppingCriteriaList([_Cancelled()]),
-                )
+            threads = torch.get_num_threads()
+            torch.set_num_threads(self.threads)
+            try:
+                with torch.inference_mode():
+                    output = model.generate(
+                        **inputs,
+                        generation_config=config,
+                        streamer=streamer,
+                        stopping_criteria=StoppingCriteriaList([_Cancelled()]),
+                    )
+            finally:
+                torch.set_num_threads(threads)
             new_tokens = output[0, inputs["input_ids"].shape[1] :]
             self.last_tokens = int(new_tokens.shape[0])
             self.last_seconds = time.perf_counter() - started
@@ -416,17 +425,23 @@ def _has_chat_template(tokenizer: Any) -> bool:
 _MARKERS = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^\s*(?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+_FILLER = frozenset({
+    "answer", "question", "passage", "case", "approximately", "roughly", "around", "having",
+    "thousand", "million", "billion",  # "5.78 million" for "5.78M": the number itself is still checked
+})
+"""Words that carry no fact of their own: a sentence is not judged on them."""
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ed", "es", "ly", "s")
 
 
 def check_sentences(
-    text: str, citations: Sequence[Citation], *, min_support: float = MIN_SUPPORT
+    text: str, citations: Sequence[Citation], *, question: str = "", min_support: float = MIN_SUPPORT
 ) -> tuple[list[str], list[DroppedSentence]]:
     """Split generated text into sentences and keep those its passages support.
 
     A sentence is kept when it cites valid passages (or, uncited, overlaps one best) and that passage
-    contains every number in it and at least `min_support` of its content words. Kept sentences come
-    back as `Sentence. [n]`; the rest with the reason they were dropped.
+    contains every number in it and at least `min_support` of its content words, both of all of them
+    and of those it does not take from `question` (echoing the question proves nothing). Kept
+    sentences come back as `Sentence. [n]`; the rest with the reason they were dropped.
     """
     by_number = {c.number: c for c in citations}
     kept: list[str] = []
@@ -448,7 +463,7 @@ def check_sentences(
             dropped.append(DroppedSentence(sentence, "no passage shares its words"))
             continue
         evidence = " ".join(_evidence(by_number[n]) for n in numbers)
-        reason = unsupported_reason(body, evidence, min_support=min_support)
+        reason = unsupported_reason(body, evidence, question=question, min_support=min_support)
         if reason:
             dropped.append(DroppedSentence(sentence, reason))
             continue
@@ -457,20 +472,32 @@ def check_sentences(
     return kept, dropped
 
 
-def unsupported_reason(sentence: str, evidence: str, *, min_support: float = MIN_SUPPORT) -> str | None:
+def unsupported_reason(
+    sentence: str, evidence: str, *, question: str = "", min_support: float = MIN_SUPPORT
+) -> str | None:
     """Why `evidence` does not support `sentence` (a missing number, too few shared words), or None."""
     evidence_numbers = {_plain_number(n) for n in _NUMBER.findall(evidence)}
     missing = [n for n in _NUMBER.findall(sentence) if _plain_number(n) not in evidence_numbers]
     if missing:
         return f"number {missing[0]} is not in the passage"
-    terms = set(tokenize(sentence))
+    terms = {t for t in tokenize(sentence) if t not in _FILLER}
     if not terms:
         return "no content"
+    if len(terms) < 2 or all(_NUMBER.fullmatch(t) for t in terms):
+        return "too short to check"  # "The answer is: 1." ties its number to nothing
     stems = {_stem(t) for t in tokenize(evidence)}
     supported = sum(1 for t in terms if _supported(t, stems))
     share = supported / len(terms)
     if share < min_support:
         return f"only {supported} of {len(terms)} words are in the passage"
+    if question:
+        asked = {_stem(t) for t in tokenize(question)}
+        novel = [t for t in terms if not _supported(t, asked)]
+        if not novel:
+            return "it only restates the question"
+        supported = sum(1 for t in novel if _supported(t, stems))
+        if supported / len(novel) < min_support:
+            return f"only {supported} of the {len(novel)} words not taken from the question are in the passage"
     return None
 
 
@@ -565,7 +592,9 @@ def grounded_answer(
 
 def ground(extractive: Answer, generated: str, *, min_support: float = MIN_SUPPORT) -> ReaderResult:
     """The answer built from the supported sentences of `generated`, or the extractive one if none is."""
-    kept, dropped = check_sentences(generated, extractive.citations[:MAX_PASSAGES], min_support=min_support)
+    kept, dropped = check_sentences(
+        generated, extractive.citations[:MAX_PASSAGES], question=extractive.question, min_support=min_support
+    )
     for item in dropped:
         logger.info("reader sentence dropped (%s): %s", item.reason, item.sentence)
     if not kept:

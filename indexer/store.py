@@ -218,6 +218,8 @@ def _manifest_problem(manifest: dict[str, str], spec: ModelSpec | None) -> str |
         return "the index is empty"
     try:
         schema = int(manifest.get("schema_version", "0"))
+        for key in ("generation", "chunks", "dimension"):
+            int(manifest.get(key, "0"))
     except ValueError:
         return "the index manifest is damaged"
     if schema > SCHEMA_VERSION:
@@ -284,7 +286,7 @@ def build(
         raise IndexCorruptError(f"the index database in {folder} is damaged ({error})", REBUILD_HINT) from error
     except OSError as error:
         raise PapernotesError(
-            f"cannot write the index in {folder} ({error.strerror or error})",
+            f"cannot update the index in {folder} ({error.strerror or error})",
             "check free space and permissions, then run: papernotes index",
         ) from error
     report.seconds = time.perf_counter() - started
@@ -485,7 +487,10 @@ def _write_generation(folder: Path, generation: int, matrix: np.ndarray, chunks:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     if len(matrix):
-        vectors.save_index(vectors.build_index(matrix, exact_below=exact_below), staging / "vectors.faiss")
+        try:
+            vectors.save_index(vectors.build_index(matrix, exact_below=exact_below), staging / "vectors.faiss")
+        except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
+            raise OSError(f"cannot write {staging / 'vectors.faiss'}: {str(error).splitlines()[0][:120]}") from error
     lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
     for item in staging.rglob("*"):
         if item.is_file():

@@ -82,7 +82,7 @@ def _tiny_llama(vocab_size: int, seed: int = 0):
 
     config = LlamaConfig(
         vocab_size=vocab_size, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-        num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=1024,
+        num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=4096,
         tie_word_embeddings=False,
     )
     torch.manual_seed(seed)
@@ -127,7 +127,7 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tiny-gguf") / "tiny-llama.F32.gguf"
     writer = gguf.GGUFWriter(str(path), "llama")
     writer.add_block_count(1)
-    writer.add_context_length(1024)
+    writer.add_context_length(4096)
     writer.add_embedding_length(16)
     writer.add_feed_forward_length(32)
     writer.add_head_count(2)
@@ -300,6 +300,29 @@ def test_a_citation_opening_the_next_sentence_belongs_to_the_one_before() -> Non
     )
     assert kept == ["The small encoder takes about 8 ms per image. [1]", "Decoupled distillation reaches 0.75 mIoU. [2]"]
     assert dropped == []
+
+
+def test_words_echoed_from_the_question_prove_nothing() -> None:
+    question = "How fast is the MobileSAM image encoder?"
+    kept, dropped = check_sentences(
+        "The MobileSAM image encoder is fast [1]. "
+        "The small MobileSAM image encoder is fast on phones [1]. "
+        "The MobileSAM image encoder takes about 8 ms per image [1].",
+        PASSAGES,
+        question=question,
+    )
+    assert kept == ["The MobileSAM image encoder takes about 8 ms per image. [1]"]
+    assert [d.reason for d in dropped] == [
+        "it only restates the question",
+        "only 1 of the 2 words not taken from the question are in the passage",
+    ]
+    # without the question, the second sentence's echoed words would have carried it
+    assert len(check_sentences(dropped[1].sentence, PASSAGES)[0]) == 1
+
+
+def test_a_bare_number_is_too_short_to_check() -> None:
+    kept, dropped = check_sentences("The answer is: 8. [1]", PASSAGES, question="How many ms per image?")
+    assert kept == [] and dropped[0].reason == "too short to check"
 
 
 def test_unsupported_reason_accepts_inflections_but_not_new_facts() -> None:

@@ -136,6 +136,10 @@ def _chunk_count(notes: Path) -> None:
     _set_manifest(notes, chunks="5")
 
 
+def _garbage_manifest(notes: Path) -> None:
+    _set_manifest(notes, generation="not a number")
+
+
 def _missing_generation(notes: Path) -> None:
     shutil.rmtree(_generation_folder(notes))
 
@@ -157,6 +161,7 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "manifest for another dimension": _other_dimension,
     "manifest from a newer schema": _newer_schema,
     "manifest with a wrong chunk count": _chunk_count,
+    "manifest with a garbage generation": _garbage_manifest,
     "generation folder missing": _missing_generation,
 }
 

@@ -6,6 +6,7 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -69,10 +70,10 @@ def _change(kind: str, notes: Path, rng: random.Random, round_no: int, next_inde
         _move(notes, rng, round_no)
 
 
-def _wait_for(folder: Path, what: str, before: set[str], process: object, timeout: float) -> None:
+def _wait_for(folder: Path, what: str, before: set[str], process: subprocess.Popen[bytes], timeout: float) -> None:
     """Poll until a build's staging folder (or a new generation folder) appears, or the build ends."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:  # type: ignore[attr-defined]
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             names = set(os.listdir(folder))
         except FileNotFoundError:
@@ -92,8 +93,8 @@ def _check_reader(
     ask: Callable,
     allowed: list[dict[str, str]],
     rng: random.Random,
-) -> int:
-    """A fresh reader opens, is consistent, and answers; returns which of `allowed` it holds."""
+) -> dict[str, str]:
+    """A fresh reader opens, is consistent, and answers; returns the notes state it holds (one of `allowed`)."""
     index = StoredIndex(notes, spec)
     try:
         state = {n.id: n.content_hash for n in index.notes.values()}
@@ -109,7 +110,7 @@ def _check_reader(
         target = rng.choice(sorted(state))
         answer = ask(index, _fps_question(target))
         assert not answer.refused and answer.citations[0].note == target, answer.to_json()
-        return allowed.index(state)
+        return state
     finally:
         index.close()
 
@@ -135,7 +136,7 @@ def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path, spec, 
         duration[kind] = time.monotonic() - started
         assert timed.returncode == 0, timed.stderr
         held = _check_reader(notes, spec, encoder, ask, states, rng)
-        assert held == len(states) - 1
+        assert held == states[-1]
 
     kills: list[str] = []
     for round_no in range(1, ROUNDS + 1):
@@ -162,7 +163,7 @@ def test_sigkill_at_random_moments_never_breaks_the_index(tmp_path: Path, spec, 
             duration[kind] = min(duration[kind], time.monotonic() - started)
         # The index is the one before this run, or the complete result of it: never anything else.
         now = _check_reader(notes, spec, encoder, ask, states, rng)
-        assert now in (held, len(states) - 1), f"round {round_no}: index went from state {held} to {now}"
+        assert now in (held, states[-1]), f"round {round_no} ({point}): the index is neither before nor after it"
         held = now
 
     print(f"run times {duration}; {len(kills)} kills: {kills}")
@@ -197,7 +198,9 @@ def test_cancelled_build_keeps_the_previous_index_and_the_next_run_resumes(
     notes = tmp_path / "notes"
     write_corpus(notes, 6, seed=SEED, filler=1)
     build_index(notes)
-    generation = StoredIndex(notes, spec).generation
+    reader = StoredIndex(notes, spec)
+    generation = reader.generation
+    reader.close()
     cached_before = _cached_vectors(notes)
     write_corpus(notes, 20, seed=SEED + 1, filler=2, start=6)
     cancel = threading.Event()
