@@ -23,9 +23,9 @@ Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 CANDIDATES = 40
 SENTENCE_CACHE = 20_000
-DENSE_WEIGHT = 0.7
-"""Hybrid score = 0.7 × dense + 0.3 × BM25, each min-max normalised (tuned on tests/eval, docs/EVALUATION.md)."""
-NAME_BOOST = 0.05
+DENSE_WEIGHT = 0.65
+"""Hybrid score = 0.65 × dense + 0.35 × BM25, each min-max normalised (tuned on tests/eval, docs/EVALUATION.md)."""
+NAME_BOOST = 0.08
 """Added when the question names the note (title or alias that no other note shares)."""
 PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
