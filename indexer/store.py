@@ -63,18 +63,10 @@ class BuildCancelled(PapernotesError):
 
 
 @dataclass(frozen=True)
-class StoredChunk:
+class StoredChunk(Chunk):
     """A chunk as read back from the index, with its row and its note's title and path."""
 
     row: int
-    id: str
-    note_id: str
-    ordinal: int
-    section: str
-    start_line: int
-    end_line: int
-    text: str
-    context: str
     title: str
     rel_path: str
 
