@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -81,11 +80,6 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
 
 
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 @dataclass(frozen=True)
 class ChildRun:
     """One measured child process."""
@@ -98,7 +92,12 @@ class ChildRun:
 
 
 def run_child(args: Sequence[str], *, env: dict[str, str] | None = None) -> ChildRun:
-    """Run a command, timing it from spawn to exit and reading its own peak RSS (wait4)."""
+    """Run a command, timing it from spawn to exit and sampling its peak RSS.
+
+    The peak is the child's VmHWM, read every 20 ms: `ru_maxrss` from wait4 would do, except that
+    Linux carries the parent's high-water mark across fork and exec, so a small child of a big
+    benchmark process would report the parent's size.
+    """
     import tempfile
 
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -106,12 +105,29 @@ def run_child(args: Sequence[str], *, env: dict[str, str] | None = None) -> Chil
         process = subprocess.Popen(
             list(args), env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL, stdout=out, stderr=err, text=True
         )
-        _, status, usage = os.wait4(process.pid, 0)
+        peak_kb = 0
+        while True:
+            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            pid, status, _ = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.02)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return ChildRun(seconds, usage.ru_maxrss / 1024, out.read(), err.read(), process.returncode)
+        return ChildRun(seconds, peak_kb / 1024, out.read(), err.read(), process.returncode)
+
+
+def _high_water_kb(pid: int) -> int:
+    """VmHWM of a running process in kB (0 once it has exited or where /proc is missing)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def python_child(code: str, *, env: dict[str, str] | None = None) -> ChildRun:

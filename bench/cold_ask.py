@@ -18,7 +18,7 @@ from pathlib import Path
 from bench import arguments, copy_notes, median, report, run_child, table
 
 QUESTION = "What does MobileSAM distil from SAM's image encoder?"
-IMPORTS = ("numpy", "faiss", "bm25s", "scipy", "onnxruntime", "tokenizers", "markdown_it", "yaml", "indexer.knowledge")
+IMPORTS = ("numpy", "faiss", "bm25s", "scipy.sparse", "onnxruntime", "tokenizers", "markdown_it", "yaml", "indexer.knowledge")
 """Top-level imports of the ask path shown in the import table."""
 
 

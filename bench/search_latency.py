@@ -30,7 +30,9 @@ CHUNKS_PER_NOTE = 10
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 
-def write_index(root: Path, count: int, *, exact_below: int | None = None) -> dict[str, float]:
+def write_index(
+    root: Path, count: int, *, exact_below: int | None = None, per_note: int = CHUNKS_PER_NOTE
+) -> dict[str, float]:
     """Write a synthetic index of `count` chunks for the notes folder `root`; returns timings."""
     from indexer import store, vectors
     from indexer.chunking import Chunk
@@ -42,12 +44,12 @@ def write_index(root: Path, count: int, *, exact_below: int | None = None) -> di
     texts = synthetic.passages(count, seed=1)
     chunks = []
     notes = []
-    for n in range(0, count, CHUNKS_PER_NOTE):
-        note_id = f"synthetic-{n // CHUNKS_PER_NOTE:07d}"
-        title = f"Synthetic note {n // CHUNKS_PER_NOTE}"
+    for n in range(0, count, per_note):
+        note_id = f"synthetic-{n // per_note:07d}"
+        title = f"Synthetic note {n // per_note}"
         meta = SimpleNamespace(authors=[], year=None, paper=None, code=None, source=None, tags=[], aliases=[])
         notes.append(SimpleNamespace(id=note_id, rel_path=f"{note_id}.md", title=title, meta=meta, content_hash=note_id))
-        for ordinal, row in enumerate(range(n, min(count, n + CHUNKS_PER_NOTE))):
+        for ordinal, row in enumerate(range(n, min(count, n + per_note))):
             chunks.append(
                 Chunk(
                     id=f"{note_id}#{row:012x}",
@@ -173,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> str:
         parser.add_argument("--sizes", default=None, help="comma-separated chunk counts (default 1k,10k,100k,1M)")
         parser.add_argument("--questions", type=int, default=None, help="evaluation questions to time (default all)")
         parser.add_argument("--exact-below", type=int, default=None, help="override vectors.EXACT_BELOW")
+        parser.add_argument("--chunks-per-note", type=int, default=CHUNKS_PER_NOTE, help="synthetic note size")
 
     args = arguments(__doc__.splitlines()[0], extra, argv)
     from bench import questions as eval_questions
@@ -189,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> str:
         with tempfile.TemporaryDirectory(prefix="papernotes-bench-") as tmp:
             root = Path(tmp)
             started = time.perf_counter()
-            timings = write_index(root, count, exact_below=exact_below)
+            timings = write_index(root, count, exact_below=exact_below, per_note=args.chunks_per_note)
             disk = _folder_bytes(root / ".papernotes")
             build_rows.append((f"{count:,}", *(round(v, 1) for v in timings.values()), round(disk / count)))
             found = vector_search(root, count, probes)
@@ -204,7 +207,10 @@ def main(argv: Sequence[str] | None = None) -> str:
         ("chunks", "open s", "embed p50 ms", "retrieval p50 ms", "answer p50 ms", "answer p95 ms", "peak RSS MB", "RSS bytes/chunk"),
         answer_rows,
     )
-    body += f"\n\n{len(asked)} evaluation questions, warm; {probes} synthetic queries for recall and vector latency."
+    body += (
+        f"\n\n{len(asked)} evaluation questions, warm; {probes} synthetic queries for recall and vector latency; "
+        f"{args.chunks_per_note} chunks per synthetic note."
+    )
     return report("Search latency, recall and memory", body)
 
 

@@ -26,8 +26,10 @@ _DEFAULT_ALIASES = {"", "default", DEFAULT_MODEL.lower(), f"sentence-transformer
 Progress = Callable[[int, int], None]
 """Called with (done, total) while encoding."""
 BATCH_SIZE = 32
-BATCH_TOKENS = 4096
-"""Batch limits of OnnxEncoder, measured on 2 cores (see docs/PERFORMANCE.md)."""
+BATCH_TOKENS = 512
+"""Batch limits of OnnxEncoder. Small batches are fastest on CPU (activations stay in cache):
+on 2 cores 512 padded tokens per batch ran 1.4× faster than 4096 on chunks and 2.8× on answer
+sentences (docs/PERFORMANCE.md, `python -m bench.index_throughput --sweep`)."""
 
 
 PRECISIONS = ("fp32", "int8")

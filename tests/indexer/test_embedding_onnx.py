@@ -78,8 +78,8 @@ def _answer_record(kb: KnowledgeBase, question: str) -> dict:
 def test_answers_and_citations_are_identical_across_backends(content_kb: KnowledgeBase, monkeypatch) -> None:
     monkeypatch.setenv("PAPERNOTES_BACKEND", "torch")
     torch_kb = KnowledgeBase(content_kb.root)
-    assert isinstance(torch_kb.encoder(), TorchEncoder)
-    assert isinstance(content_kb.encoder(), OnnxEncoder)
+    assert isinstance(torch_kb.encoder().inner, TorchEncoder)
+    assert isinstance(content_kb.encoder().inner, OnnxEncoder)
     for question in QUESTIONS[::3]:  # a third of the set: each answer embeds dozens of sentences
         assert _answer_record(content_kb, question) == _answer_record(torch_kb, question), question
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from indexer import vectors
-from indexer.errors import IndexCorruptError
+from indexer.errors import IndexCorruptError, PapernotesError
 
 
 def clustered(count: int, seed: int, dimension: int = 64) -> np.ndarray:
@@ -69,7 +69,7 @@ def test_ivf_cells_grow_with_the_square_root_and_probes_with_cells() -> None:
     assert vectors.ivf_lists(10) == vectors.IVF_MIN_LISTS
     assert vectors.ivf_lists(1_000_000) == 2 * vectors.ivf_lists(250_000)
     assert vectors.ivf_probes(vectors.IVF_MIN_LISTS) == min(vectors.IVF_MIN_LISTS, vectors.IVF_MIN_PROBES)
-    assert vectors.ivf_probes(2000) == 120
+    assert vectors.ivf_probes(2000) == 200
 
 
 def test_k_larger_than_the_collection_and_empty_indexes() -> None:
@@ -101,3 +101,22 @@ def test_old_hnsw_indexes_still_load_and_search(tmp_path: Path) -> None:
     assert index.hnsw.efSearch == vectors.HNSW_EF_SEARCH
     _, rows = vectors.search(index, base[:5], 1)
     assert rows[:, 0].tolist() == [0, 1, 2, 3, 4]
+
+
+def test_the_default_backend_writes_and_opens_a_generation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAPERNOTES_VECTOR_BACKEND", raising=False)
+    store = vectors.backend()
+    assert isinstance(store, vectors.FaissBackend)
+    base = clustered(30, 1)
+    store.write(base, tmp_path)
+    index = store.open(tmp_path, expected_size=30, expected_dimension=64)
+    _, rows = vectors.search(index, base[:3], 1)
+    assert rows[:, 0].tolist() == [0, 1, 2]
+    store.drop(tmp_path)
+    assert (tmp_path / vectors.INDEX_FILE).exists()  # the store deletes generation folders itself
+
+
+def test_an_unknown_backend_is_a_clean_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERNOTES_VECTOR_BACKEND", "nonexistent")
+    with pytest.raises(PapernotesError, match="no vector backend"):
+        vectors.backend()
