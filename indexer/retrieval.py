@@ -50,7 +50,11 @@ class Retriever:
         self.encoder = encoder
         self.reranker = reranker
         self._sentence_cache: dict[str, np.ndarray] = {}
-        self._names = _note_names(index)
+        self._name_ids = dict(_note_names(index))
+        names = sorted(self._name_ids, key=len, reverse=True)
+        self._name_pattern = (
+            re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])") if names else None
+        )
 
     def embed(self, text: str) -> np.ndarray:
         """The query vector for `text`."""
@@ -70,14 +74,13 @@ class Retriever:
 
     def named_notes(self, query: str) -> list[str]:
         """Ids of notes whose title or alias the query names, longest names first."""
+        if self._name_pattern is None:
+            return []
         found: list[str] = []
-        remaining = f" {query.lower()} "
-        for name, note_id in self._names:
-            pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
-            if re.search(pattern, remaining):
-                if note_id not in found:
-                    found.append(note_id)
-                remaining = re.sub(pattern, " ", remaining)
+        for match in self._name_pattern.finditer(query.lower()):
+            note_id = self._name_ids[match.group(1)]
+            if note_id not in found:
+                found.append(note_id)
         return found
 
     def search(
@@ -180,7 +183,9 @@ class Retriever:
             masked = np.zeros_like(scores)
             masked[rows] = scores[rows]
             scores = masked
-        top = np.argsort(-scores)[:CANDIDATES]
+        count = min(CANDIDATES, len(scores))
+        top = np.argpartition(-scores, count - 1)[:count]
+        top = top[np.argsort(-scores[top], kind="stable")]
         pairs = [(int(r), float(scores[r])) for r in top if scores[r] > 0]
         return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}, scores
 
@@ -203,13 +208,17 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
             terms_by_note.setdefault(note.id, set()).update(tokenize(name))
             if len(name) >= 3 and name not in names:
                 names[name] = note.id
+    notes_by_term: dict[str, set[str]] = {}
+    for note_id, known in terms_by_note.items():
+        for term in known:
+            notes_by_term.setdefault(term, set()).add(note_id)
     unambiguous = {}
     generic = {"model", "paper", "network", "method", "net", "approach"}
     for name, note_id in names.items():
         terms = set(tokenize(name)) - generic
         if not terms:
             continue
-        sharing = [other for other, known in terms_by_note.items() if other != note_id and terms <= known]
+        sharing = set.intersection(*(notes_by_term.get(t, set()) for t in terms)) - {note_id}
         if not sharing:
             unambiguous[name] = note_id
     return sorted(unambiguous.items(), key=lambda kv: -len(kv[0]))
