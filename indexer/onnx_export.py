@@ -214,7 +214,7 @@ def _load_torch_model(spec: ModelSpec) -> tuple[Any, dict[str, Any], dict[str, A
     kinds = [type(module).__name__ for module in model]
     if kinds[:2] != ["Transformer", "Pooling"] or any(k != "Normalize" for k in kinds[2:]):
         raise ModelError(f"model {spec.name!r} ({' → '.join(kinds)}) has modules the ONNX export does not cover")
-    model.eval()
+    model.train(False)  # inference mode
     examples = ["a short text", "a somewhat longer text, so that one row is padded"]
     # sentence-transformers 5.x+ calls it preprocess; older versions, tokenize.
     inputs = model.preprocess(examples) if hasattr(model, "preprocess") else model.tokenize(examples)
@@ -247,7 +247,7 @@ def _torch_export(model: Any, inputs: dict[str, Any], target: Path) -> None:
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer warnings about shape-dependent Python branches
         torch.onnx.export(
-            SentenceGraph().eval(),
+            SentenceGraph().train(False),
             tuple(inputs[n] for n in names),
             str(target),
             dynamo=False,

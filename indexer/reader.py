@@ -331,7 +331,7 @@ def _load_folder(folder: Path, name: str) -> tuple[PreTrainedTokenizerBase, PreT
         model = AutoModelForCausalLM.from_pretrained(str(folder), local_files_only=True, trust_remote_code=False)
     except Exception as error:  # any loading failure is the same thing to the user
         raise ModelError(f"cannot load reader {name!r} from {folder}: {error}") from error
-    model.eval()
+    model.train(False)  # inference mode
     return tokenizer, model
 
 
