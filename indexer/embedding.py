@@ -30,8 +30,6 @@ BATCH_TOKENS = 512
 """Batch limits of OnnxEncoder. Small batches are fastest on CPU (activations stay in cache):
 on 2 cores 512 padded tokens per batch ran 1.4× faster than 4096 on chunks and 2.8× on answer
 sentences (docs/PERFORMANCE.md, `python -m bench.index_throughput --sweep`)."""
-
-
 PRECISIONS = ("fp32", "int8")
 """fp32 is the model as published; int8 is its ONNX export with int8 MatMul weights (faster, less exact)."""
 
