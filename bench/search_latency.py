@@ -183,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     if args.sizes:
         sizes = [int(float(s)) for s in args.sizes.split(",")]
     else:
-        sizes = [500, 3_000] if args.smoke else list(DEFAULT_SIZES)
+        sizes = [500, 7_000] if args.smoke else list(DEFAULT_SIZES)
     exact_below = args.exact_below if args.exact_below is not None else (1_000 if args.smoke else None)
     asked = eval_questions(args.questions or (6 if args.smoke else None))
     probes = 20 if args.smoke else 200

@@ -7,8 +7,10 @@ import importlib.util
 import json
 import logging
 import os
+import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,9 +99,7 @@ def _staging(folder: Path) -> Iterator[Path]:
     try:
         yield staging
     finally:
-        for item in staging.iterdir():
-            item.unlink(missing_ok=True)
-        staging.rmdir()
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def export_model(spec: ModelSpec) -> Export:
@@ -114,6 +114,19 @@ def export_model(spec: ModelSpec) -> Export:
             "pip install torch sentence-transformers, or set PAPERNOTES_BACKEND=torch",
         )
     folder = export_dir(spec)
+    try:
+        export = _export(spec, folder)
+    except OSError as error:  # an unwritable or full cache folder
+        raise ModelError(
+            f"cannot write the ONNX export of {spec.name!r} to {folder} ({error.strerror or error})",
+            "set PAPERNOTES_CACHE_DIR to a writable folder",
+        ) from error
+    logger.info("exported %s to %s in %.1f s", spec.name, folder, time.perf_counter() - started)
+    return export
+
+
+def _export(spec: ModelSpec, folder: Path) -> Export:
+    """Export, check parity (fused graph first, then plain), and move the winner into `folder`."""
     with _staging(folder) as staging:
         model, tokenizer_inputs, config = _load_torch_model(spec)
         plain = staging / "plain.onnx"
@@ -151,7 +164,6 @@ def export_model(spec: ModelSpec) -> Export:
             "exported_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         atomic_write_text(folder / META_FILE, json.dumps(meta, indent=2))
-    logger.info("exported %s to %s in %.1f s", spec.name, folder, time.perf_counter() - started)
     return Export(folder / MODEL_FILE, meta)
 
 
@@ -161,9 +173,20 @@ def quantize_model(spec: ModelSpec) -> Export:
     Needs the fp32 export and onnxruntime only. Faster but less exact: see docs/PERFORMANCE.md.
     """
     base = find_export(spec) or export_model(spec)
+    folder = base.path.parent
+    try:
+        return _quantize(base, folder)
+    except OSError as error:
+        raise ModelError(
+            f"cannot write the int8 copy of {spec.name!r} to {folder} ({error.strerror or error})",
+            "set PAPERNOTES_CACHE_DIR to a writable folder",
+        ) from error
+
+
+def _quantize(base: Export, folder: Path) -> Export:
+    """Write the int8 copy of `base` into `folder` and record it."""
     from onnxruntime.quantization import QuantType, quantize_dynamic  # deferred: only for this step
 
-    folder = base.path.parent
     with _staging(folder) as staging:
         target = staging / INT8_FILE
         quantize_dynamic(
@@ -223,6 +246,7 @@ def _load_torch_model(spec: ModelSpec) -> tuple[Any, dict[str, Any], dict[str, A
 
 
 def _torch_export(model: Any, inputs: dict[str, Any], target: Path) -> None:
+    """Trace transformer + pooling into an ONNX graph with dynamic batch and sequence axes."""
     import torch
 
     class SentenceGraph(torch.nn.Module):
@@ -242,8 +266,6 @@ def _torch_export(model: Any, inputs: dict[str, Any], target: Path) -> None:
     names = list(inputs)
     axes = {name: {0: "batch", 1: "sequence"} for name in names}
     axes["sentence_embedding"] = {0: "batch"}
-    import warnings
-
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer warnings about shape-dependent Python branches
         torch.onnx.export(

@@ -120,3 +120,13 @@ def test_no_export_and_no_torch_is_a_model_error_when_onnx_is_forced(
     monkeypatch.setenv("PAPERNOTES_BACKEND", "onnx")
     with pytest.raises(ModelError, match="torch is not installed"):
         load_encoder(resolve_model())
+
+
+def test_an_unwritable_cache_is_a_model_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("PAPERNOTES_CACHE_DIR", str(blocker))
+    if not onnx_export.torch_available():
+        pytest.skip("the export needs torch")
+    with pytest.raises(ModelError, match="PAPERNOTES_CACHE_DIR"):
+        onnx_export.export_model(resolve_model())

@@ -35,7 +35,7 @@ def test_small_collections_get_exact_search() -> None:
 
 @pytest.fixture(scope="module")
 def ivf_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, Path]:
-    base = clustered(6000, 1)
+    base = clustered(8000, 1)
     path = tmp_path_factory.mktemp("ivf") / "vectors.faiss"
     vectors.save_index(vectors.build_index(base, exact_below=5000), path)
     return base, path
@@ -61,8 +61,8 @@ def test_ivf_rows_can_be_read_back_after_loading(ivf_case: tuple[np.ndarray, Pat
 
 
 def test_tiny_collections_never_train_ivf_on_too_few_points() -> None:
-    index = vectors.build_index(clustered(300, 1), exact_below=10)
-    assert isinstance(index, faiss.IndexFlatIP)
+    for count in (300, 6000):  # 6000 vectors would need 154 cells x 39 points
+        assert isinstance(vectors.build_index(clustered(count, 1), exact_below=10), faiss.IndexFlatIP)
 
 
 def test_ivf_cells_grow_with_the_square_root_and_probes_with_cells() -> None:
