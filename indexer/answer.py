@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from indexer.chunking import ABOUT_SECTION
 from indexer.lexical import tokenize
+from indexer.quotes import chunk_quotes, clean_sentence
 from indexer.retrieval import Hit, Mode, Retriever
-from indexer.sentences import split_sentences
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,9 +25,9 @@ MIN_SENTENCE_SCORE = 0.25
 """Below this (calibrated on tests/eval/questions.jsonl, see docs/EVALUATION.md) the answer is a refusal."""
 MAX_SENTENCES = 3
 REST_OF_NOTE = 12
-SHORTLIST = 32
-"""At most this many candidate sentences are embedded per question."""
 """At most this many further passages of the best note are searched for the answer."""
+SHORTLIST = 32
+"""At most this many candidate sentences are scored per question."""
 SENTENCE_MARGIN = 0.12
 """Runners-up within this score of the best sentence join the answer."""
 _QUANTITATIVE = re.compile(
@@ -107,6 +107,7 @@ class _Candidate:
     hit_index: int
     position: int
     score: float
+    embed_text: str
 
 
 def is_follow_up(question: str) -> bool:
@@ -142,7 +143,7 @@ def answer_question(
     asks_metadata = bool(_METADATA_QUESTION.search(question))
     comparative = bool(_COMPARISON.search(question))
     sentence_vectors = (
-        retriever.sentence_vectors([_with_heading(c, pool) for c in candidates])
+        retriever.sentence_vectors([c.embed_text for c in candidates])
         if mode != "lexical" and candidates
         else None
     )
@@ -163,7 +164,7 @@ def answer_question(
             - (0.10 if _is_reference_section(hit.chunk.section) and not asks_metadata else 0.0)
             - (0.10 if len(candidate.sentence) < 40 else 0.0)
         )
-        scored.append(_Candidate(candidate.sentence, candidate.hit_index, candidate.position, score))
+        scored.append(_Candidate(candidate.sentence, candidate.hit_index, candidate.position, score, candidate.embed_text))
     scored.sort(key=lambda c: -c.score)
     confidence = scored[0].score if scored else 0.0
     unknown = _unknown_names(question, retriever) + _missing_details(question, top)
@@ -180,7 +181,7 @@ def answer_question(
     for candidate in chosen:
         number = numbers[candidate.hit_index]
         quotes.setdefault(candidate.hit_index, []).append(candidate.sentence)
-        parts.append(f"{_clean(candidate.sentence)} [{number}]")
+        parts.append(f"{clean_sentence(candidate.sentence)} [{number}]")
     citations = _citations([pool[i] for i in sorted(numbers, key=numbers.get)], {numbers[i]: quotes[i] for i in numbers})
     notes = list(dict.fromkeys(c.note for c in citations))
     return Answer(question, " ".join(parts), citations, notes=notes, confidence=confidence)
@@ -206,13 +207,6 @@ def _rest_of_best_note(top: list[Hit], retriever: Retriever, query_vector: np.nd
     return [Hit(c, 0.0, float(d), 0.0, top[0].named) for c, d in zip(chunks, dense, strict=True)]
 
 
-def _with_heading(candidate: _Candidate, pool: Sequence[Hit]) -> str:
-    """The sentence as embedded: after its section heading, which often says what it is about."""
-    section = pool[candidate.hit_index].chunk.section.split(" › ")[-1]
-    sentence = _clean(candidate.sentence)
-    return f"{section}: {sentence}" if section and section != ABOUT_SECTION else sentence
-
-
 def _shortlist(candidates: list[_Candidate], pool: Sequence[Hit], query_terms: set[str]) -> list[_Candidate]:
     """The SHORTLIST candidates most worth embedding, by word overlap, passage rank and passage score."""
     if len(candidates) <= SHORTLIST:
@@ -230,15 +224,12 @@ def _candidates(hits: Sequence[Hit]) -> list[_Candidate]:
     found: list[_Candidate] = []
     seen: set[str] = set()
     for index, hit in enumerate(hits):
-        position = 0
-        for line in hit.chunk.text.split("\n"):
-            for sentence in split_sentences(line):
-                key = sentence.strip().lower()
-                if len(key) < 12 or key in seen:
-                    continue
-                seen.add(key)
-                found.append(_Candidate(sentence.strip(), index, position, 0.0))
-                position += 1
+        for quote in chunk_quotes(hit.chunk):
+            key = quote.sentence.lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(_Candidate(quote.sentence, index, quote.position, 0.0, quote.embed_text))
     return found
 
 
@@ -268,11 +259,6 @@ def _choose(scored: list[_Candidate]) -> list[_Candidate]:
 def _similar(a: str, b: str) -> bool:
     ta, tb = set(tokenize(a)), set(tokenize(b))
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
-
-
-def _clean(sentence: str) -> str:
-    sentence = re.sub(r"^\s*[-*+]\s+", "", sentence).strip()
-    return sentence if sentence.endswith((".", "!", "?", ":", ")")) else sentence + "."
 
 
 _NAME = re.compile(

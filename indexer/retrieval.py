@@ -60,17 +60,26 @@ class Retriever:
         """The query vector for `text`."""
         return self.encoder.encode_queries([text])[0]
 
-    def sentence_vectors(self, sentences: Sequence[str]) -> np.ndarray:
-        """Vectors for answer sentences, remembered across questions (passages repeat)."""
+    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of quotable sentences (their embed texts): from the index, else embedded and remembered."""
         import numpy as np
 
-        missing = [s for s in dict.fromkeys(sentences) if s not in self._sentence_cache]
-        if missing:
-            for sentence, vector in zip(missing, self.encoder.encode_queries(missing), strict=True):
-                self._sentence_cache[sentence] = vector
-            while len(self._sentence_cache) > SENTENCE_CACHE:
-                self._sentence_cache.pop(next(iter(self._sentence_cache)))
-        return np.vstack([self._sentence_cache[s] for s in sentences])
+        from indexer.quotes import quote_hash
+
+        wanted = {t: quote_hash(t) for t in dict.fromkeys(texts) if t not in self._sentence_cache}
+        if wanted:
+            stored = self.index.sentence_vectors(list(wanted.values()))
+            missing = [t for t, h in wanted.items() if h not in stored]
+            for text, key in wanted.items():
+                if key in stored:
+                    self._sentence_cache[text] = stored[key]
+            if missing:  # an index built before sentence vectors were stored, or a reader on an old generation
+                for text, vector in zip(missing, self.encoder.encode_queries(missing), strict=True):
+                    self._sentence_cache[text] = vector
+        result = np.vstack([self._sentence_cache[t] for t in texts])
+        while len(self._sentence_cache) > SENTENCE_CACHE:
+            self._sentence_cache.pop(next(iter(self._sentence_cache)))
+        return result
 
     def named_notes(self, query: str) -> list[str]:
         """Ids of notes whose title or alias the query names, longest names first."""

@@ -32,13 +32,13 @@ logger = logging.getLogger(__name__)
 INDEX_DIR = ".papernotes"
 DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 1
-CHUNKER_VERSION = "3"
-"""Bump when chunking changes: every note is then re-chunked (vectors are still reused by hash)."""
+CHUNKER_VERSION = "4"
+"""Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
 EMBED_BATCH = 64
 REBUILD_HINT = "run: papernotes index --rebuild"
 
 BuildProgress = Callable[[str, int, int], None]
-"""Called with (stage, done, total); stages: "embedding", "writing"."""
+"""Called with (stage, done, total); stages: "loading model", "embedding", "embedding sentences", "writing"."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,7 +53,10 @@ CREATE TABLE IF NOT EXISTS chunks (
     PRIMARY KEY (generation, row));
 CREATE INDEX IF NOT EXISTS chunks_by_note ON chunks (generation, note_id);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sentence_vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 """
+SENTENCE_DTYPE = "float16"
+"""Sentence vectors are stored at half precision: scores move by ~1e-4, the table halves."""
 
 
 class BuildCancelled(PapernotesError):
@@ -93,6 +96,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_total: int = 0
+    sentences_embedded: int = 0
     seconds: float = 0.0
     full_rebuild_reason: str | None = None
     rechunked: bool = False
@@ -107,7 +111,7 @@ class BuildReport:
         return (
             f"notes: {len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
             f"{len(self.unchanged)} unchanged; {self.chunks_embedded} of {self.chunks_total} chunks "
-            f"embedded in {self.seconds:.1f} s"
+            f"(and {self.sentences_embedded} sentences) embedded in {self.seconds:.1f} s"
         )
 
 
@@ -219,7 +223,7 @@ def _manifest_problem(manifest: dict[str, str], spec: ModelSpec | None) -> str |
     if schema < SCHEMA_VERSION:
         return f"the index uses an older schema ({schema}, now {SCHEMA_VERSION})"
     if spec is not None and manifest.get("model_fingerprint") != spec.fingerprint:
-        return f"the index was built with model {manifest.get('model_name')!r}, not {spec.name!r}"
+        return f"the index was built with model {manifest.get('model_name')!r}, not {spec.label!r}"
     return None
 
 
@@ -353,7 +357,18 @@ def _build(
                 if chunk.content_hash not in known:
                     missing.setdefault(chunk.content_hash, chunk.embed_text)
             if missing:
-                report.chunks_embedded = _embed_missing(connection, missing, encoder_factory, progress, cancel)
+                report.chunks_embedded = _embed_missing(
+                    connection, "vectors", missing, encoder_factory, progress, cancel, stage="embedding"
+                )
+            live_quotes = _quote_texts(chunks)
+            if not (cancel is not None and cancel.is_set()):
+                known = set() if rebuild else {row[0] for row in connection.execute("SELECT hash FROM sentence_vectors")}
+                missing = {h: t for h, t in live_quotes.items() if h not in known}
+                if missing:
+                    report.sentences_embedded = _embed_missing(
+                        connection, "sentence_vectors", missing, encoder_factory, progress, cancel,
+                        stage="embedding sentences", dtype=SENTENCE_DTYPE,
+                    )
             if cancel is not None and cancel.is_set():
                 raise BuildCancelled("index build cancelled; the previous index is unchanged")
             if progress:
@@ -361,7 +376,9 @@ def _build(
             matrix, dimension = _matrix_for(connection, chunks)
             new_generation = _next_generation(folder, generation)
             _write_generation(folder, new_generation, matrix, chunks, exact_below)
-            _commit_generation(connection, collection.notes, chunks, new_generation, generation, spec, dimension)
+            _commit_generation(
+                connection, collection.notes, chunks, new_generation, generation, spec, dimension, set(live_quotes)
+            )
             _cleanup(folder, keep={generation, new_generation})
             if progress:
                 progress("writing", 1, 1)
@@ -417,14 +434,25 @@ def _remove_database(folder: Path) -> None:
         shutil.rmtree(gen, ignore_errors=True)
 
 
+def _quote_texts(chunks: Sequence[Chunk]) -> dict[str, str]:
+    """Hash → embed text of every quotable sentence of `chunks` (what answers score)."""
+    from indexer.quotes import chunk_quotes
+
+    return {quote.hash: quote.embed_text for chunk in chunks for quote in chunk_quotes(chunk)}
+
+
 def _embed_missing(
     connection: sqlite3.Connection,
+    table: str,
     missing: dict[str, str],
     encoder_factory: Callable[[], Encoder],
     progress: BuildProgress | None,
     cancel: threading.Event | None,
+    *,
+    stage: str,
+    dtype: str = "float32",
 ) -> int:
-    """Embed texts whose hashes have no vector yet, committing each batch to the cache."""
+    """Embed texts whose hashes have no vector in `table` yet, committing each batch to it."""
     items = sorted(missing.items(), key=lambda kv: len(kv[1]))
     total = len(items)
     if progress:
@@ -432,7 +460,7 @@ def _embed_missing(
     encoder = encoder_factory()
     done = 0
     if progress:
-        progress("embedding", 0, total)
+        progress(stage, 0, total)
     for start in range(0, total, EMBED_BATCH):
         if cancel is not None and cancel.is_set():
             break
@@ -440,12 +468,12 @@ def _embed_missing(
         matrix = encoder.encode_documents([text for _, text in batch])
         with connection:
             connection.executemany(
-                "INSERT OR REPLACE INTO vectors (hash, vector) VALUES (?, ?)",
-                [(h, matrix[i].astype("float32").tobytes()) for i, (h, _) in enumerate(batch)],
+                f"INSERT OR REPLACE INTO {table} (hash, vector) VALUES (?, ?)",
+                [(h, matrix[i].astype(dtype).tobytes()) for i, (h, _) in enumerate(batch)],
             )
         done += len(batch)
         if progress:
-            progress("embedding", done, total)
+            progress(stage, done, total)
     return done
 
 
@@ -500,8 +528,13 @@ def _commit_generation(
     previous: int,
     spec: ModelSpec,
     dimension: int,
+    live_quotes: set[str] | None = None,
 ) -> None:
-    """Make `generation` current in one transaction, keeping `previous` for readers still on it."""
+    """Make `generation` current in one transaction, keeping `previous` for readers still on it.
+
+    Sentence vectors of sentences no longer in any chunk are dropped (`live_quotes`: the hashes to
+    keep); a reader still on `previous` embeds the few it then misses.
+    """
     with connection:
         connection.executemany(
             "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -519,7 +552,7 @@ def _commit_generation(
         )
         values = {
             "schema_version": str(SCHEMA_VERSION),
-            "model_name": spec.name,
+            "model_name": spec.label,
             "model_path": str(spec.path),
             "model_fingerprint": spec.fingerprint,
             "dimension": str(dimension),
@@ -534,6 +567,12 @@ def _commit_generation(
         connection.execute(
             "DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM chunks)"
         )
+        if live_quotes is not None:
+            connection.execute("CREATE TEMP TABLE IF NOT EXISTS live_quotes (hash TEXT PRIMARY KEY)")
+            connection.execute("DELETE FROM live_quotes")
+            connection.executemany("INSERT OR IGNORE INTO live_quotes VALUES (?)", ((h,) for h in live_quotes))
+            connection.execute("DELETE FROM sentence_vectors WHERE hash NOT IN (SELECT hash FROM live_quotes)")
+            connection.execute("DELETE FROM live_quotes")
 
 
 def _meta_dict(note: Note) -> dict[str, Any]:
@@ -697,6 +736,28 @@ class StoredIndex:
                 (self.generation, f"%{escaped}%"),
             ).fetchall()
         return any(pattern.search(r[0]) for r in rows)
+
+    def sentence_vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of quotable sentences by hash (float32); absent or damaged ones are left out."""
+        import numpy as np
+
+        found: dict[str, np.ndarray] = {}
+        width = self.dimension * np.dtype(SENTENCE_DTYPE).itemsize
+        for start in range(0, len(hashes), 500):
+            part = list(hashes[start : start + 500])
+            marks = ",".join("?" * len(part))
+            try:
+                with self._lock:
+                    rows = self._db.execute(
+                        f"SELECT hash, vector FROM sentence_vectors WHERE hash IN ({marks})", part
+                    ).fetchall()
+            except sqlite3.DatabaseError as error:  # an index from before sentence vectors, or damage
+                logger.debug("no stored sentence vectors: %s", error)
+                return found
+            for key, blob in rows:
+                if len(blob) == width:
+                    found[key] = np.frombuffer(blob, dtype=SENTENCE_DTYPE).astype(np.float32)
+        return found
 
     def vectors_of(self, rows: Sequence[int]) -> np.ndarray:
         """The stored vectors of `rows` (reconstructed from FAISS)."""

@@ -1,0 +1,66 @@
+"""Quotable sentences: how a passage splits into the sentences answers quote, and the text each is embedded as.
+
+The index embeds these texts once, at build time (cached by `quote_hash`), so answering a question
+costs dot products instead of model calls; answers embed only what an older index lacks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from indexer.chunking import ABOUT_SECTION, Chunk
+from indexer.sentences import split_sentences
+
+MIN_QUOTE_CHARS = 12
+"""Shorter pieces (list markers, "Results:") are not quoted."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence of a passage, its place in it, and the text its vector is made from."""
+
+    sentence: str
+    position: int
+    embed_text: str
+
+    @property
+    def hash(self) -> str:
+        """Key of the sentence vector in the index's cache."""
+        return quote_hash(self.embed_text)
+
+
+def quotes_of(text: str, section: str) -> list[Quote]:
+    """The quotable sentences of a passage under `section`, in reading order (line by line)."""
+    found: list[Quote] = []
+    for line in text.split("\n"):
+        for piece in split_sentences(line):
+            sentence = piece.strip()
+            if len(sentence) < MIN_QUOTE_CHARS:
+                continue
+            found.append(Quote(sentence, len(found), quote_embed_text(sentence, section)))
+    return found
+
+
+def chunk_quotes(chunk: Chunk) -> list[Quote]:
+    """The quotable sentences of `chunk`."""
+    return quotes_of(chunk.text, chunk.section)
+
+
+def quote_embed_text(sentence: str, section: str) -> str:
+    """The sentence after its section heading, which often says what it is about."""
+    heading = section.split(" › ")[-1]
+    cleaned = clean_sentence(sentence)
+    return f"{heading}: {cleaned}" if heading and heading != ABOUT_SECTION else cleaned
+
+
+def clean_sentence(sentence: str) -> str:
+    """Without a list marker, ending in punctuation: as it reads inside an answer."""
+    sentence = re.sub(r"^\s*[-*+]\s+", "", sentence).strip()
+    return sentence if sentence.endswith((".", "!", "?", ":", ")")) else sentence + "."
+
+
+def quote_hash(embed_text: str) -> str:
+    """Content hash of a sentence's embedded text."""
+    return hashlib.sha256(embed_text.encode("utf-8")).hexdigest()
