@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from indexer import __version__
+from indexer.embedding import PRECISIONS
 from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
 from indexer.knowledge import KnowledgeBase, default_notes_dir
 from indexer.notes import NoteCollection
@@ -22,15 +23,32 @@ from indexer.textsafe import printable, single_line
 logger = logging.getLogger(__name__)
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--notes", type=Path, default=None, help="notes folder (default: $PAPERNOTES_NOTES or the shipped content/)")
-    common.add_argument("--model", default=None, help="embedding model: a local folder or a cached name (default: the packaged all-MiniLM-L6-v2)")
-    common.add_argument("--reranker", default=None, help="optional cross-encoder (local folder) to re-order passages")
-    common.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name.
 
+    The copy given to the subcommands defaults to SUPPRESS: argparse would otherwise let a
+    subcommand's default (None) overwrite a value given before the subcommand's name.
+    """
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if after_command else value
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--notes", type=Path, default=default(None), help="notes folder (default: $PAPERNOTES_NOTES or the shipped content/)")
+    common.add_argument("--model", default=default(None), help="embedding model: a local folder or a cached name (default: the packaged all-MiniLM-L6-v2)")
+    common.add_argument(
+        "--precision", choices=PRECISIONS, default=default(None),
+        help="fp32 (default, exact) or int8 (faster to build, slightly less exact; see docs/PERFORMANCE.md)",
+    )
+    common.add_argument("--reranker", default=default(None), help="optional cross-encoder (local folder) to re-order passages")
+    common.add_argument("-v", "--verbose", action="store_true", default=default(False), help="log what happens")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common_options(after_command=True)
     parser = argparse.ArgumentParser(
-        prog="papernotes", parents=[common], description="Search and ask your paper notes, offline."
+        prog="papernotes", parents=[_common_options(after_command=False)], description="Search and ask your paper notes, offline."
     )
     parser.add_argument("--version", action="version", version=f"papernotes {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -92,7 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tui": cmd_tui,
     }
     try:
-        kb = KnowledgeBase(args.notes or default_notes_dir(), model=args.model, reranker=args.reranker, reader=getattr(args, "reader", None))
+        kb = KnowledgeBase(
+            args.notes or default_notes_dir(),
+            model=args.model,
+            reranker=args.reranker,
+            reader=getattr(args, "reader", None),
+            precision=args.precision,
+        )
         return handlers[command](args, kb)
     except PapernotesError as error:
         print(f"papernotes: {single_line(str(error))}", file=sys.stderr)

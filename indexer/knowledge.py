@@ -69,10 +69,17 @@ class KnowledgeBase:
     """A notes folder with its index: load notes, build the index, retrieve and answer."""
 
     def __init__(
-        self, root: Path | None = None, model: str | None = None, reranker: str | None = None, reader: str | None = None
+        self,
+        root: Path | None = None,
+        model: str | None = None,
+        reranker: str | None = None,
+        reader: str | None = None,
+        precision: str | None = None,
     ) -> None:
         self.root = (root or default_notes_dir()).expanduser().resolve()
         self.model_name = model
+        self.precision = precision
+        """The embedding precision, fp32 or int8; None means `$PAPERNOTES_PRECISION`, else fp32."""
         self.reranker_name = reranker or os.environ.get("PAPERNOTES_RERANKER") or None
         self.reader_name = reader
         """The optional generative reader (`--reader`); None keeps answers extractive."""
@@ -87,7 +94,7 @@ class KnowledgeBase:
     def spec(self) -> ModelSpec:
         """The embedding model (resolved offline on first use)."""
         if self._spec is None:
-            self._spec = resolve_model(self.model_name)
+            self._spec = resolve_model(self.model_name, self.precision)
         return self._spec
 
     def notes(self) -> NoteCollection:

@@ -13,8 +13,15 @@ from indexer.knowledge import KnowledgeBase
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 
+MODEL_CACHE = REPO / ".pytest-cache-models"
+"""The ONNX export (and converted readers) the tests use: one per clone, git-ignored, kept between runs."""
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Set at import, before any test or fixture runs, so the export happens at most once per session
+# (and once per clone) instead of writing ~90 MB into the user's cache folder. Subprocesses inherit
+# it; tests that need an empty cache monkeypatch it. A value the user set wins.
+os.environ.setdefault("PAPERNOTES_CACHE_DIR", str(MODEL_CACHE))
 
 
 @pytest.fixture(scope="session")

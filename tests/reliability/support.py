@@ -122,8 +122,11 @@ def cli_command(*args: str | Path, notes: Path) -> list[str]:
 
 
 def cli_env() -> dict[str, str]:
-    """The environment for CLI subprocesses: no notes/model overrides from the caller's shell."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERNOTES_")}
+    """The environment for CLI subprocesses: no notes/model overrides from the caller's shell.
+
+    The export cache folder is kept, so subprocesses reuse the session's ONNX export (tests/conftest.py).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERNOTES_") or k == "PAPERNOTES_CACHE_DIR"}
     env["PYTHONIOENCODING"] = "utf-8"
     return env
 
