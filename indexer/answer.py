@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from indexer.chunking import ABOUT_SECTION
@@ -237,8 +238,14 @@ def _overlap(query_terms: set[str], sentence: str, hit: Hit) -> float:
     """Share of the question's terms found in the sentence or its section heading."""
     if not query_terms:
         return 0.0
-    terms = set(tokenize(sentence)) | set(tokenize(hit.chunk.context))
-    return len(query_terms & terms) / len(query_terms)
+    found = query_terms & (_terms(sentence) | _terms(hit.chunk.context))
+    return len(found) / len(query_terms)
+
+
+@lru_cache(maxsize=65_536)
+def _terms(text: str) -> frozenset[str]:
+    """The BM25 terms of a sentence or heading (passages recur across questions)."""
+    return frozenset(tokenize(text))
 
 
 def _choose(scored: list[_Candidate]) -> list[_Candidate]:
@@ -257,7 +264,7 @@ def _choose(scored: list[_Candidate]) -> list[_Candidate]:
 
 
 def _similar(a: str, b: str) -> bool:
-    ta, tb = set(tokenize(a)), set(tokenize(b))
+    ta, tb = _terms(a), _terms(b)
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
 
 

@@ -714,13 +714,14 @@ class StoredIndex:
         marks = ",".join("?" * len(note_ids))
         try:
             with self._lock:
-                return [
+                # Sorted here: ORDER BY in SQL makes SQLite walk the whole generation in row order.
+                return sorted(
                     r[0]
                     for r in self._db.execute(
-                        f"SELECT row FROM chunks WHERE generation=? AND note_id IN ({marks}) ORDER BY row",
+                        f"SELECT row FROM chunks WHERE generation=? AND note_id IN ({marks})",
                         (self.generation, *note_ids),
                     )
-                ]
+                )
         except sqlite3.DatabaseError as error:
             raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
 
