@@ -116,6 +116,25 @@ class LexicalIndex:
         position = bisect.bisect_left(self._sorted_vocab, term)
         return position < len(self._sorted_vocab) and self._sorted_vocab[position].startswith(term)
 
+    def knows_exactly(self, term: str) -> bool:
+        """Whether `term` (as tokenized) is a term of the index."""
+        return term in (getattr(self.model, "vocab_dict", None) or {})
+
+    def rows_with_all(self, terms: Sequence[str]) -> np.ndarray | None:
+        """Rows whose text has every one of `terms` (from the posting lists); None if one is unknown."""
+        import numpy as np
+
+        vocab = getattr(self.model, "vocab_dict", None) or {}
+        ids = [vocab.get(term) for term in terms]
+        if not ids or any(i is None for i in ids) or not self.size:
+            return None
+        indices, indptr = self.model.scores["indices"], self.model.scores["indptr"]
+        rows: np.ndarray | None = None
+        for i in ids:
+            posting = np.asarray(indices[indptr[i] : indptr[i + 1]])
+            rows = posting if rows is None else np.intersect1d(rows, posting, assume_unique=True)
+        return rows
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row for `query` (zeros when no term is known)."""
         import numpy as np

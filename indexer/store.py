@@ -36,6 +36,8 @@ CHUNKER_VERSION = "4"
 """Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
 EMBED_BATCH = 64
 REBUILD_HINT = "run: papernotes index --rebuild"
+MENTION_ROWS = 5_000
+"""`mentions` reads at most this many candidate rows before it falls back to a SQL scan."""
 
 BuildProgress = Callable[[str, int, int], None]
 """Called with (stage, done, total); stages: "loading model", "embedding", "embedding sentences", "writing"."""
@@ -726,17 +728,45 @@ class StoredIndex:
             raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
 
     def mentions(self, phrase: str) -> bool:
-        """Whether any chunk of this generation contains `phrase` as words (case-insensitive)."""
+        """Whether any chunk of this generation contains `phrase` as whole words (case-insensitive).
+
+        The keyword index's posting lists narrow the rows to read; a SQL scan is the fallback for
+        phrases made only of stop words, or absent ones whose words more than MENTION_ROWS rows share.
+        """
         import re
 
-        pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
+        from indexer.lexical import tokenize
+
+        # Whole words as the keyword index splits them: "2" is not in "2.0", nor "Apache" in "x.Apache".
+        pattern = re.compile(rf"(?<!\w)(?<!\w[.']){re.escape(phrase)}(?![.']?\w)", re.IGNORECASE)
+        terms = tokenize(phrase)
+        if terms and not all(self.lexical.knows_exactly(t) for t in terms):
+            return False  # a word no passage has (the keyword index tokenizes passages the same way)
+        rows = self.lexical.rows_with_all(terms) if terms else None
+        if rows is not None:
+            for start in range(0, min(len(rows), MENTION_ROWS), 500):
+                texts = self._texts([int(r) for r in rows[start : start + 500]])
+                if any(pattern.search(text) for text in texts):
+                    return True
+            if len(rows) <= MENTION_ROWS:
+                return False
         escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         with self._lock:
-            rows = self._db.execute(
+            found = self._db.execute(
                 "SELECT text FROM chunks WHERE generation=? AND text LIKE ? ESCAPE '\\' LIMIT 50",
                 (self.generation, f"%{escaped}%"),
             ).fetchall()
-        return any(pattern.search(r[0]) for r in rows)
+        return any(pattern.search(r[0]) for r in found)
+
+    def _texts(self, rows: Sequence[int]) -> list[str]:
+        marks = ",".join("?" * len(rows))
+        with self._lock:
+            return [
+                r[0]
+                for r in self._db.execute(
+                    f"SELECT text FROM chunks WHERE generation=? AND row IN ({marks})", (self.generation, *rows)
+                )
+            ]
 
     def sentence_vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors of quotable sentences by hash (float32); absent or damaged ones are left out."""

@@ -79,3 +79,20 @@ def test_another_model_triggers_a_full_rebuild(small_kb: KnowledgeBase, tmp_path
     with pytest.raises(IndexCorruptError, match="rebuild"):
         StoredIndex(small_kb.root, small_kb.spec)
     small_kb.build()
+
+
+def test_mentions_agrees_with_reading_every_passage(content_kb: KnowledgeBase) -> None:
+    import re
+
+    index = StoredIndex(content_kb.root, content_kb.spec)
+    try:
+        texts = [c.text for c in index.chunks(list(range(index.size)))]
+        present = sorted({m.group(0) for t in texts for m in re.finditer(r"\b[A-Z][A-Za-z]+ \d{1,4}\b", t)})[:25]
+        assert len(present) >= 5
+        absent = [f"{p.split()[0]} {int(p.split()[1]) + 7919}" for p in present] + ["SAM 2", "Zebra 12", "the of"]
+        for phrase in present + absent:
+            words = rf"(?<!\w)(?<!\w[.']){re.escape(phrase)}(?![\w.']\w|\w)"
+            pattern = re.compile(words, re.IGNORECASE)
+            assert index.mentions(phrase) == any(pattern.search(t) for t in texts), phrase
+    finally:
+        index.close()
