@@ -25,24 +25,13 @@ NOTE_SUFFIXES = (".md", ".markdown")
 MAX_NOTE_BYTES = 2_000_000
 """Notes larger than this are skipped with a warning (a 2 MB note is ~300k words)."""
 
-_METADATA_KEYS = {
-    "title": "title",
-    "paper title": "title",
-    "authors": "authors",
-    "author": "authors",
-    "year": "year",
-    "date": "year",
-    "paper": "paper",
-    "link": "paper",
-    "arxiv": "paper",
-    "url": "paper",
-    "code": "code",
-    "github": "code",
-    "repo": "code",
-    "tags": "tags",
-    "keywords": "tags",
-    "source": "source",
-}
+METADATA_KEYS = {
+    "title": "title", "paper title": "title", "authors": "authors", "author": "authors",
+    "year": "year", "date": "year", "paper": "paper", "link": "paper", "arxiv": "paper",
+    "url": "paper", "pdf": "paper", "code": "code", "github": "code", "repo": "code",
+    "repository": "code", "source": "source", "tags": "tags", "keywords": "tags",
+}  # fmt: skip
+"""Keys of a `* **Key**: value` / `- Key: value` metadata list → front matter fields (parser and importer)."""
 _METADATA_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*:\s*(.+)$")
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
@@ -527,7 +516,7 @@ def _metadata_list(sections: list[Section]) -> dict[str, Any]:
             match = _METADATA_LINE.match(block.text)
             if not match:
                 continue
-            key = _METADATA_KEYS.get(match.group(1).strip().lower())
+            key = METADATA_KEYS.get(match.group(1).strip().lower())
             if key and key not in found:
                 found[key] = match.group(2).strip()
     return found

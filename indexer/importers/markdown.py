@@ -18,17 +18,10 @@ from indexer.importers.converted import (
     link_target,
     render_note,
 )
-from indexer.notes import decode_note
+from indexer.notes import METADATA_KEYS, decode_note
 
 logger = logging.getLogger(__name__)
 
-METADATA_KEYS = {
-    "title": "title", "paper title": "title", "authors": "authors", "author": "authors",
-    "year": "year", "date": "year", "paper": "paper", "link": "paper", "arxiv": "paper",
-    "url": "paper", "pdf": "paper", "code": "code", "github": "code", "repo": "code",
-    "repository": "code", "source": "source", "tags": "tags", "keywords": "tags",
-}  # fmt: skip
-"""Keys of a `* **Key**: value` metadata list → front matter fields."""
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _IMAGE = re.compile(r"(!\[(?:[^\[\]\\\n]|\\.)*\]\(\s*)(<[^<>\n]*>|[^\s()<>]+)")
