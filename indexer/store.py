@@ -24,7 +24,6 @@ from indexer.fileio import fsync_dir
 from indexer.notes import Note, NoteCollection
 
 if TYPE_CHECKING:
-    import faiss
     import numpy as np
 
 logger = logging.getLogger(__name__)
@@ -36,6 +35,8 @@ CHUNKER_VERSION = "4"
 """Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
 EMBED_BATCH = 64
 REBUILD_HINT = "run: papernotes index --rebuild"
+BACKEND_FILE = "vector-backend"
+"""Names, inside a generation folder, the vector backend that wrote it (so clean-up can release it)."""
 MENTION_ROWS = 5_000
 """`mentions` reads at most this many candidate rows before it falls back to a SQL scan."""
 
@@ -267,7 +268,7 @@ def build(
     progress: BuildProgress | None = None,
     cancel: threading.Event | None = None,
     wait: float = 0.0,
-    exact_below: int = vectors.HNSW_THRESHOLD,
+    exact_below: int = vectors.EXACT_BELOW,
 ) -> BuildReport:
     """Bring the index of `collection` up to date, embedding only new or changed chunks.
 
@@ -302,6 +303,8 @@ def _build(
     wait: float,
     exact_below: int,
 ) -> BuildReport:
+    backend_name = vectors.backend_name()
+    vectors.backend(backend_name)  # an unknown backend fails here, before any embedding
     with write_lock(folder, wait=wait):
         report = BuildReport()
         db = folder / DB_NAME
@@ -338,6 +341,10 @@ def _build(
             report.removed = [i for i in previous if i not in current_ids]
             same_chunker = manifest.get("chunker_version") == CHUNKER_VERSION
             report.rechunked = bool(generation) and not same_chunker
+            stored_backend = manifest.get("vector_backend", vectors.DEFAULT_BACKEND)
+            if generation and stored_backend != backend_name:
+                # Vectors come from the cache: nothing is re-embedded, the generation is rewritten.
+                report.full_rebuild_reason = f"vector backend changed from {stored_backend!r} to {backend_name!r}"
             if generation and not report.changed:
                 damage = _generation_problem(folder, generation, manifest)
                 if damage is None:
@@ -377,9 +384,10 @@ def _build(
                 progress("writing", 0, 1)
             matrix, dimension = _matrix_for(connection, chunks)
             new_generation = _next_generation(folder, generation)
-            _write_generation(folder, new_generation, matrix, chunks, exact_below)
+            _write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name)
             _commit_generation(
-                connection, collection.notes, chunks, new_generation, generation, spec, dimension, set(live_quotes)
+                connection, collection.notes, chunks, new_generation, generation, spec, dimension, set(live_quotes),
+                backend_name,
             )
             _cleanup(folder, keep={generation, new_generation})
             if progress:
@@ -396,7 +404,8 @@ def _generation_problem(folder: Path, generation: int, manifest: dict[str, str])
         dimension = int(manifest.get("dimension", "0"))
         gen = _gen_dir(folder, generation)
         if size:
-            vectors.load_index(gen / "vectors.faiss", expected_size=size, expected_dimension=dimension)
+            backend = vectors.backend(manifest.get("vector_backend", vectors.DEFAULT_BACKEND))
+            backend.open(gen, expected_size=size, expected_dimension=dimension)
         lexical.LexicalIndex.load(gen / "bm25", expected_size=size)
     except ValueError:
         return "the index manifest is damaged"
@@ -502,17 +511,25 @@ def _next_generation(folder: Path, current: int) -> int:
     return max([current, *existing]) + 1
 
 
-def _write_generation(folder: Path, generation: int, matrix: np.ndarray, chunks: Sequence[Chunk], exact_below: int) -> None:
-    """Write FAISS and BM25 files into a temp folder, then rename it into place."""
+def _write_generation(
+    folder: Path,
+    generation: int,
+    matrix: np.ndarray,
+    chunks: Sequence[Chunk],
+    exact_below: int,
+    backend_name: str = vectors.DEFAULT_BACKEND,
+) -> None:
+    """Write the vectors (through the vector backend) and BM25 into a temp folder, then rename it into place."""
     final = _gen_dir(folder, generation)
     staging = folder / f"{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     if len(matrix):
         try:
-            vectors.save_index(vectors.build_index(matrix, exact_below=exact_below), staging / "vectors.faiss")
+            vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
+            (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
         except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
-            raise OSError(f"cannot write {staging / 'vectors.faiss'}: {str(error).splitlines()[0][:120]}") from error
+            raise OSError(f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}") from error
     lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
     for item in staging.rglob("*"):
         if item.is_file():
@@ -531,6 +548,7 @@ def _commit_generation(
     spec: ModelSpec,
     dimension: int,
     live_quotes: set[str] | None = None,
+    backend_name: str = vectors.DEFAULT_BACKEND,
 ) -> None:
     """Make `generation` current in one transaction, keeping `previous` for readers still on it.
 
@@ -561,6 +579,7 @@ def _commit_generation(
             "generation": str(generation),
             "chunks": str(len(chunks)),
             "chunker_version": CHUNKER_VERSION,
+            "vector_backend": backend_name,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))
@@ -591,10 +610,17 @@ def _meta_dict(note: Note) -> dict[str, Any]:
 
 
 def _cleanup(folder: Path, keep: set[int]) -> None:
-    """Remove generations other than `keep` and staging folders of dead builds."""
+    """Remove generations other than `keep` (and what their vector backend holds) and dead staging folders."""
     for item in folder.glob("gen-*"):
         name = item.name
         if ".tmp-" in name or int(name[4:10]) not in keep:
+            if ".tmp-" not in name:
+                try:
+                    marker = item / BACKEND_FILE
+                    written_by = marker.read_text(encoding="utf-8").strip() if marker.exists() else vectors.DEFAULT_BACKEND
+                    vectors.backend(written_by).drop(item)
+                except (PapernotesError, OSError) as error:
+                    logger.warning("could not release the vectors of %s: %s", item, error)
             shutil.rmtree(item, ignore_errors=True)
 
 
@@ -650,8 +676,10 @@ class StoredIndex:
         except (KeyError, ValueError) as error:
             raise IndexCorruptError("the index manifest is incomplete", REBUILD_HINT) from error
         gen = _gen_dir(folder, self.generation)
-        self.vector_index: faiss.Index | None = (
-            vectors.load_index(gen / "vectors.faiss", expected_size=self.size, expected_dimension=self.dimension)
+        self.vector_index: vectors.VectorIndex | None = (
+            vectors.backend(self.manifest.get("vector_backend", vectors.DEFAULT_BACKEND)).open(
+                gen, expected_size=self.size, expected_dimension=self.dimension
+            )
             if self.size
             else None
         )

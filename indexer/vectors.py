@@ -105,19 +105,28 @@ class FaissBackend:
         """Nothing to release outside the folder."""
 
 
+DEFAULT_BACKEND = "faiss"
+
+
+def backend_name() -> str:
+    """The backend new index generations are written with: `$PAPERNOTES_VECTOR_BACKEND`, else "faiss"."""
+    import os
+
+    return (os.environ.get("PAPERNOTES_VECTOR_BACKEND") or DEFAULT_BACKEND).strip().lower()
+
+
 def backend(name: str | None = None) -> VectorBackend:
     """The vector backend called `name` (default `$PAPERNOTES_VECTOR_BACKEND`, else "faiss").
 
     Other backends are classes registered by installed packages under the entry-point group
     `papernotes.vector_backends`, e.g. `qdrant = papernotes_qdrant:QdrantBackend`.
     """
-    import os
     from importlib.metadata import entry_points
 
     from indexer.errors import PapernotesError
 
-    wanted = (name or os.environ.get("PAPERNOTES_VECTOR_BACKEND") or "faiss").strip().lower()
-    if wanted == "faiss":
+    wanted = (name or backend_name()).strip().lower()
+    if wanted == DEFAULT_BACKEND:
         return FaissBackend()
     for entry in entry_points(group=BACKEND_GROUP):
         if entry.name == wanted:
