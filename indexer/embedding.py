@@ -31,6 +31,8 @@ BATCH_TOKENS = 512
 on 2 cores 512 padded tokens per batch ran 1.4× faster than 4096 on chunks and 2.8× on answer
 sentences (docs/PERFORMANCE.md, `python -m bench.index_throughput --sweep`)."""
 PRECISIONS = ("fp32", "int8")
+INT8_RECIPE = "2"
+"""Which int8 copy (see onnx_export.quantize_model): part of the int8 fingerprint, so a change rebuilds int8 indexes."""
 """fp32 is the model as published; int8 is its ONNX export with int8 MatMul weights (faster, less exact)."""
 
 
@@ -59,7 +61,8 @@ class ModelSpec:
         """Identifies the vectors this spec makes: the weights' fingerprint, plus the precision unless fp32."""
         if self.precision == "fp32":
             return self.weights_fingerprint
-        return hashlib.sha256(f"{self.weights_fingerprint}:{self.precision}".encode()).hexdigest()[:16]
+        recipe = f":{INT8_RECIPE}" if self.precision == "int8" else ""
+        return hashlib.sha256(f"{self.weights_fingerprint}:{self.precision}{recipe}".encode()).hexdigest()[:16]
 
     @property
     def label(self) -> str:
