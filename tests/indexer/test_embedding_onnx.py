@@ -12,7 +12,14 @@ import pytest
 
 from indexer import onnx_export
 from indexer.chunking import chunk_note
-from indexer.embedding import OnnxEncoder, TokenCounter, TorchEncoder, load_encoder, resolve_model
+from indexer.embedding import (
+    INT8_RECIPE,
+    OnnxEncoder,
+    TokenCounter,
+    TorchEncoder,
+    load_encoder,
+    resolve_model,
+)
 from indexer.knowledge import KnowledgeBase
 from indexer.notes import load_notes
 from tests.conftest import CONTENT, REPO
@@ -106,3 +113,18 @@ def test_int8_is_close_to_fp32_and_has_its_own_fingerprint(texts, onnx_encoder) 
     cosine = (encoder.encode_documents(texts) * onnx_encoder.encode_documents(texts)).sum(axis=1)
     assert float(cosine.mean()) >= 0.98
     assert spec.fingerprint != resolve_model().fingerprint
+
+
+def test_int8_keeps_the_first_layer_exact_and_names_its_recipe() -> None:
+    import onnx
+
+    spec = resolve_model(precision="int8")
+    load_encoder(spec)
+    export = onnx_export.find_export(spec, "int8")
+    assert export is not None and export.meta["int8_recipe"] == INT8_RECIPE
+    graph = onnx.load(str(export.path), load_external_data=False).graph
+    float_matmuls = {n.name for n in graph.node if n.op_type == "MatMul"}
+    first = onnx_export.first_layer_matmuls(export.path.with_name(onnx_export.MODEL_FILE))
+    assert first and set(first) <= float_matmuls  # left in fp32
+    assert any(n.op_type == "MatMulInteger" for n in graph.node)  # the other layers are int8
+    assert not any("layer.1/" in name for name in float_matmuls)
