@@ -29,6 +29,8 @@ NAME_BOOST = 0.08
 """Added when the question names the note (title or alias that no other note shares)."""
 PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
+_JOINS_WORDS = re.compile(r"[\w-]")
+"""A character that would make a name part of a longer word ("sam" in "mobilesam", "hq-sam")."""
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,7 @@ class Retriever:
         self.reranker = reranker
         self._sentence_cache: dict[str, np.ndarray] = {}
         self._name_ids = dict(_note_names(index))
-        names = sorted(self._name_ids, key=len, reverse=True)
-        self._name_pattern = (
-            re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])") if names else None
-        )
+        self._name_lengths = sorted({len(n) for n in self._name_ids}, reverse=True)
 
     def embed(self, text: str) -> np.ndarray:
         """The query vector for `text`."""
@@ -83,14 +82,30 @@ class Retriever:
 
     def named_notes(self, query: str) -> list[str]:
         """Ids of notes whose title or alias the query names, longest names first."""
-        if self._name_pattern is None:
-            return []
+        text = query.lower()
         found: list[str] = []
-        for match in self._name_pattern.finditer(query.lower()):
-            note_id = self._name_ids[match.group(1)]
-            if note_id not in found:
-                found.append(note_id)
+        position = 0
+        while position < len(text) and self._name_lengths:
+            name = self._name_at(text, position)
+            if name is None:
+                position += 1
+                continue
+            if self._name_ids[name] not in found:
+                found.append(self._name_ids[name])
+            position += len(name)
         return found
+
+    def _name_at(self, text: str, start: int) -> str | None:
+        """The longest name that starts at `start` as a whole word of `text` (letters, digits, _ and - join)."""
+        if start and _JOINS_WORDS.match(text, start - 1):
+            return None
+        for length in self._name_lengths:
+            end = start + length
+            if end > len(text):
+                continue
+            if text[start:end] in self._name_ids and not _JOINS_WORDS.match(text, end):
+                return text[start:end]
+        return None
 
     def search(
         self,
@@ -209,12 +224,15 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
 
     names: dict[str, str] = {}
     terms_by_note: dict[str, set[str]] = {}
+    terms_of: dict[str, set[str]] = {}
     for note in index.notes.values():
         candidates = [note.title, note.title.split(":")[0], note.id.rsplit("/", 1)[-1].replace("-", " ")]
         candidates += [str(a) for a in note.meta.get("aliases", []) or []]
         for name in candidates:
             name = name.strip().lower()
-            terms_by_note.setdefault(note.id, set()).update(tokenize(name))
+            if name not in terms_of:
+                terms_of[name] = set(tokenize(name))
+            terms_by_note.setdefault(note.id, set()).update(terms_of[name])
             if len(name) >= 3 and name not in names:
                 names[name] = note.id
     notes_by_term: dict[str, set[str]] = {}
@@ -224,7 +242,7 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
     unambiguous = {}
     generic = {"model", "paper", "network", "method", "net", "approach"}
     for name, note_id in names.items():
-        terms = set(tokenize(name)) - generic
+        terms = terms_of[name] - generic
         if not terms:
             continue
         sharing = set.intersection(*(notes_by_term.get(t, set()) for t in terms)) - {note_id}
