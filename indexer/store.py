@@ -346,13 +346,15 @@ def _build(
                 # Vectors come from the cache: nothing is re-embedded, the generation is rewritten.
                 report.full_rebuild_reason = f"vector backend changed from {stored_backend!r} to {backend_name!r}"
             if generation and not report.changed:
-                damage = _generation_problem(folder, generation, manifest)
+                damage = _generation_problem(folder, generation, manifest) or _sentence_problem(
+                    connection, manifest
+                )
                 if damage is None:
                     report.chunks_total = connection.execute(
                         "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
                     ).fetchone()[0]
                     return report
-                # Rewrite the generation's files from the vector cache (nothing is re-embedded).
+                # Rewrite the generation's files from the vector cache (only missing sentences are embedded).
                 logger.info("rewriting the index files: %s", damage)
                 report.full_rebuild_reason = f"the index files were damaged, rewriting them ({damage})"
 
@@ -411,6 +413,28 @@ def _generation_problem(folder: Path, generation: int, manifest: dict[str, str])
         return "the index manifest is damaged"
     except IndexCorruptError as error:
         return error.message
+    return None
+
+
+def _sentence_problem(connection: sqlite3.Connection, manifest: dict[str, str]) -> str | None:
+    """Why the stored answer-sentence vectors don't match the manifest (None when they do).
+
+    Damaged ones are deleted, so the rewrite that follows embeds them again.
+    """
+    import numpy as np
+
+    try:
+        expected = int(manifest.get("sentences") or -1)
+    except ValueError:
+        return None
+    if expected < 0:
+        return None  # written before the count was recorded
+    width = int(manifest.get("dimension", "0")) * np.dtype(SENTENCE_DTYPE).itemsize
+    with connection:
+        damaged = connection.execute("DELETE FROM sentence_vectors WHERE length(vector) != ?", (width,)).rowcount
+    stored = connection.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
+    if damaged or stored < expected:  # more is harmless: a cancelled build's, dropped at the next commit
+        return f"{damaged} damaged and {max(0, expected - stored)} missing sentence vectors"
     return None
 
 
@@ -580,6 +604,7 @@ def _commit_generation(
             "chunks": str(len(chunks)),
             "chunker_version": CHUNKER_VERSION,
             "vector_backend": backend_name,
+            "sentences": str(len(live_quotes)) if live_quotes is not None else "",
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))

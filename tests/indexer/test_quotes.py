@@ -84,11 +84,18 @@ def test_answers_embed_only_the_question(quote_kb: KnowledgeBase) -> None:
         index.close()
 
 
-def test_an_index_without_sentence_vectors_gives_the_same_answers(quote_kb: KnowledgeBase, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    ["DROP TABLE sentence_vectors", "UPDATE sentence_vectors SET vector = substr(vector, 1, 7)"],
+    ids=["missing table", "truncated vectors"],
+)
+def test_an_index_without_usable_sentence_vectors_gives_the_same_answers(
+    quote_kb: KnowledgeBase, tmp_path: Path, damage: str
+) -> None:
     copy = tmp_path / "notes"
     shutil.copytree(quote_kb.root, copy)
     with sqlite3.connect(index_dir(copy) / DB_NAME) as connection:
-        connection.execute("DROP TABLE sentence_vectors")
+        connection.execute(damage)
     questions = ["How much faster is MobileSAM than SAM?", "What does EfficientSAM pretrain with?"]
     old = KnowledgeBase(copy)
     for question in questions:
@@ -117,3 +124,24 @@ def test_edits_embed_only_new_sentences_and_drop_stale_ones(quote_kb: KnowledgeB
     finally:
         index.close()
     assert texts == [len(live)]
+
+
+def test_the_next_index_run_repairs_damaged_sentence_vectors(quote_kb: KnowledgeBase, tmp_path: Path) -> None:
+    copy = tmp_path / "notes"
+    shutil.copytree(quote_kb.root, copy)
+    with sqlite3.connect(index_dir(copy) / DB_NAME) as connection:
+        total = connection.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
+        connection.execute("UPDATE sentence_vectors SET vector = x'00' WHERE rowid % 3 = 0")
+        connection.execute("DELETE FROM sentence_vectors WHERE rowid % 3 = 1")
+    kb = KnowledgeBase(copy)
+    report = kb.build()
+    assert report.changed and "sentence vectors" in (report.full_rebuild_reason or "")
+    assert report.chunks_embedded == 0 and 0 < report.sentences_embedded < total
+    assert not kb.build().changed
+    index = StoredIndex(copy, kb.spec)
+    try:
+        counting = CountingEncoder(kb.encoder())
+        answer_question("Which distillation worked best for MobileSAM?", Retriever(index, counting))
+        assert len(counting.query_texts) == 1
+    finally:
+        index.close()
