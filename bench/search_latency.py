@@ -37,6 +37,7 @@ def write_index(
     from indexer import store, vectors
     from indexer.chunking import Chunk
     from indexer.embedding import resolve_model
+    from indexer.quotes import quote_texts
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -72,7 +73,7 @@ def write_index(
     started = time.perf_counter()
     connection = store._open_for_writing(folder / store.DB_NAME)
     try:
-        quotes = store._quote_texts(chunks)
+        quotes = quote_texts(chunks)
         store._commit_generation(connection, notes, chunks, 1, 0, resolve_model(), matrix.shape[1], set(quotes))
         sentence_matrix = synthetic.vectors(len(quotes), seed=3).astype(store.SENTENCE_DTYPE)
         with connection:

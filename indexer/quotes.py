@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from indexer.chunking import ABOUT_SECTION, Chunk
@@ -46,6 +47,11 @@ def quotes_of(text: str, section: str) -> list[Quote]:
 def chunk_quotes(chunk: Chunk) -> list[Quote]:
     """The quotable sentences of `chunk`."""
     return quotes_of(chunk.text, chunk.section)
+
+
+def quote_texts(chunks: Iterable[Chunk]) -> dict[str, str]:
+    """Hash → embed text of every quotable sentence of `chunks`: what the index embeds for answers."""
+    return {quote.hash: quote.embed_text for chunk in chunks for quote in chunk_quotes(chunk)}
 
 
 def quote_embed_text(sentence: str, section: str) -> str:

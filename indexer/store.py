@@ -22,6 +22,7 @@ from indexer.embedding import Encoder, ModelSpec, TokenCounter
 from indexer.errors import IndexBusyError, IndexCorruptError, IndexMissingError, PapernotesError
 from indexer.fileio import fsync_dir
 from indexer.notes import Note, NoteCollection
+from indexer.quotes import quote_texts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -371,7 +372,7 @@ def _build(
                 report.chunks_embedded = _embed_missing(
                     connection, "vectors", missing, encoder_factory, progress, cancel, stage="embedding"
                 )
-            live_quotes = _quote_texts(chunks)
+            live_quotes = quote_texts(chunks)
             if not (cancel is not None and cancel.is_set()):
                 known = set() if rebuild else {row[0] for row in connection.execute("SELECT hash FROM sentence_vectors")}
                 missing = {h: t for h, t in live_quotes.items() if h not in known}
@@ -467,13 +468,6 @@ def _remove_database(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
     for gen in folder.glob("gen-*"):
         shutil.rmtree(gen, ignore_errors=True)
-
-
-def _quote_texts(chunks: Sequence[Chunk]) -> dict[str, str]:
-    """Hash → embed text of every quotable sentence of `chunks` (what answers score)."""
-    from indexer.quotes import chunk_quotes
-
-    return {quote.hash: quote.embed_text for chunk in chunks for quote in chunk_quotes(chunk)}
 
 
 def _embed_missing(
