@@ -31,9 +31,9 @@ BATCH_TOKENS = 512
 on 2 cores 512 padded tokens per batch ran 1.4× faster than 4096 on chunks and 2.8× on answer
 sentences (docs/PERFORMANCE.md, `python -m bench.index_throughput --sweep`)."""
 PRECISIONS = ("fp32", "int8")
+"""fp32 is the model as published; int8 is its ONNX export with int8 MatMul weights (faster, less exact)."""
 INT8_RECIPE = "2"
 """Which int8 copy (see onnx_export.quantize_model): part of the int8 fingerprint, so a change rebuilds int8 indexes."""
-"""fp32 is the model as published; int8 is its ONNX export with int8 MatMul weights (faster, less exact)."""
 
 
 @dataclass(frozen=True)

@@ -116,12 +116,8 @@ class LexicalIndex:
         position = bisect.bisect_left(self._sorted_vocab, term)
         return position < len(self._sorted_vocab) and self._sorted_vocab[position].startswith(term)
 
-    def knows_exactly(self, term: str) -> bool:
-        """Whether `term` (as tokenized) is a term of the index."""
-        return term in (getattr(self.model, "vocab_dict", None) or {})
-
     def rows_with_all(self, terms: Sequence[str]) -> np.ndarray | None:
-        """Rows whose text has every one of `terms` (from the posting lists); None if one is unknown."""
+        """Rows whose text has every one of `terms` (from the posting lists); None if one is unknown or the index is empty."""
         import numpy as np
 
         vocab = getattr(self.model, "vocab_dict", None) or {}

@@ -68,10 +68,12 @@ class Retriever:
         wanted = {t: quote_hash(t) for t in dict.fromkeys(texts) if t not in self._sentence_cache}
         if wanted:
             stored = self.index.sentence_vectors(list(wanted.values()))
-            missing = [t for t, h in wanted.items() if h not in stored]
+            missing = []
             for text, key in wanted.items():
                 if key in stored:
                     self._sentence_cache[text] = stored[key]
+                else:
+                    missing.append(text)
             if missing:  # an index built before sentence vectors were stored, or a reader on an old generation
                 for text, vector in zip(missing, self.encoder.encode_queries(missing), strict=True):
                     self._sentence_cache[text] = vector

@@ -787,13 +787,12 @@ class StoredIndex:
         # Whole words as the keyword index splits them: "2" is not in "2.0", nor "Apache" in "x.Apache".
         pattern = re.compile(rf"(?<!\w)(?<!\w[.']){re.escape(phrase)}(?![.']?\w)", re.IGNORECASE)
         terms = tokenize(phrase)
-        if terms and not all(self.lexical.knows_exactly(t) for t in terms):
-            return False  # a word no passage has (the keyword index tokenizes passages the same way)
-        rows = self.lexical.rows_with_all(terms) if terms else None
-        if rows is not None:
+        if terms:
+            rows = self.lexical.rows_with_all(terms)
+            if rows is None:
+                return False  # a word no passage has (the keyword index tokenizes passages the same way)
             for start in range(0, min(len(rows), MENTION_ROWS), 500):
-                texts = self._texts([int(r) for r in rows[start : start + 500]])
-                if any(pattern.search(text) for text in texts):
+                if any(pattern.search(c.text) for c in self.chunks([int(r) for r in rows[start : start + 500]])):
                     return True
             if len(rows) <= MENTION_ROWS:
                 return False
@@ -804,16 +803,6 @@ class StoredIndex:
                 (self.generation, f"%{escaped}%"),
             ).fetchall()
         return any(pattern.search(r[0]) for r in found)
-
-    def _texts(self, rows: Sequence[int]) -> list[str]:
-        marks = ",".join("?" * len(rows))
-        with self._lock:
-            return [
-                r[0]
-                for r in self._db.execute(
-                    f"SELECT text FROM chunks WHERE generation=? AND row IN ({marks})", (self.generation, *rows)
-                )
-            ]
 
     def sentence_vectors(self, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors of quotable sentences by hash (float32); absent or damaged ones are left out."""
