@@ -12,6 +12,8 @@ from indexer.errors import IndexCorruptError
 from indexer.store.database import SCHEMA_VERSION, SENTENCE_DTYPE
 from indexer.store.generations import files_problem, gen_dir
 
+_ITEM_BYTES = {"float16": 2, "float32": 4}
+
 
 def manifest_problem(manifest: dict[str, str], spec: ModelSpec | None) -> str | None:
     """Why an index can't be used as it is (None when it can)."""
@@ -64,15 +66,13 @@ def sentence_problem(connection: sqlite3.Connection, manifest: dict[str, str]) -
 
     Damaged ones are deleted, so the rewrite that follows embeds them again.
     """
-    import numpy as np
-
     try:
         expected = int(manifest.get("sentences") or -1)
     except ValueError:
         return None
     if expected < 0:
         return None  # written before the count was recorded
-    width = int(manifest.get("dimension", "0")) * np.dtype(SENTENCE_DTYPE).itemsize
+    width = int(manifest.get("dimension", "0")) * _ITEM_BYTES[SENTENCE_DTYPE]  # no numpy: a no-change build needs none
     with connection:
         damaged = connection.execute("DELETE FROM sentence_vectors WHERE length(vector) != ?", (width,)).rowcount
     stored = connection.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]

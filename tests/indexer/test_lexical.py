@@ -115,3 +115,50 @@ def test_opening_and_scoring_import_neither_bm25s_nor_scipy(texts: list[str], tm
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+class _Bm25sReference:
+    """The keyword index as it was before format 2: bm25s in memory, scored with `get_scores`."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import bm25s
+
+        self.model = bm25s.BM25(k1=1.2, b=0.5)
+        self.model.index([tokenize(t) or ["∅"] for t in texts], show_progress=False)
+        self.size = len(texts)
+        self.vocab = sorted(self.model.vocab_dict)
+
+    def scores(self, query: str) -> np.ndarray:
+        return _bm25s_scores(self.model, query, self.size)
+
+    def knows(self, term: str) -> bool:
+        import bisect
+
+        if term in self.model.vocab_dict:
+            return True
+        position = bisect.bisect_left(self.vocab, term)
+        return len(term) >= 3 and position < len(self.vocab) and self.vocab[position].startswith(term)
+
+    def rows_with_all(self, terms: list[str]) -> np.ndarray | None:
+        ids = [self.model.vocab_dict.get(t) for t in terms]
+        if not ids or any(i is None for i in ids):
+            return None
+        indices, indptr = self.model.scores["indices"], self.model.scores["indptr"]
+        rows = None
+        for i in ids:
+            posting = np.asarray(indices[indptr[i] : indptr[i + 1]])
+            rows = posting if rows is None else np.intersect1d(rows, posting, assume_unique=True)
+        return rows
+
+
+def test_answers_and_rankings_equal_the_bm25s_reference_on_the_eval_set(content_kb) -> None:
+    from indexer.knowledge import KnowledgeBase
+
+    reference = KnowledgeBase(content_kb.root)
+    index = reference.retriever().index
+    index.lexical = _Bm25sReference([c.embed_text for c in index.chunks(list(range(index.size)))])
+    for question in QUESTIONS:
+        assert content_kb.ask(question).to_json() == reference.ask(question).to_json(), question
+        for mode in ("lexical", "hybrid"):
+            ours = [(h.chunk.row, h.score) for h in content_kb.retriever().search(question, k=20, mode=mode)]
+            assert ours == [(h.chunk.row, h.score) for h in reference.retriever().search(question, k=20, mode=mode)]
