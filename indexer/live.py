@@ -15,7 +15,7 @@ from pathlib import Path
 from indexer.errors import IndexBusyError, IndexCorruptError, NoteError, PapernotesError
 from indexer.knowledge import KnowledgeBase
 from indexer.notes import Note, NoteCollection, find_note_files, read_note, reading_order
-from indexer.store import REBUILD_HINT, BuildProgress
+from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, index_dir
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +78,26 @@ class LiveIndex:
         """The signatures of the note files the index was last brought in step with."""
         self._collection: NoteCollection | None = None
         self._updating = threading.Lock()
+        """Held while the index is brought in step: one update at a time."""
+        self._parsing = threading.Lock()
+        """Held while note files are parsed (the parse cache is not thread-safe); never waits for an update."""
         self._listeners: list[BuildProgress] = []
         self._listeners_lock = threading.Lock()
         self.warning: str | None = None
         """Why the index may lag behind the notes (another process was writing it), else None."""
+
+    def notes(self) -> NoteCollection:
+        """The notes on disk now (changed files parsed again), without touching the index."""
+        signatures = self.files.signatures()
+        collection = self._collection
+        if collection is not None and signatures == self._synced:
+            return collection
+        with self._parsing:
+            return self.files.collection(signatures)
+
+    def has_index(self) -> bool:
+        """Whether the notes folder has an index (of any state) yet."""
+        return (index_dir(self.kb.root) / DB_NAME).exists()
 
     def refresh(self, progress: BuildProgress | None = None) -> NoteCollection:
         """Bring the index in step with the notes folder and return the notes it matches.
@@ -102,7 +118,8 @@ class LiveIndex:
                 signatures = self.files.signatures()
                 if self._collection is not None and signatures == self._synced:
                     return self._collection
-                collection = self.files.collection(signatures)
+                with self._parsing:
+                    collection = self.files.collection(signatures)
                 synced = self._update_index(collection)
                 self._collection = collection
                 self._synced = signatures if synced else None
@@ -143,10 +160,16 @@ class LiveIndex:
                 logger.debug("progress listener failed: %s", error)
 
     def warm_up(self) -> None:
-        """Bring the index in step, open it and load the model, so the first call answers fast."""
+        """Load the model and, when there is an index, bring it in step and open it: the first call answers fast.
+
+        Without an index only the model loads: the first call builds the index, reporting progress.
+        """
         try:
-            self.refresh()
-            self.kb.retriever().embed("warm up")
+            if self.has_index():
+                self.refresh()
+                self.kb.retriever().embed("warm up")
+            else:
+                self.kb.encoder().encode_queries(["warm up"])
         except PapernotesError as error:  # the first call reports it
             logger.warning("%s", error)
 
@@ -161,7 +184,8 @@ class LiveIndex:
 
             def on_change() -> None:
                 try:
-                    self.refresh()
+                    if self.has_index():  # the first call builds a missing index, with progress
+                        self.refresh()
                 except PapernotesError as error:
                     logger.warning("%s", error)
 

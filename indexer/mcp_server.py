@@ -126,7 +126,7 @@ class _NotesServer(MCPServer[Any]):
         self.live = live
 
     async def list_resources(self) -> list[Resource]:
-        collection = await anyio.to_thread.run_sync(self.live.refresh)
+        collection = await anyio.to_thread.run_sync(self.live.notes)
         return [
             Resource(
                 uri=note_uri(note.id),
@@ -170,11 +170,12 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
     """The MCP server over `live`: five tools, a resource per note and one prompt."""
     server = _NotesServer(live, name="papernotes", version=__version__, instructions=INSTRUCTIONS, **settings)
 
-    async def call(ctx: Context | None, work: Callable[[NoteCollection], T]) -> T:
+    async def call(ctx: Context | None, work: Callable[[NoteCollection], T], *, index: bool = True) -> T:
+        """Run `work` in a thread on the notes as they are now (and, with `index`, the index in step with them)."""
         progress = _Progress(ctx) if ctx is not None else None
 
         def run() -> T:
-            return work(live.refresh(progress))
+            return work(live.refresh(progress) if index else live.notes())
 
         try:
             return await anyio.to_thread.run_sync(run)
@@ -228,7 +229,9 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
         ctx: Context | None = None,
     ) -> NoteList:
         """List the user's paper notes in reading order: id, short name, title, year, authors, tags, aliases and links."""
-        return await call(ctx, lambda c: {"notes": [views.note_summary(n) for n in c.notes if views.matches(n, filter)]})  # type: ignore[misc]
+        return await call(
+            ctx, lambda c: {"notes": [views.note_summary(n) for n in c.notes if views.matches(n, filter)]}, index=False
+        )  # type: ignore[misc]
 
     @server.tool(title="Read a note")
     async def get_note(
@@ -242,7 +245,7 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
 
         `lines` is the 1-based line range of `text` in the note's file; `sections` lists every section path.
         """
-        return await call(ctx, lambda c: views.note_document(views.find_note(c, note), section))  # type: ignore[return-value]
+        return await call(ctx, lambda c: views.note_document(views.find_note(c, note), section), index=False)  # type: ignore[return-value]
 
     @server.tool(title="Notes related to a note")
     async def related_notes(
@@ -264,7 +267,7 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
     async def read_note(note_id: str) -> str:
         """A note's Markdown, as plain text."""
         try:
-            collection = await anyio.to_thread.run_sync(live.refresh)
+            collection = await anyio.to_thread.run_sync(live.notes)
             return printable(views.find_note(collection, note_id).text)
         except views.UnknownNoteError as error:
             raise ResourceNotFoundError(single_line(str(error))) from error

@@ -138,7 +138,8 @@ def _find_section(note: Note, wanted: str) -> Section:
             if section.path and " ".join(getter(section).split()).lower() == key:
                 return section
     names = section_names(note)
-    close = difflib.get_close_matches(wanted, names, n=CLOSEST, cutoff=0.3)
+    headings = {s.heading.lower()[: len(key) + 8]: s.label for s in note.sections if s.path}
+    close = [headings[h] for h in difflib.get_close_matches(key, list(headings), n=CLOSEST, cutoff=0.5)]
     raise PapernotesError(
         f"note {note.id!r} has no section called {wanted!r}",
         f"sections: {'; '.join(close or names) or 'none'}",
