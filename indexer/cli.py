@@ -85,6 +85,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid")
     evaluate.add_argument("--write", type=Path, default=None, metavar="MARKDOWN", help="also write the table to this file")
+    evaluate.add_argument(
+        "--collection", type=Path, default=None, metavar="DIR",
+        help="evaluate on this outside collection: imported (read-only) into a cached notes folder and indexed there",
+    )
 
     mcp = commands.add_parser("mcp", parents=[common], help="serve the notes to AI assistants (Model Context Protocol)")
     mcp.add_argument("--http", action="store_true", help="serve streamable HTTP at http://HOST:PORT/mcp instead of stdio")
@@ -343,8 +347,14 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes eval`: retrieval and answer quality on a question file."""
     from indexer.evaluation import evaluate, format_table, load_questions
 
-    _ensure_index(kb)
     questions = load_questions(args.questions)
+    if args.collection is not None:
+        from indexer.eval_collection import import_collection
+
+        notes_dir = import_collection(args.collection)
+        print(f"collection {args.collection} imported into {notes_dir}", file=sys.stderr)
+        kb = KnowledgeBase(notes_dir, model=args.model, reranker=args.reranker, precision=args.precision)
+    _ensure_index(kb)
     modes = ("dense", "lexical", "hybrid") if args.compare else ("hybrid",)
     started = time.perf_counter()
     results = [evaluate(kb, questions, mode=m) for m in modes]
