@@ -11,6 +11,7 @@ import pytest
 from mcp.shared.exceptions import MCPError
 
 from indexer.knowledge import KnowledgeBase
+from indexer.store import index_dir, write_lock
 from tests.indexer.mcp_support import cli, copy_content, data, error_text, note_ids, stdio_session
 
 pytestmark = pytest.mark.slow
@@ -221,3 +222,17 @@ async def test_a_damaged_index_says_to_rebuild_and_notes_stay_readable(notes: Pa
     assert "papernotes index --rebuild" in failed and "damaged" in failed
     assert "papernotes index --rebuild" in searched
     assert len(listed["notes"]) == 14
+
+
+async def test_while_another_process_updates_the_index_calls_answer_from_the_last_one(notes: Path) -> None:
+    word = "Quuxotic"
+    path = notes / "sam.md"
+    async with stdio_session(notes) as session:
+        with write_lock(index_dir(notes)):  # as `papernotes index` in another process holds it
+            path.write_text(path.read_text(encoding="utf-8") + f"\n## Addendum\n\nSAM was once called {word}.\n", encoding="utf-8")
+            during = data(await session.call_tool("search_notes", {"query": f"{word} name", "k": 3}))
+            answered = data(await session.call_tool("ask", {"question": QUESTIONS[0]}))
+        after = data(await session.call_tool("search_notes", {"query": f"{word} name", "k": 3}))
+    assert during["passages"] and all(word not in p["text"] for p in during["passages"])
+    assert answered["answer"]
+    assert word in after["passages"][0]["text"]
