@@ -67,7 +67,7 @@ async def _startup(notes: Path) -> tuple[float, float]:
 
     params = StdioServerParameters(command=sys.executable, args=["-m", "indexer.cli", "mcp", "--notes", str(notes)], env=_env())
     started = time.perf_counter()
-    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+    async with stdio_client(params, errlog=sys.__stderr__) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         initialized = time.perf_counter() - started
         result = await session.call_tool("ask", {"question": QUESTION})
@@ -106,7 +106,7 @@ async def _warm(notes: Path, asked: list[str]) -> tuple[dict[str, list[float]], 
     params = StdioServerParameters(command=sys.executable, args=["-m", "indexer.cli", "mcp", "--notes", str(notes)], env=_env())
     times: dict[str, list[float]] = {}
     started = time.perf_counter()
-    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+    async with stdio_client(params, errlog=sys.__stderr__) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         calls = _calls(notes, asked)
         for _label, tool, args in calls[:WARM_UP] + [c for c in calls if c[1] != "ask"][:WARM_UP]:
