@@ -46,6 +46,7 @@ async def test_lists_typed_tools_a_resource_per_note_and_the_prompt(indexed: Pat
     assert set(tools) == TOOLS
     for tool in tools.values():
         assert tool.description and len(tool.description) > 60, tool.name  # written for a model to read
+        assert tool.annotations is not None and tool.annotations.read_only_hint is True
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
     search = tools["search_notes"].input_schema
     assert search["required"] == ["query"]
@@ -236,3 +237,29 @@ async def test_while_another_process_updates_the_index_calls_answer_from_the_las
     assert during["passages"] and all(word not in p["text"] for p in during["passages"])
     assert answered["answer"]
     assert word in after["passages"][0]["text"]
+
+
+async def test_notes_in_folders_and_with_spaces_are_resources_too(notes: Path) -> None:
+    (notes / "papers").mkdir()
+    (notes / "papers" / "My Zebra Note.md").write_text("# Zebra Net\n\nZebraNet segments zebra stripes.\n")
+    async with stdio_session(notes) as session:
+        uris = [str(r.uri) for r in (await session.list_resources()).resources]
+        text = (await session.read_resource("note://papers/My%20Zebra%20Note")).contents[0].text
+        found = data(await session.call_tool("get_note", {"note": "papers/My Zebra Note"}))
+    assert "note://papers/My%20Zebra%20Note" in uris
+    assert text.startswith("# Zebra Net") and found["path"] == "papers/My Zebra Note.md"
+
+
+async def test_the_watcher_updates_the_index_with_no_call_at_all(notes: Path) -> None:
+    path = notes / "vit.md"
+    async with stdio_session(notes) as session:
+        await session.call_tool("list_notes", {})
+        path.write_text(path.read_text(encoding="utf-8") + "\n## Addendum\n\nViT likes Blorptastic patches.\n", encoding="utf-8")
+        kb = KnowledgeBase(notes)
+        for _ in range(600):  # a deadline, not a timing check: the watcher debounces, then updates
+            if kb.status().up_to_date:
+                break
+            await asyncio.sleep(0.1)
+        assert kb.status().up_to_date
+        after = data(await session.call_tool("search_notes", {"query": "Blorptastic patches", "k": 1}))
+    assert "Blorptastic" in after["passages"][0]["text"]
