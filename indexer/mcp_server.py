@@ -180,9 +180,12 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
             return work(live.refresh(progress) if index else live.notes())
 
         try:
-            return await anyio.to_thread.run_sync(run)
+            result = await anyio.to_thread.run_sync(run)
         except PapernotesError as error:
             raise ToolError(single_line(str(error))) from error
+        if index and ctx is not None and live.warning:  # answered from the last good index: say so, beside the result
+            await ctx.warning(f"papernotes: {single_line(live.warning)}")
+        return result
 
     def scope(collection: NoteCollection, note: str | None) -> list[str] | None:
         return None if note is None else [views.find_note(collection, note).id]

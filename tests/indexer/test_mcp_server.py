@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from mcp.shared.exceptions import MCPError
+from mcp_types import LoggingMessageNotificationParams
 
 from indexer.knowledge import KnowledgeBase
 from indexer.store import index_dir, write_lock
@@ -228,7 +229,12 @@ async def test_a_damaged_index_says_to_rebuild_and_notes_stay_readable(notes: Pa
 async def test_while_another_process_updates_the_index_calls_answer_from_the_last_one(notes: Path) -> None:
     word = "Quuxotic"
     path = notes / "sam.md"
-    async with stdio_session(notes) as session:
+    logged: list[str] = []
+
+    async def log(params: LoggingMessageNotificationParams) -> None:
+        logged.append(str(params.data))
+
+    async with stdio_session(notes, logging_callback=log) as session:
         with write_lock(index_dir(notes)):  # as `papernotes index` in another process holds it
             path.write_text(path.read_text(encoding="utf-8") + f"\n## Addendum\n\nSAM was once called {word}.\n", encoding="utf-8")
             during = data(await session.call_tool("search_notes", {"query": f"{word} name", "k": 3}))
@@ -236,6 +242,7 @@ async def test_while_another_process_updates_the_index_calls_answer_from_the_las
         after = data(await session.call_tool("search_notes", {"query": f"{word} name", "k": 3}))
     assert during["passages"] and all(word not in p["text"] for p in during["passages"])
     assert answered["answer"]
+    assert logged and all("being updated by" in line and "as it was" in line for line in logged)
     assert word in after["passages"][0]["text"]
 
 
