@@ -8,14 +8,23 @@ update runs elsewhere, e.g. one a watcher started.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from indexer.errors import IndexBusyError, IndexCorruptError, NoteError, PapernotesError
 from indexer.knowledge import KnowledgeBase
-from indexer.notes import NOTE_SUFFIXES, Note, NoteCollection, read_note, reading_order
+from indexer.notes import (
+    MAX_NOTE_BYTES,
+    NOTE_SUFFIXES,
+    Note,
+    NoteCollection,
+    read_note,
+    reading_order,
+)
 from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, index_dir
 
 logger = logging.getLogger(__name__)
@@ -25,8 +34,22 @@ Signature = tuple[int, int, int, int]
 
 AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
 """Index problems an update repairs by itself; any other (damage, a newer schema, another model) needs a rebuild."""
+RACY_NS = 2_000_000_000
+"""A file modified less than this (2 s, coarse file-system clocks) before it was read may change again
+without its signature changing: until it is older, each check compares its content too."""
 BUSY_WAIT_NO_INDEX = 60.0
 """Seconds a call waits for another process's build when there is no index to answer from yet."""
+
+
+def _same_content(path: str, parsed: Note | NoteError) -> bool:
+    """Whether the file still holds the bytes `parsed` was made from (a NoteError is always read again)."""
+    if isinstance(parsed, NoteError):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read(MAX_NOTE_BYTES + 1)).hexdigest() == parsed.content_hash
+    except OSError:
+        return False
 
 
 class NoteFiles:
@@ -35,6 +58,8 @@ class NoteFiles:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self._parsed: dict[str, tuple[Signature, Note | NoteError]] = {}
+        self.unsettled: set[str] = set()
+        """Files modified less than RACY_NS before they were read: checked by content until they settle."""
 
     def signatures(self) -> dict[str, Signature]:
         """The signature of every note file now: the files `find_note_files` finds, one stat each.
@@ -68,7 +93,10 @@ class NoteFiles:
         notes: list[Note] = []
         errors: list[NoteError] = []
         for path, signature in signatures.items():
+            read_ns = time.time_ns()
             cached = self._parsed.get(path)
+            if cached is not None and path in self.unsettled and not _same_content(path, cached[1]):
+                cached = None
             if cached is None or cached[0] != signature:
                 try:
                     parsed: Note | NoteError = read_note(Path(path), self.root)
@@ -76,12 +104,17 @@ class NoteFiles:
                     parsed = error
                 cached = (signature, parsed)
                 self._parsed[path] = cached
+            if signature[0] >= read_ns - RACY_NS:
+                self.unsettled.add(path)
+            else:
+                self.unsettled.discard(path)
             if isinstance(cached[1], NoteError):
                 errors.append(cached[1])
             else:
                 notes.append(cached[1])
         for gone in set(self._parsed) - set(signatures):
             del self._parsed[gone]
+            self.unsettled.discard(gone)
         return NoteCollection(root=self.root, notes=reading_order(notes), errors=errors)
 
 
@@ -107,7 +140,7 @@ class LiveIndex:
         """The notes on disk now (changed files parsed again), without touching the index."""
         signatures = self.files.signatures()
         collection = self._collection
-        if collection is not None and signatures == self._synced:
+        if collection is not None and signatures == self._synced and not self.files.unsettled:
             return collection
         with self._parsing:
             return self.files.collection(signatures)
@@ -125,7 +158,7 @@ class LiveIndex:
         """
         signatures = self.files.signatures()
         collection = self._collection
-        if collection is not None and signatures == self._synced:
+        if collection is not None and signatures == self._synced and not self.files.unsettled:
             return collection
         if progress is not None:
             with self._listeners_lock:
@@ -133,7 +166,7 @@ class LiveIndex:
         try:
             with self._updating:
                 signatures = self.files.signatures()
-                if self._collection is not None and signatures == self._synced:
+                if self._collection is not None and signatures == self._synced and not self.files.unsettled:
                     return self._collection
                 with self._parsing:
                     collection = self.files.collection(signatures)

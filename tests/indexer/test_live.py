@@ -12,6 +12,7 @@ from indexer.errors import IndexCorruptError
 from indexer.knowledge import KnowledgeBase
 from indexer.live import LiveIndex, NoteFiles
 from indexer.notes import find_note_files
+from indexer.store import BuildReport
 
 
 def _tree(root: Path) -> Path:
@@ -67,13 +68,22 @@ def test_refresh_builds_then_follows_edits_and_shares_one_update(notes: Path) ->
     assert live.has_index() and live.kb.status().up_to_date
     assert any(stage == "embedding" for stage, _, _ in heard)
     (notes / "zebra.md").write_text("# Zebra Net\n\nZebraNet now counts zebras with 7 layers.\n")
+    build, updates = live.kb.build, []
+
+    def counted(**options: object) -> BuildReport:
+        report = build(**options)  # type: ignore[arg-type]
+        updates.append(report)
+        return report
+
+    live.kb.build = counted  # type: ignore[method-assign]
     results = []
     threads = [threading.Thread(target=lambda: results.append(live.refresh())) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len({id(r) for r in results}) == 1  # every caller got the collection of the one update
+    assert [r.updated for r in updates] == [["zebra"]]  # one update, shared by the four callers
+    assert all("7 layers" in next(n for n in r.notes if n.id == "zebra").text for r in results)
     assert live.kb.status().up_to_date
     assert "7 layers" in live.kb.search("how many layers count zebras", k=1)[0].chunk.text
 
@@ -88,3 +98,17 @@ def test_a_damaged_index_asks_for_a_rebuild(notes: Path) -> None:
     (notes / "okapi.md").write_text("# Okapi Net\n\nEdited.\n")
     with pytest.raises(IndexCorruptError, match="papernotes index --rebuild"):
         live.refresh()
+
+
+def test_a_same_size_rewrite_within_the_same_clock_tick_is_still_seen(notes: Path) -> None:
+    live = LiveIndex(KnowledgeBase(notes))
+    live.refresh()
+    path = notes / "okapi.md"
+    before = path.stat()
+    path.write_text(path.read_text().replace("dense forest", "bright meadow"))  # same length
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a coarse clock would leave it
+    after = path.stat()
+    signature = (after.st_mtime_ns, after.st_ctime_ns, after.st_size, after.st_ino)
+    live.files._parsed[str(path)] = (signature, live.files._parsed[str(path)][1])  # the stat taken before the rewrite
+    okapi = next(n for n in live.refresh().notes if n.id == "okapi")
+    assert "bright meadow" in okapi.text
