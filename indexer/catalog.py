@@ -81,8 +81,9 @@ class NoteInfo:
         """The record of a parsed note; `shared` holds duplicate-title messages (not the note's own warnings)."""
         import dataclasses
 
-        own = [str(w) for w in note.warnings if w.message != (shared or {}).get(note.id)]
-        meta = SimpleNamespace(**dataclasses.asdict(note.meta))
+        own = [str(w) for w in getattr(note, "warnings", []) if w.message != (shared or {}).get(note.id)]
+        fields = dataclasses.asdict(note.meta) if dataclasses.is_dataclass(note.meta) else dict(vars(note.meta))
+        meta = SimpleNamespace(**fields)
         return cls(note.id, note.rel_path, note.title, meta, note.content_hash, own, stat_, checked_ns)
 
     @classmethod
