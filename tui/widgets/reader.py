@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 CITED = "-cited"
 """CSS class of the pieces behind the citation being shown."""
+LAYOUT_TRIES = 10
+"""Refreshes a scroll waits for its target to be laid out."""
 
 
 class Reader(VerticalScroll):
@@ -148,9 +150,12 @@ class Reader(VerticalScroll):
         self.document.cite(spots)
         self.call_after_refresh(self._scroll_to_spot, spots[0], citation)
 
-    def _scroll_to_spot(self, target: Spot, citation: Citation | None = None) -> None:
-        """Scroll so `target` shows, with its section heading when both fit."""
+    def _scroll_to_spot(self, target: Spot, citation: Citation | None = None, tries: int = LAYOUT_TRIES) -> None:
+        """Scroll so `target` shows, with its section heading when both fit (once it is laid out)."""
         if citation is not None and self.citation is not citation:
+            return
+        if not target.widget.size.height and tries > 0:  # mounted but not laid out yet
+            self.call_after_refresh(self._scroll_to_spot, target, citation, tries - 1)
             return
         top = self.spot_y(target)
         heading = self.document.heading_before(target)
@@ -178,7 +183,13 @@ class Reader(VerticalScroll):
         """Scroll to the heading with `anchor`."""
         heading = self.document.heading_for(anchor)
         if heading is not None:
-            self.call_after_refresh(lambda: self.scroll_to(y=self.spot_y(heading), animate=False))
+            self.call_after_refresh(self._scroll_to_heading, heading, LAYOUT_TRIES)
+
+    def _scroll_to_heading(self, heading: Spot, tries: int) -> None:
+        if not heading.widget.size.height and tries > 0:
+            self.call_after_refresh(self._scroll_to_heading, heading, tries - 1)
+        else:
+            self.scroll_to(y=self.spot_y(heading), animate=False)
 
     @on(HeadingChosen)
     def _heading_chosen(self, message: HeadingChosen) -> None:
