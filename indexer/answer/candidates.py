@@ -73,7 +73,7 @@ def candidates_of(pool: Sequence[Hit], retriever: Retriever) -> list[Candidate]:
         note = notes.get(hit.chunk.note_id)
         names = note_names(note) if note is not None else (hit.chunk.title,)
         previous = ""
-        for quote in chunk_quotes(hit.chunk):
+        for quote in _quotes(hit.chunk):
             key = quote.sentence.lower()
             if key not in seen:
                 seen.add(key)
@@ -82,6 +82,12 @@ def candidates_of(pool: Sequence[Hit], retriever: Retriever) -> list[Candidate]:
                 )
             previous = quote.sentence
     return found
+
+
+@lru_cache(maxsize=16_384)
+def _quotes(chunk: object) -> tuple:
+    """The quotable sentences of a passage (passages recur across questions)."""
+    return tuple(chunk_quotes(chunk))  # type: ignore[arg-type]
 
 
 def shortlist(candidates: list[Candidate], pool: Sequence[Hit], query_terms: set[str]) -> list[Candidate]:

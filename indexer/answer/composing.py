@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from indexer.answer.candidates import Candidate, terms
 from indexer.answer.features import figure_of
 from indexer.answer.metadata import MetadataLine
-from indexer.answer.naming import is_naming_sentence, mentions_name
+from indexer.answer.naming import introduced_name, is_naming_sentence, mentions_name
 from indexer.answer.questions import Asked
 from indexer.answer.result import Answer, Citation
 from indexer.quotes import clean_sentence
@@ -36,10 +36,10 @@ def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequenc
         if giving:
             chosen = [giving[0], *chosen[: MAX_SENTENCES - 1]]
     if asked.kind == "list":
-        chosen = _with_list_items(chosen, every, asked.count)
+        chosen = _with_list_items(chosen, every, pool, asked.count)
     ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
     if asked.kind == "name" and not named:
-        lead = _naming_lead(best, every, ordered)
+        lead = _naming_lead(best, every, ordered, pool)
         if lead is not None:
             ordered = [lead, *[c for c in ordered if c != lead]]
     return _answer(question, [(c.hit_index, c.sentence) for c in ordered], pool, confidence=best.score, kind=asked.kind)
@@ -63,34 +63,41 @@ def choose(scored: list[Candidate]) -> list[Candidate]:
     return chosen
 
 
-def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[Candidate]) -> Candidate | None:
-    """The sentence of the best note that names its method, unless the answer already says the name."""
-    if any(mentions_name(c.sentence, c.names) for c in ordered if c.names == best.names):
+def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[Candidate], pool: Sequence[Hit]) -> Candidate | None:
+    """The sentence of the best note that names its method (else its title), unless the answer already says the name."""
+    if any(mentions_name(c.sentence, c.names) or introduced_name(c.sentence) for c in ordered if c.names == best.names):
         return None
-    same_note = [c for c in every if c.names == best.names]
+    same_note = _reading_order([c for c in every if c.names == best.names], pool)
     for candidate in same_note:
         if is_naming_sentence(candidate.sentence, candidate.names):
             return candidate
     for candidate in same_note:
         if mentions_name(candidate.sentence, candidate.names):
             return candidate
-    return None
+    first = min((i for i, h in enumerate(pool) if h.chunk.note_id == pool[best.hit_index].chunk.note_id), key=lambda i: pool[i].chunk.ordinal)
+    title = pool[first].chunk.title
+    return Candidate(title, first, -1, title, "", title, best.names, best.score)
 
 
-def _with_list_items(chosen: list[Candidate], every: Sequence[Candidate], count: int | None) -> list[Candidate]:
-    """A sentence introducing a list ("... are:") brings its items; a list item brings its neighbours."""
+def _reading_order(candidates: Sequence[Candidate], pool: Sequence[Hit]) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: (pool[c.hit_index].chunk.note_id, pool[c.hit_index].chunk.ordinal, c.position))
+
+
+def _with_list_items(chosen: list[Candidate], every: Sequence[Candidate], pool: Sequence[Hit], count: int | None) -> list[Candidate]:
+    """A sentence introducing a list brings the items that follow it (into the next passage); a list item its neighbours."""
     best = chosen[0]
-    same = [c for c in every if c.hit_index == best.hit_index]
-    after = [c for c in same if c.position > best.position]
+    note_id = pool[best.hit_index].chunk.note_id
+    order = _reading_order([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool)
+    at = order.index(best) if best in order else -1
     items: list[Candidate] = []
-    if best.sentence.rstrip().endswith(":"):
-        for c in after:
+    if at >= 0 and not _is_item(best.sentence):
+        for c in order[at + 1 :]:
             if not _is_item(c.sentence):
                 break
             items.append(c)
-    elif _is_item(best.sentence) and count and count > 1:
-        run = [c for c in same if _is_item(c.sentence) and abs(c.position - best.position) <= count]
-        items = [c for c in run if c != best][: count - 1]
+    elif at >= 0 and count and count > 1:
+        near = order[max(0, at - count) : at + count + 1]
+        items = [c for c in near if c != best and _is_item(c.sentence)][: count - 1]
     if not items:
         return chosen
     return [best, *items[:MAX_LIST_ITEMS], *[c for c in chosen[1:] if c not in items]][: 1 + MAX_LIST_ITEMS]

@@ -21,6 +21,11 @@ _NAMING_VERB = re.compile(
     re.IGNORECASE,
 )
 
+_INTRODUCED = re.compile(
+    r"\(([A-Za-z][\w-]{1,20})\)|\b(?:called|named|dubbed|termed|coined|propos(?:e|es|ed)|introduc(?:e|es|ed)|present(?:s|ed)?)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}?([A-Z][\w-]{1,25})"
+)
+_NAME_LIKE = re.compile(r"[A-Z].*[A-Z]|[A-Za-z]\d|\d[A-Za-z]|^[A-Z][a-z]+[A-Z]")
+
 
 def note_names(note: StoredNote) -> tuple[str, ...]:
     """A note's names, the one people use first: aliases, the part before a colon, an acronym, the file name, the title."""
@@ -67,8 +72,19 @@ def mentions_name(sentence: str, names: tuple[str, ...]) -> bool:
 
 
 def is_naming_sentence(sentence: str, names: tuple[str, ...]) -> bool:
-    """A sentence that introduces the note's method by name ("The paper proposes FooNet, ...")."""
-    return mentions_name(sentence, names) and bool(_NAMING_VERB.search(sentence) or re.search(r"\b(?:is|are)\s+an?\b", sentence))
+    """A sentence that introduces a method by name: the note's ("The paper proposes FooNet, ...") or a new one ("... called MaLSTM")."""
+    if mentions_name(sentence, names):
+        return bool(_NAMING_VERB.search(sentence) or re.search(r"\b(?:is|are)\s+an?\b", sentence))
+    return introduced_name(sentence) is not None
+
+
+def introduced_name(sentence: str) -> str | None:
+    """A name the sentence introduces: "(YOTO)", "called MaLSTM", "we propose DyT" (capitals inside, or a digit)."""
+    for match in _INTRODUCED.finditer(sentence):
+        name = match.group(1) or match.group(2)
+        if name and _NAME_LIKE.search(name):
+            return name
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -68,7 +68,7 @@ def answer_question(
     if unknown:
         return refuse(refusal_reason(unknown, None, None))
     if asked.kind == "metadata":
-        lines = metadata_lines(asked.fields, pool, focus)
+        lines = metadata_lines(asked.fields, pool, focus, retriever.index.root)
         if lines:
             return compose_metadata(question, lines, pool)
     in_focus = [c for c in evidence.every if pool[c.hit_index].chunk.note_id == focus] or evidence.every
@@ -120,5 +120,5 @@ def gather(
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
     asked = classify(question)
-    rows = feature_rows(asked, shortlisted, pool, query_terms, meanings)
+    rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
     return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows)

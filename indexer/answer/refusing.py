@@ -37,7 +37,7 @@ _PERSON_CONTEXT = (
 )
 DETAIL_TERMS = (
     "learning rate", "batch size", "weight decay", "optimizer", "optimiser", "momentum", "warmup",
-    "warm-up", "dropout", "license", "licence", "random seed", "gpu", "gpus", "tpu", "hardware",
+    "warm-up", "dropout", "license", "licence", "random seed",
 )
 """Details summaries rarely record: asked for and absent from the note, the answer is a refusal."""
 _HOW = {"fast": "a speed", "quick": "a speed", "long": "a duration", "big": "a size", "large": "a size", "small": "a size", "much": "an amount"}
@@ -46,9 +46,17 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,2}?[\w-]+)\b", re.IGNOR
 _HOW_ADJ = re.compile(r"\bhow\s+(fast|quick|long|big|large|small|much)\b", re.IGNORECASE)
 
 
+ORGANISATIONS = frozenset({
+    "openai", "google", "deepmind", "meta", "facebook", "fair", "microsoft", "nvidia", "apple", "amazon", "ibm",
+    "baidu", "alibaba", "tencent", "huawei", "samsung", "anthropic", "stanford", "berkeley", "mit", "cmu", "oxford",
+    "cambridge", "tsinghua", "eth", "inria", "adobe", "intel", "uber", "salesforce", "allen", "ai2",
+})
+"""Labs and companies a question may credit a paper to ("OpenAI's image-text model"): not paper names."""
+
+
 def person_names(question: str) -> set[str]:
-    """Capitalised words the question uses as people's names (authors it refers to)."""
-    found: set[str] = set()
+    """Capitalised words the question uses as people's or labs' names (who it credits the paper to)."""
+    found: set[str] = {w for w in re.findall(r"[A-Za-z0-9]+", question) if w.lower() in ORGANISATIONS}
     for pattern in _PERSON_CONTEXT:
         for match in pattern.finditer(question):
             found.update(g for g in match.groups() if g)
@@ -104,31 +112,61 @@ def _swap_spelling(word: str) -> str:
 
 
 def _is_acronym(word: str) -> bool:
-    """Names written with capitals inside (CLIP, ViT, MobileSAM): their case carries meaning."""
-    return sum(1 for ch in word if ch.isupper()) >= 2
+    """All-capital names (CLIP, NMT): their case carries meaning ("CLIP" is not "clip" or "clipping")."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
 def _known(form: str, retriever: Retriever) -> bool:
-    """Whether some passage has `form` as whole words (case-sensitively for acronyms), plural allowed."""
-    terms = tokenize(form)
+    """Whether some note has `form`: as a note's name or initials, or in its passages (acronyms case-sensitively)."""
+    terms = [t for t in tokenize(form) if t]
     if not terms:
         return True  # only stop words: nothing to check
-    index = retriever.index
-    rows = index.lexical.rows_with_all(terms)
-    if rows is None or len(rows) == 0:
-        return False
-    if len(rows) > MENTION_ROWS and not _is_acronym(form):
+    if form.lower() in _note_words(retriever.index):
         return True
-    pattern = _form_pattern(form)
-    chunks = index.chunks([int(r) for r in rows[:MENTION_ROWS]])
-    return any(pattern.search(c.text) or pattern.search(c.context) for c in chunks)
+    lexical = retriever.index.lexical
+    compact = re.sub(r"[^a-z0-9]", "", form.lower())
+    if not _is_acronym(form):
+        words = tokenize(form.replace("-", " "))
+        return lexical.knows(compact) or bool(words) and all(lexical.knows(t) for t in words)
+    rows = lexical.rows_with_all([compact])
+    if rows is not None and len(rows):
+        pattern = _form_pattern(form)
+        if any(pattern.search(c.text) or pattern.search(c.context) for c in retriever.index.chunks([int(r) for r in rows[:MENTION_ROWS]])):
+            return True
+    # "TPU" in "TPUv3", "GPT" in "GPT4": the acronym followed by a version, never by more letters of a word
+    return any(lexical.knows(compact + tail) for tail in ("v", *"0123456789"))
+
+
+def _note_words(index: object) -> frozenset[str]:
+    """Lowercased words of every note's id, title and aliases, and the initials of its title ("NMT")."""
+    notes = index.notes  # type: ignore[attr-defined]
+    key = (id(index), len(notes))
+    cached = _NOTE_WORDS.get(key)
+    if cached is None:
+        words: set[str] = set()
+        for note in notes.values():
+            names = [note.id.replace("_", " ").replace("/", " "), note.title, *(str(a) for a in note.meta.get("aliases", []) or [])]
+            for name in names:
+                words.update(w.lower() for w in re.findall(r"[\w-]+", name))
+                capitals = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper()]
+                for size in range(2, min(6, len(capitals)) + 1):
+                    for start in range(len(capitals) - size + 1):
+                        words.add("".join(w[0] for w in capitals[start : start + size]).lower())
+        cached = frozenset(words)
+        _NOTE_WORDS.clear()
+        _NOTE_WORDS[key] = cached
+    return cached
+
+
+_NOTE_WORDS: dict[tuple[int, int], frozenset[str]] = {}
 
 
 @lru_cache(maxsize=4096)
 def _form_pattern(form: str) -> re.Pattern[str]:
     flags = 0 if _is_acronym(form) else re.IGNORECASE
     body = r"[\s-]?".join(re.escape(part) for part in re.split(r"[\s-]+", form))
-    return re.compile(rf"(?<![\w]){body}(?:s|es|['’]s)?(?!\w)", flags)
+    return re.compile(rf"(?<![\w]){body}(?:s|es|['’]s)?(?![a-z])", flags)
 
 
 def missing_details(question: str, texts: Iterable[str]) -> list[str]:
@@ -138,7 +176,7 @@ def missing_details(question: str, texts: Iterable[str]) -> list[str]:
     if not asked:
         return []
     text = " ".join(texts).lower()
-    return [term for term in asked if not any(re.search(rf"\b{re.escape(f)}\b", text) for f in name_forms(term))]
+    return [term for term in asked if not any(re.search(rf"{re.escape(f)}(?![a-z])", text) for f in name_forms(term))]
 
 
 def uncovered_figure(asked: Asked, candidates: Sequence[Candidate]) -> bool:

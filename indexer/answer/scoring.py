@@ -6,7 +6,6 @@ sentences of both evaluation sets that hold each question's keys (see docs/ANSWE
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -65,11 +64,14 @@ def use_model(model: Model | None) -> None:
 
 def score_candidates(candidates: Sequence[Candidate], rows: Sequence[Sequence[float]]) -> list[Candidate]:
     """The candidates with their probability of holding the answer, best first."""
+    import numpy as np
+
+    if not candidates:
+        return []
     model = current_model()
-    scored = [replace(c, score=_sigmoid(model.logit(row))) for c, row in zip(candidates, rows, strict=True)]
+    z = (np.asarray(rows, dtype=np.float64) - np.asarray(model.mean)) / np.asarray(model.scale)
+    logits = np.clip(z @ np.asarray(model.coef) + model.intercept, -30.0, 30.0)
+    probabilities = 1.0 / (1.0 + np.exp(-logits))
+    scored = [replace(c, score=float(p)) for c, p in zip(candidates, probabilities, strict=True)]
     scored.sort(key=lambda c: -c.score)
     return scored
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
