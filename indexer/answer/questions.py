@@ -65,7 +65,7 @@ _METRICS: dict[str, tuple[str, ...]] = {
     "map": ("map", "ap", "average precision"),
     "miou": ("miou", "iou"),
     "parameters": ("parameters", "params", "parameter", "weights"),
-    "speed": ("fps", "ms", "speed", "faster", "latency", "times", "×", "x", "seconds", "throughput", "speedup"),
+    "speed": ("fps", "ms", "speed", "faster", "slower", "latency", "times", "×", "x", "seconds", "second", "per second", "/s", "throughput", "speedup", "hz", "real-time", "real time"),
     "size": ("million", "billion", "thousand", "images", "pairs", "samples", "tokens", "hours", "examples", "gb", "tb"),
     "share": ("%", "percent", "per cent", "ratio", "fraction", "half", "quarter", "third"),
     "duration": ("seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "epochs", "steps", "iterations", "ms", "s"),
