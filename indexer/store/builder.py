@@ -1,0 +1,239 @@
+"""Building the index: diff notes against the current generation, embed what is new, write and commit."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indexer import vectors
+from indexer.chunking import Chunk, chunk_note
+from indexer.embedding import Encoder, ModelSpec, TokenCounter
+from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
+from indexer.notes import NoteCollection
+from indexer.quotes import quote_texts
+from indexer.store.database import (
+    CHUNKER_VERSION,
+    DB_NAME,
+    REBUILD_HINT,
+    SENTENCE_DTYPE,
+    database_healthy,
+    open_for_writing,
+    read_manifest,
+    remove_database,
+)
+from indexer.store.generations import cleanup, commit_generation, next_generation, write_generation
+from indexer.store.location import index_dir
+from indexer.store.lock import write_lock
+from indexer.store.manifest import (
+    generation_problem,
+    manifest_problem,
+    sentence_problem,
+)
+from indexer.store.records import BuildCancelled, BuildProgress, BuildReport
+
+if TYPE_CHECKING:
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+EMBED_BATCH = 64
+
+
+def build(
+    collection: NoteCollection,
+    spec: ModelSpec,
+    encoder_factory: Callable[[], Encoder],
+    *,
+    rebuild: bool = False,
+    progress: BuildProgress | None = None,
+    cancel: threading.Event | None = None,
+    wait: float = 0.0,
+    exact_below: int = vectors.EXACT_BELOW,
+) -> BuildReport:
+    """Bring the index of `collection` up to date, embedding only new or changed chunks.
+
+    Vectors are cached by content hash as they are computed, so an interrupted build resumes;
+    the new generation becomes visible in one SQLite commit, so readers see old or new, never half.
+    """
+    started = time.perf_counter()
+    folder = index_dir(collection.root)
+    try:
+        report = _build(collection, spec, encoder_factory, folder, rebuild, progress, cancel, wait, exact_below)
+    except sqlite3.DatabaseError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise IndexBusyError(f"the index database in {folder} is locked ({error})", "try again") from error
+        raise IndexCorruptError(f"the index database in {folder} is damaged ({error})", REBUILD_HINT) from error
+    except OSError as error:
+        raise PapernotesError(
+            f"cannot update the index in {folder} ({error.strerror or error})",
+            "check free space and permissions, then run: papernotes index",
+        ) from error
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(
+    collection: NoteCollection,
+    spec: ModelSpec,
+    encoder_factory: Callable[[], Encoder],
+    folder: Path,
+    rebuild: bool,
+    progress: BuildProgress | None,
+    cancel: threading.Event | None,
+    wait: float,
+    exact_below: int,
+) -> BuildReport:
+    backend_name = vectors.backend_name()
+    vectors.backend(backend_name)  # an unknown backend fails here, before any embedding
+    with write_lock(folder, wait=wait):
+        report = BuildReport()
+        db = folder / DB_NAME
+        if rebuild:
+            report.full_rebuild_reason = "rebuild requested"
+            if not database_healthy(db):
+                remove_database(folder)
+        connection = open_for_writing(db)
+        try:
+            manifest = read_manifest(connection)
+            problem = manifest_problem(manifest, spec) if manifest else None
+            if problem and "newer papernotes" in problem and not rebuild:
+                raise IndexCorruptError(problem, REBUILD_HINT)
+            if problem:
+                logger.info("full rebuild: %s", problem)
+                report.full_rebuild_reason = problem
+                connection.close()
+                remove_database(folder)
+                connection = open_for_writing(db)
+                manifest = {}
+            generation = int(manifest.get("generation", "0"))
+            previous = {
+                row["id"]: row["content_hash"]
+                for row in connection.execute("SELECT id, content_hash FROM notes WHERE generation=?", (generation,))
+            }
+            for note in collection.notes:
+                if note.id not in previous:
+                    report.added.append(note.id)
+                elif previous[note.id] != note.content_hash:
+                    report.updated.append(note.id)
+                else:
+                    report.unchanged.append(note.id)
+            current_ids = {n.id for n in collection.notes}
+            report.removed = [i for i in previous if i not in current_ids]
+            same_chunker = manifest.get("chunker_version") == CHUNKER_VERSION
+            report.rechunked = bool(generation) and not same_chunker
+            stored_backend = manifest.get("vector_backend", vectors.DEFAULT_BACKEND)
+            if generation and stored_backend != backend_name:
+                # Vectors come from the cache: nothing is re-embedded, the generation is rewritten.
+                report.full_rebuild_reason = f"vector backend changed from {stored_backend!r} to {backend_name!r}"
+            if generation and not report.changed:
+                damage = generation_problem(folder, generation, manifest) or sentence_problem(
+                    connection, manifest
+                )
+                if damage is None:
+                    report.chunks_total = connection.execute(
+                        "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
+                    ).fetchone()[0]
+                    return report
+                # Rewrite the generation's files from the vector cache (only missing sentences are embedded).
+                logger.info("rewriting the index files: %s", damage)
+                report.full_rebuild_reason = f"the index files were damaged, rewriting them ({damage})"
+
+            counter = TokenCounter(spec)
+            chunks = [chunk for note in collection.notes for chunk in chunk_note(note, counter)]
+            report.chunks_total = len(chunks)
+            # A rebuild re-embeds everything but keeps the current generation until the new one commits.
+            known = set() if rebuild else {row[0] for row in connection.execute("SELECT hash FROM vectors")}
+            missing: dict[str, str] = {}
+            for chunk in chunks:
+                if chunk.content_hash not in known:
+                    missing.setdefault(chunk.content_hash, chunk.embed_text)
+            if missing:
+                report.chunks_embedded = embed_missing(
+                    connection, "vectors", missing, encoder_factory, progress, cancel, stage="embedding"
+                )
+            live_quotes = quote_texts(chunks)
+            if not (cancel is not None and cancel.is_set()):
+                known = set() if rebuild else {row[0] for row in connection.execute("SELECT hash FROM sentence_vectors")}
+                missing = {h: t for h, t in live_quotes.items() if h not in known}
+                if missing:
+                    report.sentences_embedded = embed_missing(
+                        connection, "sentence_vectors", missing, encoder_factory, progress, cancel,
+                        stage="embedding sentences", dtype=SENTENCE_DTYPE,
+                    )
+            if cancel is not None and cancel.is_set():
+                raise BuildCancelled("index build cancelled; the previous index is unchanged")
+            if progress:
+                progress("writing", 0, 1)
+            matrix, dimension = matrix_for(connection, chunks)
+            new_generation = next_generation(folder, generation)
+            write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name)
+            commit_generation(
+                connection, collection.notes, chunks, new_generation, generation, spec, dimension, set(live_quotes),
+                backend_name,
+            )
+            cleanup(folder, keep={generation, new_generation})
+            if progress:
+                progress("writing", 1, 1)
+        finally:
+            connection.close()
+    return report
+
+
+def embed_missing(
+    connection: sqlite3.Connection,
+    table: str,
+    missing: dict[str, str],
+    encoder_factory: Callable[[], Encoder],
+    progress: BuildProgress | None,
+    cancel: threading.Event | None,
+    *,
+    stage: str,
+    dtype: str = "float32",
+) -> int:
+    """Embed texts whose hashes have no vector in `table` yet, committing each batch to it."""
+    items = sorted(missing.items(), key=lambda kv: len(kv[1]))
+    total = len(items)
+    if progress:
+        progress("loading model", 0, total)
+    encoder = encoder_factory()
+    done = 0
+    if progress:
+        progress(stage, 0, total)
+    for start in range(0, total, EMBED_BATCH):
+        if cancel is not None and cancel.is_set():
+            break
+        batch = items[start : start + EMBED_BATCH]
+        matrix = encoder.encode_documents([text for _, text in batch])
+        with connection:
+            connection.executemany(
+                f"INSERT OR REPLACE INTO {table} (hash, vector) VALUES (?, ?)",
+                [(h, matrix[i].astype(dtype).tobytes()) for i, (h, _) in enumerate(batch)],
+            )
+        done += len(batch)
+        if progress:
+            progress(stage, done, total)
+    return done
+
+
+def matrix_for(connection: sqlite3.Connection, chunks: Sequence[Chunk]) -> tuple[np.ndarray, int]:
+    """The cached vectors of `chunks`, in order, and their dimension."""
+    import numpy as np
+
+    wanted = {c.content_hash for c in chunks}
+    found: dict[str, np.ndarray] = {}
+    for row in connection.execute("SELECT hash, vector FROM vectors"):
+        if row[0] in wanted:
+            found[row[0]] = np.frombuffer(row[1], dtype=np.float32)
+    dimension = len(next(iter(found.values()))) if found else 0
+    matrix = np.zeros((len(chunks), dimension), dtype=np.float32)
+    for i, chunk in enumerate(chunks):
+        vector = found.get(chunk.content_hash)
+        if vector is None or len(vector) != dimension:
+            raise IndexCorruptError("the vector cache is inconsistent", REBUILD_HINT)
+        matrix[i] = vector
+    return matrix, dimension
