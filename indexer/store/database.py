@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_by_note ON chunks (generation, note_id);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS sentence_vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS note_names (
+    generation INTEGER NOT NULL, name TEXT NOT NULL, note_id TEXT NOT NULL, PRIMARY KEY (generation, name));
 CREATE TABLE IF NOT EXISTS note_files (
     generation INTEGER NOT NULL, id TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL, checked_ns INTEGER NOT NULL, record TEXT NOT NULL,

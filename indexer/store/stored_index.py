@@ -114,6 +114,20 @@ class StoredIndex:
         except (sqlite3.DatabaseError, ValueError) as error:
             raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
 
+    def stored_names(self, rule: str) -> list[tuple[str, str]] | None:
+        """The (name, note id) pairs the build derived by names rule `rule`; None when it used another (or none)."""
+        if self.manifest.get("names_rule") != rule:
+            return None
+        try:
+            with self._lock:
+                return [
+                    (r[0], r[1])
+                    for r in self._db.execute("SELECT name, note_id FROM note_names WHERE generation=?", (self.generation,))
+                ]
+        except sqlite3.DatabaseError as error:
+            logger.debug("no stored note names: %s", error)
+            return None
+
     def chunks(self, rows: Sequence[int]) -> list[StoredChunk]:
         """Chunk records for `rows`, in the same order."""
         if not rows:
