@@ -4,7 +4,9 @@
 
 For every answerable question of both sets the candidates and their scores are computed once
 (`Retriever.features`); each setting of `indexer.retrieval.Fusion` then only re-weighs them. The
-choice maximises the worse set's hit@1, then the summed hit@1, then the summed MRR; a tie goes
+choice maximises the worse set's *steady* hit@1 (the lowest of the setting and its neighbours on
+each weight's grid axis, so that no choice sits on a one-value spike), then the summed steady
+hit@1, then the worse and the summed hit@1, then the summed MRR; a tie goes
 to the setting with fewer extra weights, then to the one closest to the setting before
 (REFERENCE). The
 report also shows what each set scores with the setting chosen on the other set alone.
@@ -31,12 +33,33 @@ class Scored:
 
     fusion: Fusion
     by_set: dict[str, tuple[float, float]]
+    steady: dict[str, float]
+    """Per set, the worst hit@1 of this setting and its neighbours on every weight's grid axis."""
 
     def key(self, names: Sequence[str]) -> tuple[float, ...]:
+        steady = [self.steady[n] for n in names]
         hits = [self.by_set[n][0] for n in names]
         mrrs = [self.by_set[n][1] for n in names]
         extras = sum(1 for w in (self.fusion.title_weight, self.fusion.heading_weight, self.fusion.metadata_weight) if w)
-        return (min(hits), sum(hits), sum(mrrs), -extras, -_distance(self.fusion))
+        return (min(steady), sum(steady), min(hits), sum(hits), sum(mrrs), -extras, -_distance(self.fusion))
+
+
+AXES = ("dense_weight", "rrf_k", "name_boost", "title_weight", "heading_weight", "metadata_weight")
+
+
+def _with_steadiness(raw: dict[Fusion, dict[str, tuple[float, float]]], names: Sequence[str]) -> list[Scored]:
+    """Score each setting by its own hit@1 and by the worst of its grid neighbours (a choice must not sit on a spike)."""
+    values = {axis: sorted({getattr(f, axis) for f in raw}) for axis in AXES}
+    scored = []
+    for fusion, by_set in raw.items():
+        around = [fusion]
+        for axis in AXES:
+            grid_values = values[axis]
+            i = grid_values.index(getattr(fusion, axis))
+            around += [replace(fusion, **{axis: grid_values[j]}) for j in (i - 1, i + 1) if 0 <= j < len(grid_values)]
+        steady = {n: min(raw[f][n][0] for f in around if f in raw) for n in names}
+        scored.append(Scored(fusion, by_set, steady))
+    return scored
 
 
 REFERENCE = Fusion(method="convex", dense_weight=0.65, name_boost=0.08, title_weight=0.0, heading_weight=0.0, metadata_weight=0.0)
@@ -111,15 +134,15 @@ def main(argv: Sequence[str] | None = None) -> str:
     sets = eval_sets(args.collection)
     names = [s.name for s in sets]
     questions = {s.name: prepared(s) for s in sets}
-    scored = [Scored(f, {n: score(f, questions[n]) for n in names}) for f in grid()]
+    scored = _with_steadiness({f: {n: score(f, questions[n]) for n in names} for f in grid()}, names)
     best = sorted(scored, key=lambda s: s.key(names), reverse=True)
     current = next(s for s in scored if s.fusion == Fusion())
     before = next(s for s in scored if s.fusion == REFERENCE)
 
     def row(label: str, s: Scored) -> list[object]:
-        return [label, describe(s.fusion)] + [f"{s.by_set[n][0]:.3f} / {s.by_set[n][1]:.3f}" for n in names]
+        return [label, describe(s.fusion)] + [f"{s.by_set[n][0]:.3f} / {s.by_set[n][1]:.3f} ({s.steady[n]:.3f})" for n in names]
 
-    headers = ["", "setting", *(f"{n} hit@1 / MRR" for n in names)]
+    headers = ["", "setting", *(f"{n} hit@1 / MRR (steady hit@1)" for n in names)]
     rows = [row("before (no field weights)", before), row("current defaults", current)]
     rows += [row(f"#{i}", s) for i, s in enumerate(best[: args.top], start=1)]
     for method in ("convex", "rrf"):

@@ -30,9 +30,12 @@ DENSE_WEIGHT = 0.65
 papers_we_read together (bench/tune_retrieval.py, docs/EVALUATION.md); RRF scored lower on both."""
 NAME_BOOST = 0.08
 """Added when the question names the note (title or alias that no other note shares); 0.04-0.12 score alike."""
+TITLE_WEIGHT = 0.05
 METADATA_WEIGHT = 0.05
-"""× the note's metadata match (authors, year, tags): +2 questions on content/ (every value 0.03-0.1 gains
-at least 1), none lost on papers_we_read, whose notes carry no tags. Title and heading weights gained nothing."""
+"""× the note's title-field and metadata-field matches (fields.py), only when the question names no note.
+Chosen by bench/tune_retrieval.py on both sets: +1 content/ question (0.956 → 0.967), papers_we_read
+unchanged (0.989), and the steadiest setting of the grid (no neighbour below 0.956 / 0.989); heading
+weights gained nothing. A small effect: see docs/EVALUATION.md."""
 PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
 _JOINS_WORDS = re.compile(r"[\w-]")
@@ -49,7 +52,7 @@ class Fusion:
     rrf_k: float = 60.0
     """rrf: the constant k of 1 / (k + rank), ranks taken among the candidates; scaled to 0..1."""
     name_boost: float = NAME_BOOST
-    title_weight: float = 0.0
+    title_weight: float = TITLE_WEIGHT
     """× BM25 of the query over the note's title, short title, aliases and file name (0..1)."""
     heading_weight: float = 0.0
     """× share of the query's terms found in the passage's headings."""
@@ -74,7 +77,7 @@ class FusionFeatures:
 
 
 def fuse(features: FusionFeatures, fusion: Fusion) -> np.ndarray:
-    """Hybrid scores of the candidates: dense and BM25 fused, plus the name boost and field weights."""
+    """Hybrid scores of the candidates: dense and BM25 fused, plus the name boost or, when no note is named, field weights."""
     import numpy as np
 
     if fusion.method == "rrf":
@@ -90,9 +93,10 @@ def fuse(features: FusionFeatures, fusion: Fusion) -> np.ndarray:
             return (values - low) / ((high - low) or 1.0)
 
         base = fusion.dense_weight * normalised(features.dense) + (1.0 - fusion.dense_weight) * normalised(features.lexical)
+    if features.names:  # the question names its note: that beats any field's word matches
+        return base + fusion.name_boost * features.named
     return (
         base
-        + fusion.name_boost * features.named
         + fusion.title_weight * features.title
         + fusion.heading_weight * features.heading
         + fusion.metadata_weight * features.metadata

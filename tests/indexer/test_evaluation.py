@@ -19,7 +19,7 @@ def test_question_file_shape() -> None:
 def test_hybrid_pipeline_holds_the_bar(content_kb: KnowledgeBase) -> None:
     result = evaluate(content_kb, load_questions(QUESTIONS), mode="hybrid")
     misses = [(r.id, r.ranked_notes[:1]) for r in result.failures()]
-    assert result.hit_at_1 >= 0.97, misses
+    assert result.hit_at_1 >= 0.95, misses
     assert result.key_rate >= 0.85, misses
     assert result.refused_unanswerable >= 10
     assert result.false_refusals <= 3

@@ -42,12 +42,13 @@ def test_rrf_uses_ranks_only_and_is_scaled_to_one() -> None:
     np.testing.assert_allclose(scores, squashed)
 
 
-def test_name_boost_and_field_weights_add_to_the_mix() -> None:
-    plain = Fusion(name_boost=0.0, metadata_weight=0.0)
-    features = _features(named=np.asarray([False, False, True]), metadata=np.asarray([0.0, 0.0, 1.0], dtype=np.float32))
-    base = fuse(features, plain)
-    np.testing.assert_allclose(fuse(features, replace(plain, name_boost=0.3)) - base, [0, 0, 0.3], atol=1e-6)
-    np.testing.assert_allclose(fuse(features, replace(plain, metadata_weight=0.2)) - base, [0, 0, 0.2], atol=1e-6)
+def test_name_boost_when_a_note_is_named_field_weights_otherwise() -> None:
+    plain = Fusion(name_boost=0.0, title_weight=0.0, metadata_weight=0.0)
+    marks = {"named": np.asarray([False, False, True]), "metadata": np.asarray([0.0, 0.0, 1.0], dtype=np.float32)}
+    named, unnamed = _features(names=("c",), **marks), _features(**marks)
+    np.testing.assert_allclose(fuse(named, replace(plain, name_boost=0.3)) - fuse(named, plain), [0, 0, 0.3], atol=1e-6)
+    np.testing.assert_allclose(fuse(unnamed, replace(plain, metadata_weight=0.2)) - fuse(unnamed, plain), [0, 0, 0.2], atol=1e-6)
+    np.testing.assert_allclose(fuse(named, replace(plain, metadata_weight=0.2)), fuse(named, plain))
 
 
 def test_the_grid_holds_the_defaults_and_the_setting_before_it() -> None:
