@@ -368,6 +368,7 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     questions = load_questions(args.questions)
     if args.collection is not None:
         from indexer.eval_collection import import_collection
+        from indexer.knowledge import KnowledgeBase
 
         notes_dir = import_collection(args.collection)
         print(f"collection {args.collection} imported into {notes_dir}", file=sys.stderr)

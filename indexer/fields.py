@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import logging
+import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from indexer.lexical import tokenize
@@ -32,35 +34,44 @@ def metadata_field(note: StoredNote) -> str:
     return " ".join(parts)
 
 
-def heading_terms(context: str) -> set[str]:
+@lru_cache(maxsize=20_000)
+def heading_terms(context: str) -> frozenset[str]:
     """The terms of a passage's section path (its `Title › Section › …` context without the title)."""
-    return set(tokenize(" ".join(context.split(HEADING_SEPARATOR)[1:])))
+    return frozenset(tokenize(" ".join(context.split(HEADING_SEPARATOR)[1:])))
 
 
 class NoteFields:
-    """BM25 over one short field per note (title field or metadata field), scored for a whole query at once."""
+    """BM25 (Lucene form, k1=1.2, b=0.75) over one short field per note, in plain Python: no bm25s on the ask path."""
+
+    K1, B = 1.2, 0.75
 
     def __init__(self, note_ids: Sequence[str], texts: Iterable[str]) -> None:
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.note_ids = list(note_ids)
         self.position = {note_id: i for i, note_id in enumerate(self.note_ids)}
-        corpus = [tokenize(t) or ["∅"] for t in texts]
-        self.model = bm25s.BM25(k1=1.2, b=0.75)
-        self.empty = not any(c != ["∅"] for c in corpus)
-        if corpus and not self.empty:
-            self.model.index(corpus, show_progress=False)
+        postings: dict[str, list[tuple[int, int]]] = {}
+        lengths: list[int] = []
+        for i, text in enumerate(texts):
+            terms = tokenize(text)
+            lengths.append(len(terms))
+            for term, count in Counter(terms).items():
+                postings.setdefault(term, []).append((i, count))
+        average = (sum(lengths) / len(lengths)) if lengths else 0.0
+        total = len(lengths)
+        self._weights: dict[str, list[tuple[int, float]]] = {}
+        for term, found in postings.items():
+            idf = math.log(1.0 + (total - len(found) + 0.5) / (len(found) + 0.5))
+            self._weights[term] = [
+                (i, idf * tf * (self.K1 + 1) / (tf + self.K1 * (1 - self.B + self.B * lengths[i] / (average or 1.0))))
+                for i, tf in found
+            ]
 
     def scores(self, terms: Sequence[str]) -> np.ndarray:
         """BM25 score of each note's field for the query terms, divided by the best (so 0..1)."""
         import numpy as np
 
-        if self.empty:
-            return np.zeros(len(self.note_ids), dtype=np.float32)
-        known = [t for t in terms if t in self.model.vocab_dict]
-        if not known:
-            return np.zeros(len(self.note_ids), dtype=np.float32)
-        found = np.asarray(self.model.get_scores(known), dtype=np.float32)
-        best = float(found.max())
+        found = np.zeros(len(self.note_ids), dtype=np.float32)
+        for term in terms:
+            for i, weight in self._weights.get(term, ()):
+                found[i] += weight
+        best = float(found.max()) if len(found) else 0.0
         return found / best if best > 0 else found
