@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval and answers on a question file")
     evaluate.add_argument("questions", type=Path, help="JSON Lines file of questions")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
-    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid")
+    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid, beside a plain baseline (indexer/baseline.py)")
     evaluate.add_argument("--write", type=Path, default=None, metavar="MARKDOWN", help="also write the table to this file")
     evaluate.add_argument(
         "--collection", type=Path, default=None, metavar="DIR",
@@ -368,6 +368,7 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     questions = load_questions(args.questions)
     if args.collection is not None:
         from indexer.eval_collection import import_collection
+        from indexer.knowledge import KnowledgeBase
 
         notes_dir = import_collection(args.collection)
         print(f"collection {args.collection} imported into {notes_dir}", file=sys.stderr)
@@ -376,6 +377,10 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     modes = ("dense", "lexical", "hybrid") if args.compare else ("hybrid",)
     started = time.perf_counter()
     results = [evaluate(kb, questions, mode=m) for m in modes]
+    if args.compare:
+        from indexer.evaluation import evaluate_baseline
+
+        results.insert(0, evaluate_baseline(kb, questions))
     if args.json:
         print(json.dumps([r.to_json() for r in results], indent=2))
     else:
