@@ -191,7 +191,8 @@ class Workers:
         await self._use_collection(message.collection)
         if not self._started:
             self._started = True
-            self._load_model()
+            # After the list is on screen: the model's imports would hold the GIL while it paints.
+            self.call_after_refresh(self._load_model)
             last = self.config.last_note(self.kb.root)
             if last and message.collection.find(last) is not None:
                 await self.open_note(last)
