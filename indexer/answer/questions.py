@@ -15,7 +15,8 @@ KINDS: tuple[Kind, ...] = ("name", "metadata", "quantity", "list", "comparison",
 
 _THING = (
     r"(?:method|model|paper|approach|technique|architecture|framework|detector|segmenter|network|"
-    r"algorithm|work|system|study|publication|idea|variant|library|tool|benchmark|dataset|encoder|backbone|classifier)"
+    r"algorithm|work|system|study|publication|idea|variant|library|tool|benchmark|dataset|encoder|backbone|classifier|"
+    r"gan|transformer|agent|generator|metric|detector|pipeline|recipe|scheme|strategy|procedure|solution)"
 )
 _NAME_QUESTION = re.compile(
     rf"^\s*(?:(?:which|what)\s+(?:\w+[\s-]+){{0,3}}?{_THING}s?\b(?!\s+(?:of|does|do|did)\b)|"
@@ -51,7 +52,7 @@ COMPARISON = re.compile(
 )
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _LIST_QUESTION = re.compile(
-    r"\b(?:which|what)\s+(?:are\s+the\s+)?(two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(\w+)|"
+    r"^\s*(?:which|what)\b[^?]{0,40}?\b(two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){0,2}?([\w-]+s)\b|"
     r"\b(list|name|enumerate)\s+(?:all\s+)?the\b|\bwhat\s+are\s+(?:the\s+)?(?:main\s+|key\s+)?(\w+s)\b(?!\s+(?:of|for)\s+(?:a|the)\b)|"
     r"\bwhich\s+(?:\w+\s+)?(?:tasks|datasets|benchmarks|components|parts|stages|steps|modules|losses|contributions|limitations)\b",
     re.IGNORECASE,
@@ -61,7 +62,10 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _METRICS: dict[str, tuple[str, ...]] = {
-    "accuracy": ("accuracy", "top-1", "top-5", "top1", "%", "percent"),
+    "accuracy": ("accuracy", "top-1", "top-5", "top1", "accurate"),
+    "fid": ("fid",), "psnr": ("psnr", "db"), "ssim": ("ssim",), "bleu": ("bleu",), "rouge": ("rouge",),
+    "pq": ("pq", "panoptic quality"), "f1": ("f1", "f-score", "f1-score"), "wer": ("wer", "word error rate"),
+    "perplexity": ("perplexity", "ppl"), "auc": ("auc", "auroc"), "kid": ("kid",), "lpips": ("lpips",),
     "map": ("map", "ap", "average precision"),
     "miou": ("miou", "iou"),
     "parameters": ("parameters", "params", "parameter", "weights"),
@@ -73,6 +77,8 @@ _METRICS: dict[str, tuple[str, ...]] = {
 _METRIC_OF = {
     "accuracy": "accuracy", "accurate": "accuracy", "top-1": "accuracy", "top-5": "accuracy",
     "map": "map", "ap": "map", "miou": "miou", "iou": "miou",
+    "fid": "fid", "psnr": "psnr", "ssim": "ssim", "bleu": "bleu", "rouge": "rouge", "pq": "pq", "f1": "f1",
+    "wer": "wer", "perplexity": "perplexity", "auc": "auc", "kid": "kid", "lpips": "lpips",
     "parameters": "parameters", "parameter": "parameters", "params": "parameters",
     "fast": "speed", "speed": "speed", "latency": "speed", "fps": "speed", "throughput": "speed", "quick": "speed",
     "speedup": "speed", "speed-up": "speed",
@@ -137,6 +143,7 @@ def classify(question: str) -> Asked:
     fields = tuple(name for name, pattern in METADATA_FIELDS.items() if pattern.search(text))
     entity = bool(_ENTITY.search(text) or _CALLED.search(text))
     extra = {"entity": entity, "thing": asked_thing_words(text), "expansion": bool(_EXPANSION.search(text))}
+    quantitative = quantitative or bool(metrics)
     if fields and not quantitative:
         return Asked("metadata", fields=fields, comparative=comparative, **extra)
     listed = _LIST_QUESTION.search(text)

@@ -10,7 +10,7 @@ from indexer.errors import IndexCorruptError
 
 DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 1
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 """Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
 REBUILD_HINT = "run: papernotes index --rebuild"
 
