@@ -11,14 +11,18 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from indexer import __version__
 from indexer.embedding import PRECISIONS
 from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
-from indexer.knowledge import KnowledgeBase, default_notes_dir
-from indexer.notes import NoteCollection
+from indexer.notefiles import default_notes_dir
 from indexer.textsafe import printable, single_line
+
+if TYPE_CHECKING:
+    from indexer.catalog import Catalog
+    from indexer.knowledge import KnowledgeBase
+    from indexer.notes import NoteCollection
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval and answers on a question file")
     evaluate.add_argument("questions", type=Path, help="JSON Lines file of questions")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
-    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid")
+    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid, beside a plain baseline (indexer/baseline.py)")
     evaluate.add_argument("--write", type=Path, default=None, metavar="MARKDOWN", help="also write the table to this file")
     evaluate.add_argument(
         "--collection", type=Path, default=None, metavar="DIR",
@@ -111,17 +115,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     command = args.command or "tui"
+    light: dict[str, Callable[[argparse.Namespace, Path], int]] = {"list": cmd_list, "show": cmd_show}
+    """Commands that read only what the index already knows: no KnowledgeBase, model or vector imports."""
     handlers: dict[str, Callable[[argparse.Namespace, KnowledgeBase], int]] = {
         "index": cmd_index,
         "ask": cmd_ask,
-        "list": cmd_list,
-        "show": cmd_show,
         "import": cmd_import,
         "eval": cmd_eval,
         "mcp": cmd_mcp,
         "tui": cmd_tui,
     }
     try:
+        if command in light:
+            return light[command](args, (args.notes or default_notes_dir()).expanduser())
+        from indexer.knowledge import KnowledgeBase
+
         kb = KnowledgeBase(
             args.notes or default_notes_dir(),
             model=args.model,
@@ -140,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _report_problems(collection: NoteCollection) -> None:
+def _report_problems(collection: NoteCollection | Catalog) -> None:
     for error in collection.errors:
         print(f"warning: {single_line(str(error))}", file=sys.stderr)
     for warning in collection.warnings:
@@ -189,7 +197,7 @@ class _ProgressBar:
 
 
 def _build(kb: KnowledgeBase, *, rebuild: bool = False, wait: float = 0.0) -> None:
-    collection = kb.notes()
+    collection = kb.catalog()
     _report_problems(collection)
     with _ProgressBar() as bar:
         report = kb.build(rebuild=rebuild, progress=bar, wait=wait, collection=collection)
@@ -219,7 +227,7 @@ _AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
 
 def _ensure_index(kb: KnowledgeBase) -> None:
     """Build the index when it is missing or stale, saying so on stderr."""
-    collection = kb.notes()
+    collection = kb.catalog()
     status = kb.status(collection)
     if status.problem and not status.problem.startswith(_AUTO_UPDATABLE):
         raise IndexCorruptError(status.problem, "run: papernotes index --rebuild")
@@ -239,7 +247,7 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     _ensure_index(kb)
     scope = None
     if args.note:
-        note = kb.notes().find(args.note)
+        note = kb.catalog().find(args.note)
         if note is None:
             raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
         scope = [note.id]
@@ -300,9 +308,11 @@ def _print_answer(answer, *, show_sources: bool, out: TextIO) -> None:
     print(file=out)
 
 
-def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`papernotes list`: notes in reading order."""
-    collection = kb.notes()
+def cmd_list(args: argparse.Namespace, root: Path) -> int:
+    """`papernotes list`: notes in reading order, from what the index (or the notes cache) knows."""
+    from indexer.catalog import scan
+
+    collection = scan(root)
     _report_problems(collection)
     if args.json:
         from indexer.views import note_row
@@ -317,13 +327,20 @@ def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`papernotes show NOTE`: print one note."""
-    collection = kb.notes()
+def cmd_show(args: argparse.Namespace, root: Path) -> int:
+    """`papernotes show NOTE`: print one note (found by what the index or the notes cache knows)."""
+    from indexer.catalog import scan
+    from indexer.notefiles import decode_note
+
+    collection = scan(root)
     note = collection.find(args.note)
     if note is None:
         raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
-    print(printable(note.text))
+    try:
+        data = (collection.root / note.rel_path).read_bytes()
+    except OSError as error:
+        raise PapernotesError(f"{note.rel_path}: cannot read ({error.strerror or error})") from error
+    print(printable(decode_note(data, note.rel_path)))
     return 0
 
 
@@ -351,6 +368,7 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     questions = load_questions(args.questions)
     if args.collection is not None:
         from indexer.eval_collection import import_collection
+        from indexer.knowledge import KnowledgeBase
 
         notes_dir = import_collection(args.collection)
         print(f"collection {args.collection} imported into {notes_dir}", file=sys.stderr)
@@ -359,6 +377,10 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     modes = ("dense", "lexical", "hybrid") if args.compare else ("hybrid",)
     started = time.perf_counter()
     results = [evaluate(kb, questions, mode=m) for m in modes]
+    if args.compare:
+        from indexer.evaluation import evaluate_baseline
+
+        results.insert(0, evaluate_baseline(kb, questions))
     if args.json:
         print(json.dumps([r.to_json() for r in results], indent=2))
     else:
@@ -385,7 +407,7 @@ def cmd_mcp(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     live = LiveIndex(kb)
     stop = threading.Event()
     live.start(watch=not args.no_watch, stop=stop)  # model and index load while the MCP SDK imports
-    from indexer.mcp_server import serve  # deferred: the SDK takes ~0.5 s to import
+    from indexer.mcp_server import serve  # deferred: the MCP SDK takes ~0.85 s to import
 
     try:
         serve(live, http=args.http, host=host, port=port, token=token)

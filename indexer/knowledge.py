@@ -10,32 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indexer.answer import Answer, answer_question
 from indexer.embedding import Encoder, ModelSpec, Progress, load_encoder, resolve_model
-from indexer.notes import NoteCollection, load_notes
-from indexer.reader import (
-    GenerativeReader,
-    ReaderResult,
-    TokenCallback,
-    grounded_answer,
-    resolve_reader,
-)
-from indexer.retrieval import Hit, Mode, Retriever
-from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex, build, index_status
+from indexer.notefiles import default_notes_dir  # noqa: F401 - re-exported
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the modules behind these are imported when first used: `index` needs none of them
     import numpy as np
 
+    from indexer.answer import Answer
+    from indexer.catalog import Catalog
+    from indexer.notes import NoteCollection
+    from indexer.reader import GenerativeReader, ReaderResult, TokenCallback
+    from indexer.retrieval import Hit, Mode, Retriever
+    from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex
+
 logger = logging.getLogger(__name__)
-
-
-def default_notes_dir() -> Path:
-    """`$PAPERNOTES_NOTES`, else the `content/` folder shipped beside the package, else ./content."""
-    configured = os.environ.get("PAPERNOTES_NOTES")
-    if configured:
-        return Path(configured).expanduser()
-    shipped = Path(__file__).resolve().parent.parent / "content"
-    return shipped if shipped.is_dir() else Path.cwd() / "content"
 
 
 @dataclass(frozen=True)
@@ -99,11 +87,21 @@ class KnowledgeBase:
 
     def notes(self) -> NoteCollection:
         """Parse the notes folder now."""
+        from indexer.notes import load_notes
+
         return load_notes(self.root)
 
-    def status(self, collection: NoteCollection | None = None) -> IndexStatus:
+    def catalog(self) -> Catalog:
+        """The notes as their file stats and the index know them: only changed notes are read."""
+        from indexer.catalog import scan
+
+        return scan(self.root)
+
+    def status(self, collection: NoteCollection | Catalog | None = None) -> IndexStatus:
         """How the index compares with the notes on disk (no model load)."""
-        return index_status(collection or self.notes(), self.spec)
+        from indexer.store import index_status
+
+        return index_status(collection or self.catalog(), self.spec)
 
     def encoder(self) -> Encoder:
         """The loaded encoder (slow the first time: imports torch); safe to share between threads."""
@@ -119,11 +117,17 @@ class KnowledgeBase:
         progress: BuildProgress | None = None,
         cancel: threading.Event | None = None,
         wait: float = 0.0,
-        collection: NoteCollection | None = None,
+        collection: NoteCollection | Catalog | None = None,
     ) -> BuildReport:
-        """Bring the index up to date; reopens the retriever if anything changed."""
+        """Bring the index up to date; reopens the retriever if anything changed.
+
+        Given a catalog (`catalog()`), an index that is already up to date is left as it is
+        without parsing a note or loading the model.
+        """
+        from indexer.store import build
+
         report = build(
-            collection or self.notes(),
+            collection or self.catalog(),
             self.spec,
             self.encoder,
             rebuild=rebuild,
@@ -147,6 +151,9 @@ class KnowledgeBase:
         """The retriever over the current index (opened on first use)."""
         with self._lock:
             if self._retriever is None:
+                from indexer.retrieval import Retriever
+                from indexer.store import StoredIndex
+
                 self._index = StoredIndex(self.root, self.spec)
                 reranker = None
                 if self.reranker_name:
@@ -165,6 +172,8 @@ class KnowledgeBase:
         mode: Mode = "hybrid",
     ) -> Answer:
         """Answer a question from the notes, with citations (a rebuild swaps the index only between answers)."""
+        from indexer.answer import answer_question
+
         with self._lock:
             retriever = self.retriever()
             return answer_question(question, retriever, mode=mode, scope=scope, previous=previous)
@@ -182,6 +191,8 @@ class KnowledgeBase:
         """The reader named at construction, resolved offline (its weights load on first use); None when off."""
         with self._lock:
             if self._reader is None and self.reader_name:
+                from indexer.reader import GenerativeReader, resolve_reader
+
                 self._reader = GenerativeReader(resolve_reader(self.reader_name))
             return self._reader
 
@@ -196,6 +207,8 @@ class KnowledgeBase:
         cancel: threading.Event | None = None,
     ) -> ReaderResult:
         """The extractive answer rewritten by the reader, keeping only sentences the passages support."""
+        from indexer.reader import ReaderResult, grounded_answer
+
         answer = self.ask(question, scope=scope, previous=previous, mode=mode)
         reader = self.generative_reader()
         if reader is None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING
 
-from indexer.embedding import ModelSpec
-from indexer.notes import NoteCollection
 from indexer.store.database import DB_NAME, connect, read_manifest
 from indexer.store.location import index_dir
 from indexer.store.manifest import manifest_problem
 from indexer.store.records import IndexStatus
 
+if TYPE_CHECKING:
+    from indexer.catalog import Catalog
+    from indexer.embedding import ModelSpec
+    from indexer.notes import NoteCollection
 
-def index_status(collection: NoteCollection, spec: ModelSpec | None = None) -> IndexStatus:
+
+def index_status(collection: NoteCollection | Catalog, spec: ModelSpec | None = None) -> IndexStatus:
     """Compare the notes on disk with the index, without loading any model."""
     db = index_dir(collection.root) / DB_NAME
     if not db.exists():

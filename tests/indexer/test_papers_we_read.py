@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indexer.cli import main
-from indexer.evaluation import evaluate, load_questions
+from indexer.evaluation import evaluate, evaluate_baseline, load_questions
 from indexer.knowledge import KnowledgeBase
 from indexer.notes import load_notes
 from tests.conftest import papers_we_read_or_skip
@@ -54,3 +54,11 @@ def test_hybrid_retrieval_holds_the_bar_on_papers_we_read(papers_we_read_kb: Kno
     result = evaluate(papers_we_read_kb, load_questions(QUESTIONS), mode="hybrid")
     misses = [(r.id, r.expected, r.ranked_notes[:3]) for r in result.results if r.expected and r.ranked_notes[:1] != [r.expected]]
     assert result.hit_at_1 >= 0.97, misses
+
+
+def test_hybrid_retrieval_is_no_worse_than_the_plain_baseline(papers_we_read_kb: KnowledgeBase) -> None:
+    questions = load_questions(QUESTIONS)
+    baseline = evaluate_baseline(papers_we_read_kb, questions)
+    system = evaluate(papers_we_read_kb, questions, mode="hybrid")
+    assert baseline.answerable == system.answerable
+    assert system.hit_at_1 >= baseline.hit_at_1 and system.mrr >= baseline.mrr
