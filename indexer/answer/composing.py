@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from indexer.answer.candidates import Candidate, terms
-from indexer.answer.features import figure_of
+from indexer.answer.features import gives_asked_figure
 from indexer.answer.metadata import MetadataLine
 from indexer.answer.naming import is_naming_sentence, mentions_name
 from indexer.answer.questions import Asked
@@ -31,12 +31,13 @@ def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequenc
     """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not."""
     chosen = choose(scored)
     best = chosen[0]
-    if asked.kind == "quantity" and asked.metrics and not any(figure_of(c.sentence, m) for c in chosen for m in asked.metrics):
-        giving = [c for c in scored if any(figure_of(c.sentence, m) for m in asked.metrics)]
+    if asked.kind == "quantity" and not any(gives_asked_figure(c.sentence, asked) for c in chosen):
+        giving = [c for c in scored if gives_asked_figure(c.sentence, asked)]
         if giving:
             chosen = [giving[0], *chosen[: MAX_SENTENCES - 1]]
     if asked.kind == "list":
-        chosen = _with_list_items(chosen, every, pool, asked.count)
+        announcing = [c for c in scored[:12] if asked.count and _says_count(c.sentence, asked.count) and c not in chosen]
+        chosen = _with_list_items([*chosen, *announcing[:1]], every, pool, asked.count)[: MAX_SENTENCES + MAX_LIST_ITEMS]
     ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
     if asked.kind == "name" and not named:
         lead = _naming_lead(best, every, ordered, pool)

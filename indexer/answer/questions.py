@@ -16,7 +16,7 @@ KINDS: tuple[Kind, ...] = ("name", "metadata", "quantity", "list", "comparison",
 _THING = (
     r"(?:method|model|paper|approach|technique|architecture|framework|detector|segmenter|network|"
     r"algorithm|work|system|study|publication|idea|variant|library|tool|benchmark|dataset|encoder|backbone|classifier|"
-    r"gan|transformer|agent|generator|metric|detector|pipeline|recipe|scheme|strategy|procedure|solution)"
+    r"gan|transformer|agent|generator|metric|detector|pipeline|recipe|scheme|strategy|procedure|solution|task|problem)"
 )
 _NAME_QUESTION = re.compile(
     rf"^\s*(?:(?:which|what)\s+(?:\w+[\s-]+){{0,3}}?{_THING}s?\b(?!\s+(?:of|does|do|did)\b)|"
@@ -27,7 +27,7 @@ _NAME_QUESTION = re.compile(
 METADATA_FIELDS: dict[str, re.Pattern[str]] = {
     "authors": re.compile(
         r"\bwho\s+(?:wrote|authored|are\s+the\s+authors|is\s+the\s+(?:first\s+|last\s+)?author|made|created|proposed|published)\b|"
-        r"\b(?:first|last|lead|senior|corresponding)\s+authors?\b|\bauthors?\s+(?:of|list)\b|\bwritten\s+by\b|\bwho\s+(?:are|were)\s+the\s+authors\b",
+        r"\b(?:first|last|lead|senior|corresponding)\s+authors?\b|^\s*(?:list|name|what\s+are|give)\b[^?]{0,20}\bauthors?\b|\bwritten\s+by\b|\bwho\s+(?:are|were)\s+the\s+authors\b",
         re.IGNORECASE,
     ),
     "paper": re.compile(r"\b(arxiv|paper\s+(?:link|url)|link\s+to\s+the\s+paper|where\s+can\s+i\s+(?:read|find)\s+the\s+paper|doi)\b", re.IGNORECASE),
@@ -72,10 +72,11 @@ _METRICS: dict[str, tuple[str, ...]] = {
     "speed": ("fps", "ms", "speed", "faster", "slower", "latency", "times", "×", "x", "seconds", "second", "per second", "/s", "throughput", "speedup", "hz", "real-time", "real time"),
     "size": ("million", "billion", "thousand", "images", "pairs", "samples", "tokens", "hours", "examples", "gb", "tb"),
     "share": ("%", "percent", "per cent", "ratio", "fraction", "half", "quarter", "third"),
+    "depth": ("layer", "layers", "blocks", "deep", "depth", "stages"),
     "duration": ("seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "epochs", "steps", "iterations", "ms", "s"),
 }
 _METRIC_OF = {
-    "accuracy": "accuracy", "accurate": "accuracy", "top-1": "accuracy", "top-5": "accuracy",
+    "accuracy": "accuracy", "top-1": "accuracy", "top-5": "accuracy",
     "map": "map", "ap": "map", "miou": "miou", "iou": "miou",
     "fid": "fid", "psnr": "psnr", "ssim": "ssim", "bleu": "bleu", "rouge": "rouge", "pq": "pq", "f1": "f1",
     "wer": "wer", "perplexity": "perplexity", "auc": "auc", "kid": "kid", "lpips": "lpips",
@@ -105,6 +106,8 @@ class Asked:
     """The words of the thing asked about ("similarity measure" in "What similarity measure does CLIP use?")."""
     expansion: bool = False
     """It asks what an acronym stands for."""
+    counted: str | None = None
+    """What a "how many X" question counts (its last word, singular): "prompt" in "How many compositional prompts ..."."""
 
 
 def metric_terms(metric: str) -> tuple[str, ...]:
@@ -140,9 +143,19 @@ def classify(question: str) -> Asked:
         metrics = ("size",) if re.search(r"\b(dataset|data|corpus|images|pairs|trained\s+on)\b", text, re.IGNORECASE) else ()
     if re.search(r"\bhow\s+long\b", text, re.IGNORECASE) and not metrics:
         metrics = ("duration",)
+    if re.search(r"\bhow\s+deep\b", text, re.IGNORECASE) and not metrics:
+        metrics = ("depth",)
+    if re.match(r"\s*why\b", text, re.IGNORECASE):
+        quantitative, metrics = False, ()  # "why doesn't a more accurate teacher ..." asks for a reason
     fields = tuple(name for name, pattern in METADATA_FIELDS.items() if pattern.search(text))
     entity = bool(_ENTITY.search(text) or _CALLED.search(text))
-    extra = {"entity": entity, "thing": asked_thing_words(text), "expansion": bool(_EXPANSION.search(text))}
+    how_many = re.search(r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]*?)(?:e?s)?\b(?=\s+(?:are|is|do|does|did|was|were|can|in|of|for|does|has|have|to)\b|\s*\?)", text, re.IGNORECASE)
+    extra = {
+        "entity": entity,
+        "thing": asked_thing_words(text),
+        "expansion": bool(_EXPANSION.search(text)),
+        "counted": how_many.group(1).lower() if how_many else None,
+    }
     quantitative = quantitative or bool(metrics)
     if fields and not quantitative:
         return Asked("metadata", fields=fields, comparative=comparative, **extra)
