@@ -387,9 +387,14 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         print(format_table(results))
         print(f"\n{len(questions)} questions, {time.perf_counter() - started:.1f} s")
     if args.write:
-        from indexer.evaluation import write_report
+        from indexer.eval_report import SetResults, write_report
 
-        write_report(args.write, results, questions_path=args.questions)
+        notes = f"notes: {args.collection}" if args.collection else f"notes: {kb.root}"
+        command = f"papernotes eval {args.questions}" + (f" --collection {args.collection}" if args.collection else "")
+        write_report(
+            args.write, [SetResults(args.questions.stem, notes, results)],
+            command=command + (" --compare" if args.compare else "") + f" --write {args.write}",
+        )
     return 0
 
 

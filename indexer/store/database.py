@@ -12,7 +12,7 @@ DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 2
 """2: note files' stats and records (`note_files`), BM25 format 2. A schema 1 index is rewritten from
 its cached vectors by the next build (nothing is embedded again)."""
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 """Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
 REBUILD_HINT = "run: papernotes index --rebuild"
 
