@@ -14,7 +14,7 @@ from indexer.store.database import (
     SENTENCE_DTYPE,
 )
 from indexer.store.generations import BACKEND_FILE
-from indexer.store.location import INDEX_DIR, index_dir
+from indexer.store.location import INDEX_DIR, INDEX_ENV, IndexLocation, index_dir, locate
 from indexer.store.lock import write_lock
 from indexer.store.records import (
     BuildCancelled,
@@ -24,6 +24,7 @@ from indexer.store.records import (
     StoredChunk,
     StoredNote,
 )
+from indexer.store.stale import Freshness, refresh, stale_warning
 from indexer.store.status import index_status
 from indexer.store.stored_index import MENTION_ROWS, StoredIndex
 
@@ -33,6 +34,7 @@ __all__ = [
     "DB_NAME",
     "EMBED_BATCH",
     "INDEX_DIR",
+    "INDEX_ENV",
     "MENTION_ROWS",
     "REBUILD_HINT",
     "SCHEMA_VERSION",
@@ -40,6 +42,8 @@ __all__ = [
     "BuildCancelled",
     "BuildProgress",
     "BuildReport",
+    "Freshness",
+    "IndexLocation",
     "IndexStatus",
     "StoredChunk",
     "StoredIndex",
@@ -47,5 +51,8 @@ __all__ = [
     "build",
     "index_dir",
     "index_status",
+    "locate",
+    "refresh",
+    "stale_warning",
     "write_lock",
 ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING
 from indexer import vectors
 from indexer.chunking import Chunk, chunk_note
 from indexer.embedding import Encoder, ModelSpec, TokenCounter
-from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
+from indexer.errors import IndexBusyError, IndexCorruptError, IndexWriteError
 from indexer.notes import NoteCollection
 from indexer.quotes import quote_texts
 from indexer.store.database import (
@@ -26,8 +29,14 @@ from indexer.store.database import (
     read_manifest,
     remove_database,
 )
-from indexer.store.generations import cleanup, commit_generation, next_generation, write_generation
-from indexer.store.location import index_dir
+from indexer.store.generations import (
+    cleanup,
+    commit_generation,
+    gen_dir,
+    next_generation,
+    write_generation,
+)
+from indexer.store.location import index_dir, writable
 from indexer.store.lock import write_lock
 from indexer.store.manifest import (
     generation_problem,
@@ -54,27 +63,70 @@ def build(
     cancel: threading.Event | None = None,
     wait: float = 0.0,
     exact_below: int = vectors.EXACT_BELOW,
+    folder: Path | None = None,
 ) -> BuildReport:
     """Bring the index of `collection` up to date, embedding only new or changed chunks.
+
+    `folder` is the index folder (default: where `location.locate` puts it). A write that fails for
+    lack of space or write access raises IndexWriteError with a one-line reason; nothing half-written
+    stays behind (batches of vectors already embedded stay cached for the next run).
 
     Vectors are cached by content hash as they are computed, so an interrupted build resumes;
     the new generation becomes visible in one SQLite commit, so readers see old or new, never half.
     """
     started = time.perf_counter()
-    folder = index_dir(collection.root)
+    folder = folder or index_dir(collection.root)
     try:
         report = _build(collection, spec, encoder_factory, folder, rebuild, progress, cancel, wait, exact_below)
     except sqlite3.DatabaseError as error:
+        unwritable = write_failure(error, folder)
+        if unwritable is not None:
+            raise unwritable from error
         if "locked" in str(error) or "busy" in str(error):
             raise IndexBusyError(f"the index database in {folder} is locked ({error})", "try again") from error
         raise IndexCorruptError(f"the index database in {folder} is damaged ({error})", REBUILD_HINT) from error
     except OSError as error:
-        raise PapernotesError(
+        raise write_failure(error, folder) or IndexWriteError(
             f"cannot update the index in {folder} ({error.strerror or error})",
             "check free space and permissions, then run: papernotes index",
+            reason=f"cannot write {folder} ({error.strerror or error})",
         ) from error
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_failure(error: BaseException, folder: Path) -> IndexWriteError | None:
+    """The one-line reason an index write failed for lack of space or of write access (None for other errors)."""
+    text = str(error)
+    number = getattr(error, "errno", None)
+    if number in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk is full" in text:
+        reason, hint = f"no space left on {mount_point(folder)}", "free some space, then run: papernotes index"
+    elif number == errno.EROFS or "readonly database" in text or "Read-only file system" in text:
+        reason, hint = f"{mount_point(folder)} is read-only", "pass --index DIR to keep the index elsewhere"
+    elif number in (errno.EACCES, errno.EPERM) or not writable(folder):
+        reason, hint = f"no permission to write {folder}", "pass --index DIR to keep the index elsewhere"
+    elif isinstance(error, OSError) and number is None and _full(folder):  # faiss's write errors carry no errno
+        reason, hint = f"no space left on {mount_point(folder)}", "free some space, then run: papernotes index"
+    else:
+        return None
+    return IndexWriteError(f"cannot update the index in {folder}: {reason}", hint, reason=reason)
+
+
+def mount_point(path: Path) -> Path:
+    """The mount point of the filesystem holding `path` (or its nearest existing parent)."""
+    path = Path(os.path.abspath(path))
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    while not os.path.ismount(path) and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _full(folder: Path) -> bool:
+    try:
+        return os.statvfs(mount_point(folder)).f_bavail == 0
+    except OSError:
+        return False
 
 
 def _build(
@@ -172,10 +224,14 @@ def _build(
             matrix, dimension = matrix_for(connection, chunks)
             new_generation = next_generation(folder, generation)
             write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name)
-            commit_generation(
-                connection, collection.notes, chunks, new_generation, generation, spec, dimension, set(live_quotes),
-                backend_name,
-            )
+            try:
+                commit_generation(
+                    connection, collection.notes, chunks, new_generation, generation, spec, dimension,
+                    set(live_quotes), backend_name,
+                )
+            except BaseException:
+                shutil.rmtree(gen_dir(folder, new_generation), ignore_errors=True)  # never made current
+                raise
             cleanup(folder, keep={generation, new_generation})
             if progress:
                 progress("writing", 1, 1)

@@ -52,19 +52,23 @@ def write_generation(
     final = gen_dir(folder, generation)
     staging = folder / f"{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    if len(matrix):
-        try:
-            vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
-            (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
-        except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
-            raise OSError(f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}") from error
-    lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
-    for item in staging.rglob("*"):
-        if item.is_file():
-            with open(item, "rb") as handle:
-                os.fsync(handle.fileno())
-    os.rename(staging, final)
+    try:
+        staging.mkdir(parents=True)
+        if len(matrix):
+            try:
+                vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
+                (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
+            except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
+                raise OSError(f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}") from error
+        lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
+        for item in staging.rglob("*"):
+            if item.is_file():
+                with open(item, "rb") as handle:
+                    os.fsync(handle.fileno())
+        os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # a full disk or a cancel leaves nothing half-written
+        raise
     fsync_dir(folder)
 
 

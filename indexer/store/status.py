@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from indexer.embedding import ModelSpec
 from indexer.notes import NoteCollection
@@ -12,9 +13,11 @@ from indexer.store.manifest import manifest_problem
 from indexer.store.records import IndexStatus
 
 
-def index_status(collection: NoteCollection, spec: ModelSpec | None = None) -> IndexStatus:
-    """Compare the notes on disk with the index, without loading any model."""
-    db = index_dir(collection.root) / DB_NAME
+def index_status(
+    collection: NoteCollection, spec: ModelSpec | None = None, folder: Path | None = None
+) -> IndexStatus:
+    """Compare the notes on disk with the index in `folder` (default: located from the notes), without a model."""
+    db = (folder or index_dir(collection.root)) / DB_NAME
     if not db.exists():
         return IndexStatus(False, [n.id for n in collection.notes], [], [])
     try:

@@ -38,9 +38,10 @@ MENTION_ROWS = 5_000
 class StoredIndex:
     """A read-only view of one generation of the index: vectors, keywords and chunk records."""
 
-    def __init__(self, root: Path, spec: ModelSpec | None = None) -> None:
+    def __init__(self, root: Path, spec: ModelSpec | None = None, folder: Path | None = None) -> None:
         self.root = root
-        folder = index_dir(root)
+        folder = folder or index_dir(root)
+        self.folder = folder
         db = folder / DB_NAME
         if not db.exists():
             raise IndexMissingError(f"no index for {root} yet", "run: papernotes index")
