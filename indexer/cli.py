@@ -85,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON")
     evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid")
     evaluate.add_argument("--write", type=Path, default=None, metavar="MARKDOWN", help="also write the table to this file")
+    evaluate.add_argument(
+        "--collection", type=Path, default=None, metavar="DIR",
+        help="evaluate on this outside collection: imported (read-only) into a cached notes folder and indexed there",
+    )
+
+    mcp = commands.add_parser("mcp", parents=[common], help="serve the notes to AI assistants (Model Context Protocol)")
+    mcp.add_argument("--http", action="store_true", help="serve streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+    mcp.add_argument("--host", default=None, help="with --http: the address to bind (default 127.0.0.1; any other needs --token)")
+    mcp.add_argument("--port", type=int, default=None, help="with --http: the port (default 8765)")
+    mcp.add_argument("--token", default=None, help="with --http: the bearer token every request must carry (or $PAPERNOTES_MCP_TOKEN)")
+    mcp.add_argument("--no-watch", action="store_true", help="don't watch the notes folder (changes are still picked up before each call)")
 
     tui = commands.add_parser("tui", parents=[common], help="open the terminal app (the default)")
     tui.add_argument("--no-watch", action="store_true", help="don't watch the notes folder for changes")
@@ -107,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "show": cmd_show,
         "import": cmd_import,
         "eval": cmd_eval,
+        "mcp": cmd_mcp,
         "tui": cmd_tui,
     }
     try:
@@ -292,20 +304,9 @@ def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     collection = kb.notes()
     _report_problems(collection)
     if args.json:
-        rows = [
-            {
-                "id": n.id,
-                "title": n.title,
-                "path": n.rel_path,
-                "year": n.meta.year,
-                "authors": n.meta.authors,
-                "tags": n.meta.tags,
-                "prev": n.meta.prev,
-                "next": n.meta.next,
-            }
-            for n in collection.notes
-        ]
-        print(_json(rows, indent=2))
+        from indexer.views import note_row
+
+        print(_json([note_row(n) for n in collection.notes], indent=2))
         return 0
     width = len(str(len(collection.notes)))
     for position, note in enumerate(collection.notes, start=1):
@@ -346,8 +347,14 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes eval`: retrieval and answer quality on a question file."""
     from indexer.evaluation import evaluate, format_table, load_questions
 
-    _ensure_index(kb)
     questions = load_questions(args.questions)
+    if args.collection is not None:
+        from indexer.eval_collection import import_collection
+
+        notes_dir = import_collection(args.collection)
+        print(f"collection {args.collection} imported into {notes_dir}", file=sys.stderr)
+        kb = KnowledgeBase(notes_dir, model=args.model, reranker=args.reranker, precision=args.precision)
+    _ensure_index(kb)
     modes = ("dense", "lexical", "hybrid") if args.compare else ("hybrid",)
     started = time.perf_counter()
     results = [evaluate(kb, questions, mode=m) for m in modes]
@@ -360,6 +367,29 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         from indexer.evaluation import write_report
 
         write_report(args.write, results, questions_path=args.questions)
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes mcp`: serve the notes over MCP (stdio, or streamable HTTP with --http)."""
+    from indexer import mcp_http
+    from indexer.live import LiveIndex
+
+    if not args.http and (args.host or args.port or args.token):
+        raise PapernotesError("--host, --port and --token only apply with --http")
+    host, port = args.host or "127.0.0.1", args.port or mcp_http.DEFAULT_PORT
+    token = mcp_http.resolve_token(args.token) if args.http else None
+    if args.http:
+        mcp_http.auth_settings(host, port, token)  # refuse a bad host/token before any work
+    live = LiveIndex(kb)
+    stop = threading.Event()
+    live.start(watch=not args.no_watch, stop=stop)  # model and index load while the MCP SDK imports
+    from indexer.mcp_server import serve  # deferred: the SDK takes ~0.5 s to import
+
+    try:
+        serve(live, http=args.http, host=host, port=port, token=token)
+    finally:
+        stop.set()
     return 0
 
 

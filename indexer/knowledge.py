@@ -20,7 +20,7 @@ from indexer.reader import (
     grounded_answer,
     resolve_reader,
 )
-from indexer.retrieval import Mode, Retriever
+from indexer.retrieval import Hit, Mode, Retriever
 from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex, build, index_status
 
 if TYPE_CHECKING:
@@ -169,6 +169,13 @@ class KnowledgeBase:
             retriever = self.retriever()
             return answer_question(question, retriever, mode=mode, scope=scope, previous=previous)
 
+    def search(
+        self, query: str, *, k: int = 8, scope: Sequence[str] | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
+        """The `k` best passages for `query` (a rebuild swaps the index only between searches)."""
+        with self._lock:
+            return self.retriever().search(query, k=k, mode=mode, scope=scope)
+
     def generative_reader(self) -> GenerativeReader | None:
         """The reader named at construction, resolved offline (its weights load on first use); None when off."""
         with self._lock:
@@ -197,14 +204,15 @@ class KnowledgeBase:
         """Notes most similar to `note_id`, by the mean of their chunk vectors."""
         import numpy as np
 
-        retriever = self.retriever()
-        index = retriever.index
-        rows = index.rows_of_notes([note_id])
-        if not rows or index.vector_index is None:
-            return []
-        centroid = index.vectors_of(rows).mean(axis=0)
-        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
-        hits = retriever.search("", k=60, mode="dense", query_vector=centroid)
+        with self._lock:  # the index is swapped only between calls
+            retriever = self.retriever()
+            index = retriever.index
+            rows = index.rows_of_notes([note_id])
+            if not rows or index.vector_index is None:
+                return []
+            centroid = index.vectors_of(rows).mean(axis=0)
+            centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+            hits = retriever.search("", k=60, mode="dense", query_vector=centroid)
         best: dict[str, float] = {}
         for hit in hits:
             if hit.chunk.note_id != note_id:

@@ -1,0 +1,199 @@
+"""A knowledge base kept in step with its notes folder for a long-running face (the MCP server).
+
+Before each call the note files are stat-ed; only files whose signature changed are parsed again,
+and the index is updated incrementally (one update at a time, shared by every caller that needs
+it). Questions keep being answered from the open index (the store's reader snapshot) while an
+update runs elsewhere, e.g. one a watcher started.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from indexer.errors import IndexBusyError, IndexCorruptError, NoteError, PapernotesError
+from indexer.knowledge import KnowledgeBase
+from indexer.notes import Note, NoteCollection, find_note_files, read_note, reading_order
+from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, index_dir
+
+logger = logging.getLogger(__name__)
+
+Signature = tuple[int, int, int, int]
+"""(mtime_ns, ctime_ns, size, inode) of a note file: any edit, replace or rename changes it."""
+
+AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
+"""Index problems an update repairs by itself; any other (damage, a newer schema, another model) needs a rebuild."""
+BUSY_WAIT_NO_INDEX = 60.0
+"""Seconds a call waits for another process's build when there is no index to answer from yet."""
+
+
+class NoteFiles:
+    """The notes folder as last read: each note file is parsed once per version of it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._parsed: dict[Path, tuple[Signature, Note | NoteError]] = {}
+
+    def signatures(self) -> dict[Path, Signature]:
+        """The signature of every note file now (a few µs per file: one stat each)."""
+        found: dict[Path, Signature] = {}
+        for path in find_note_files(self.root):
+            try:
+                info = path.stat()
+            except OSError:  # deleted between listing and stat
+                continue
+            found[path] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+        return found
+
+    def collection(self, signatures: dict[Path, Signature]) -> NoteCollection:
+        """The notes in reading order, re-reading only the files whose signature changed."""
+        notes: list[Note] = []
+        errors: list[NoteError] = []
+        for path, signature in signatures.items():
+            cached = self._parsed.get(path)
+            if cached is None or cached[0] != signature:
+                try:
+                    parsed: Note | NoteError = read_note(path, self.root)
+                except NoteError as error:
+                    parsed = error
+                cached = (signature, parsed)
+                self._parsed[path] = cached
+            if isinstance(cached[1], NoteError):
+                errors.append(cached[1])
+            else:
+                notes.append(cached[1])
+        for gone in set(self._parsed) - set(signatures):
+            del self._parsed[gone]
+        return NoteCollection(root=self.root, notes=reading_order(notes), errors=errors)
+
+
+class LiveIndex:
+    """A KnowledgeBase whose index follows its notes folder: `refresh()` before each call, or a watcher."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.files = NoteFiles(kb.root)
+        self._synced: dict[Path, Signature] | None = None
+        """The signatures of the note files the index was last brought in step with."""
+        self._collection: NoteCollection | None = None
+        self._updating = threading.Lock()
+        """Held while the index is brought in step: one update at a time."""
+        self._parsing = threading.Lock()
+        """Held while note files are parsed (the parse cache is not thread-safe); never waits for an update."""
+        self._listeners: list[BuildProgress] = []
+        self._listeners_lock = threading.Lock()
+        self.warning: str | None = None
+        """Why the index may lag behind the notes (another process was writing it), else None."""
+
+    def notes(self) -> NoteCollection:
+        """The notes on disk now (changed files parsed again), without touching the index."""
+        signatures = self.files.signatures()
+        collection = self._collection
+        if collection is not None and signatures == self._synced:
+            return collection
+        with self._parsing:
+            return self.files.collection(signatures)
+
+    def has_index(self) -> bool:
+        """Whether the notes folder has an index (of any state) yet."""
+        return (index_dir(self.kb.root) / DB_NAME).exists()
+
+    def refresh(self, progress: BuildProgress | None = None) -> NoteCollection:
+        """Bring the index in step with the notes folder and return the notes it matches.
+
+        Costs one stat per note file when nothing changed. Otherwise changed files are parsed
+        again and the index updated incrementally; a caller arriving during an update waits for
+        that update (and, with `progress`, hears its progress) instead of starting another.
+        """
+        signatures = self.files.signatures()
+        collection = self._collection
+        if collection is not None and signatures == self._synced:
+            return collection
+        if progress is not None:
+            with self._listeners_lock:
+                self._listeners.append(progress)
+        try:
+            with self._updating:
+                signatures = self.files.signatures()
+                if self._collection is not None and signatures == self._synced:
+                    return self._collection
+                with self._parsing:
+                    collection = self.files.collection(signatures)
+                synced = self._update_index(collection)
+                self._collection = collection
+                self._synced = signatures if synced else None
+                return collection
+        finally:
+            if progress is not None:
+                with self._listeners_lock:
+                    self._listeners.remove(progress)
+
+    def _update_index(self, collection: NoteCollection) -> bool:
+        """Update the index for `collection`; False when another process held it (answers use the old one)."""
+        status = self.kb.status(collection)
+        if status.problem and not status.problem.startswith(AUTO_UPDATABLE):
+            raise IndexCorruptError(status.problem, REBUILD_HINT)
+        if status.up_to_date:
+            self.warning = None
+            return True
+        wait = 0.0 if status.exists and not status.problem else BUSY_WAIT_NO_INDEX
+        try:
+            report = self.kb.build(collection=collection, progress=self._broadcast, wait=wait)
+        except IndexBusyError as error:
+            if wait:
+                raise
+            self.warning = f"{error.message}; answering from the index as it was"
+            logger.warning("%s", self.warning)
+            return False
+        self.warning = None
+        logger.info("index updated: %s", report.summary())
+        return True
+
+    def _broadcast(self, stage: str, done: int, total: int) -> None:
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(stage, done, total)
+            except Exception as error:  # a listener that can't report (client gone) must not stop the build
+                logger.debug("progress listener failed: %s", error)
+
+    def warm_up(self) -> None:
+        """Load the model and, when there is an index, bring it in step and open it: the first call answers fast.
+
+        Without an index only the model loads: the first call builds the index, reporting progress.
+        """
+        try:
+            if self.has_index():
+                self.refresh()
+                self.kb.retriever().embed("warm up")
+            else:
+                self.kb.encoder().encode_queries(["warm up"])
+        except PapernotesError as error:  # the first call reports it
+            logger.warning("%s", error)
+
+    def start(self, *, watch: bool, stop: threading.Event) -> threading.Thread:
+        """Warm up in a daemon thread, then (with `watch`) update the index whenever notes change, until `stop`."""
+
+        def run() -> None:
+            self.warm_up()
+            if not watch or stop.is_set():
+                return
+            from indexer.watch import watch_notes
+
+            def on_change() -> None:
+                try:
+                    if self.has_index():  # the first call builds a missing index, with progress
+                        self.refresh()
+                except PapernotesError as error:
+                    logger.warning("%s", error)
+
+            try:
+                watch_notes(self.kb.root, on_change, stop)
+            except Exception as error:  # e.g. too many inotify watches: calls still refresh on their own
+                logger.warning("not watching %s: %s", self.kb.root, error)
+
+        thread = threading.Thread(target=run, name="papernotes-live", daemon=True)
+        thread.start()
+        return thread
