@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,18 @@ from indexer.reader import (
     resolve_reader,
 )
 from indexer.retrieval import Hit, Mode, Retriever
-from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex, build, index_status
+from indexer.store import (
+    BuildProgress,
+    BuildReport,
+    Freshness,
+    IndexLocation,
+    IndexStatus,
+    StoredIndex,
+    build,
+    index_status,
+    locate,
+    refresh,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,12 +41,13 @@ logger = logging.getLogger(__name__)
 
 
 def default_notes_dir() -> Path:
-    """`$PAPERNOTES_NOTES`, else the `content/` folder shipped beside the package, else ./content."""
+    """`$PAPERNOTES_NOTES`, else the shipped notes (a clone's `content/`, or the wheel's copy), else ./content."""
+    from indexer.shipped import shipped_notes
+
     configured = os.environ.get("PAPERNOTES_NOTES")
     if configured:
         return Path(configured).expanduser()
-    shipped = Path(__file__).resolve().parent.parent / "content"
-    return shipped if shipped.is_dir() else Path.cwd() / "content"
+    return shipped_notes() or Path.cwd() / "content"
 
 
 @dataclass(frozen=True)
@@ -75,8 +87,13 @@ class KnowledgeBase:
         reranker: str | None = None,
         reader: str | None = None,
         precision: str | None = None,
+        index: Path | None = None,
     ) -> None:
+        from indexer.shipped import is_installed_copy
+
         self.root = (root or default_notes_dir()).expanduser().resolve()
+        self.location: IndexLocation = locate(self.root, index, read_only=is_installed_copy(self.root))
+        """Where the index lives (`index`: an explicit folder, as `--index DIR`), and why there."""
         self.model_name = model
         self.precision = precision
         """The embedding precision, fp32 or int8; None means `$PAPERNOTES_PRECISION`, else fp32."""
@@ -103,7 +120,12 @@ class KnowledgeBase:
 
     def status(self, collection: NoteCollection | None = None) -> IndexStatus:
         """How the index compares with the notes on disk (no model load)."""
-        return index_status(collection or self.notes(), self.spec)
+        return index_status(collection or self.notes(), self.spec, self.index_folder)
+
+    @property
+    def index_folder(self) -> Path:
+        """The index folder (see `location`)."""
+        return self.location.folder
 
     def encoder(self) -> Encoder:
         """The loaded encoder (slow the first time: imports torch); safe to share between threads."""
@@ -130,10 +152,41 @@ class KnowledgeBase:
             progress=progress,
             cancel=cancel,
             wait=wait,
+            folder=self.index_folder,
         )
-        if report.changed:
+        if report.changed or self._frozen():
             self.close_index()
         return report
+
+    def refresh(
+        self,
+        *,
+        collection: NoteCollection | None = None,
+        progress: BuildProgress | None = None,
+        cancel: threading.Event | None = None,
+        before_update: Callable[[IndexStatus], None] | None = None,
+    ) -> Freshness:
+        """Update the index if it can be written, else keep answering from the last good one.
+
+        The returned `Freshness.warning` is the one line to show when answers come from a stale index
+        (no space, read-only, another build holding the lock); see `indexer.store.stale`.
+        """
+        freshness = refresh(
+            collection or self.notes(),
+            self.spec,
+            self.encoder,
+            folder=self.index_folder,
+            progress=progress,
+            cancel=cancel,
+            before_update=before_update,
+        )
+        if (freshness.report is not None and freshness.report.changed) or self._frozen():
+            self.close_index()
+        return freshness
+
+    def _frozen(self) -> bool:
+        with self._lock:
+            return self._index is not None and self._index.frozen
 
     def close_index(self) -> None:
         """Forget the open index so the next question reads the newest one."""
@@ -146,8 +199,10 @@ class KnowledgeBase:
     def retriever(self) -> Retriever:
         """The retriever over the current index (opened on first use)."""
         with self._lock:
+            if self._index is not None and self._index.outdated():
+                self.close_index()  # a frozen reader (full or read-only disk) whose database has since changed
             if self._retriever is None:
-                self._index = StoredIndex(self.root, self.spec)
+                self._index = StoredIndex(self.root, self.spec, self.index_folder)
                 reranker = None
                 if self.reranker_name:
                     from indexer.rerank import Reranker

@@ -96,17 +96,27 @@ def build(
 
 
 def write_failure(error: BaseException, folder: Path) -> IndexWriteError | None:
-    """The one-line reason an index write failed for lack of space or of write access (None for other errors)."""
+    """The one-line reason an index write failed for lack of space or of write access (None for other errors).
+
+    SQLite and FAISS report a full disk in their own words ("disk I/O error", a failed write), so
+    for them the filesystem itself is asked whether it is full or read-only.
+    """
     text = str(error)
     number = getattr(error, "errno", None)
-    if number in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk is full" in text:
-        reason, hint = f"no space left on {mount_point(folder)}", "free some space, then run: papernotes index"
-    elif number == errno.EROFS or "readonly database" in text or "Read-only file system" in text:
-        reason, hint = f"{mount_point(folder)} is read-only", "pass --index DIR to keep the index elsewhere"
-    elif number in (errno.EACCES, errno.EPERM) or not writable(folder):
+    io_error = isinstance(error, (OSError, sqlite3.OperationalError))
+    mount = mount_point(folder)
+    try:
+        stats = os.statvfs(mount)
+    except OSError:
+        stats = None
+    full = stats is not None and stats.f_bavail == 0
+    read_only = stats is not None and bool(stats.f_flag & os.ST_RDONLY)
+    if number in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk is full" in text or (io_error and full):
+        reason, hint = f"no space left on {mount}", "free some space, then run: papernotes index"
+    elif number == errno.EROFS or "readonly database" in text or (io_error and read_only):
+        reason, hint = f"{mount} is read-only", "pass --index DIR to keep the index elsewhere"
+    elif number in (errno.EACCES, errno.EPERM) or (io_error and not writable(folder)):
         reason, hint = f"no permission to write {folder}", "pass --index DIR to keep the index elsewhere"
-    elif isinstance(error, OSError) and number is None and _full(folder):  # faiss's write errors carry no errno
-        reason, hint = f"no space left on {mount_point(folder)}", "free some space, then run: papernotes index"
     else:
         return None
     return IndexWriteError(f"cannot update the index in {folder}: {reason}", hint, reason=reason)
@@ -120,13 +130,6 @@ def mount_point(path: Path) -> Path:
     while not os.path.ismount(path) and path != path.parent:
         path = path.parent
     return path
-
-
-def _full(folder: Path) -> bool:
-    try:
-        return os.statvfs(mount_point(folder)).f_bavail == 0
-    except OSError:
-        return False
 
 
 def _build(

@@ -42,3 +42,21 @@ def index_status(
         removed=[i for i in stored if i not in current],
         problem=problem,
     )
+
+
+def manifest_of(folder: Path) -> dict[str, str] | None:
+    """The manifest of the index in `folder` plus its note count (None when there is no readable index)."""
+    db = folder / DB_NAME
+    if not db.exists():
+        return None
+    try:
+        connection = connect(db, readonly=True)
+        try:
+            manifest = read_manifest(connection)
+            generation = int(manifest.get("generation", "0"))
+            count = connection.execute("SELECT COUNT(*) FROM notes WHERE generation=?", (generation,)).fetchone()[0]
+        finally:
+            connection.close()
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+    return {**manifest, "notes": str(count)}
