@@ -67,3 +67,9 @@ class ImportFailed(PapernotesError):
     """A source could not be imported."""
 
     title = "Import failed"
+
+
+class IndexStale(PapernotesError):
+    """The index could not be updated; answers come from its last good generation (the message says why)."""
+
+    title = "Answering from the last good index"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from indexer.answer import Answer, answer_question
 from indexer.embedding import Encoder, ModelSpec, Progress, load_encoder, resolve_model
+from indexer.errors import IndexStale, PapernotesError
 from indexer.notes import NoteCollection, load_notes
 from indexer.reader import (
     GenerativeReader,
@@ -32,6 +33,7 @@ from indexer.store import (
     index_status,
     locate,
     refresh,
+    stale_warning,
 )
 
 if TYPE_CHECKING:
@@ -183,6 +185,15 @@ class KnowledgeBase:
         if (freshness.report is not None and freshness.report.changed) or self._frozen():
             self.close_index()
         return freshness
+
+    def stale_warning(self, error: BaseException) -> IndexStale | None:
+        """After a failed build: the stale-index warning when answers still come from the last good index, else None."""
+        try:
+            status = self.status()
+        except PapernotesError:
+            return None
+        warning = stale_warning(status, error)
+        return IndexStale(warning) if warning else None
 
     def _frozen(self) -> bool:
         with self._lock:

@@ -123,10 +123,22 @@ def write_failure(error: BaseException, folder: Path) -> IndexWriteError | None:
 
 
 def mount_point(path: Path) -> Path:
-    """The mount point of the filesystem holding `path` (or its nearest existing parent)."""
+    """The mount point of the filesystem holding `path` (or its nearest existing parent).
+
+    Read from /proc/self/mounts where there is one: `os.path.ismount` misses bind mounts.
+    """
     path = Path(os.path.abspath(path))
     while not path.exists() and path != path.parent:
         path = path.parent
+    path = path.resolve()
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as table:
+            points = [Path(line.split()[1].replace("\\040", " ")) for line in table if len(line.split()) > 1]
+    except OSError:
+        points = []
+    inside = [point for point in points if path == point or point in path.parents]
+    if inside:
+        return max(inside, key=lambda point: len(point.parts))
     while not os.path.ismount(path) and path != path.parent:
         path = path.parent
     return path
