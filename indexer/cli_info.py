@@ -92,6 +92,6 @@ def cmd_init(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
     report = copy_shipped(args.folder)
     kept = f"; kept {len(report.kept)} existing file{'' if len(report.kept) == 1 else 's'} as they were" if report.kept else ""
-    print(single_line(f"copied {len(report.copied)} files into {report.folder}{kept}"))
+    print(single_line(f"copied {len(report.copied)} file{'' if len(report.copied) == 1 else 's'} into {report.folder}{kept}"))
     print(single_line(f"use them with: papernotes --notes {report.folder} (or set PAPERNOTES_NOTES={report.folder})"), file=sys.stderr)
     return 0

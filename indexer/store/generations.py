@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -59,7 +60,11 @@ def write_generation(
                 vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
                 (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
             except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
-                raise OSError(f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}") from error
+                full = os.statvfs(staging).f_bavail == 0  # asked now: removing the staging frees space
+                raise OSError(
+                    errno.ENOSPC if full else errno.EIO,
+                    f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}",
+                ) from error
         lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
         for item in staging.rglob("*"):
             if item.is_file():
