@@ -240,7 +240,9 @@ class KnowledgeBase:
     ) -> list[Hit]:
         """The `k` best passages for `query` (a rebuild swaps the index only between searches)."""
         with self._lock:
-            return self.retriever().search(query, k=k, mode=mode, scope=scope)
+            retriever = self.retriever()
+            vector = retriever.embed(query) if mode != "lexical" else None  # once: search would embed it twice
+            return retriever.search(query, k=k, mode=mode, scope=scope, query_vector=vector)
 
     def generative_reader(self) -> GenerativeReader | None:
         """The reader named at construction, resolved offline (its weights load on first use); None when off."""

@@ -8,8 +8,11 @@ update runs elsewhere, e.g. one a watcher started.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
+import time
 from pathlib import Path
 
 from indexer.errors import (
@@ -20,7 +23,14 @@ from indexer.errors import (
     PapernotesError,
 )
 from indexer.knowledge import KnowledgeBase
-from indexer.notes import Note, NoteCollection, find_note_files, read_note, reading_order
+from indexer.notes import (
+    MAX_NOTE_BYTES,
+    NOTE_SUFFIXES,
+    Note,
+    NoteCollection,
+    read_note,
+    reading_order,
+)
 from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, stale_warning
 
 logger = logging.getLogger(__name__)
@@ -30,8 +40,22 @@ Signature = tuple[int, int, int, int]
 
 AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
 """Index problems an update repairs by itself; any other (damage, a newer schema, another model) needs a rebuild."""
+RACY_NS = 2_000_000_000
+"""A file modified less than this (2 s, coarse file-system clocks) before it was read may change again
+without its signature changing: until it is older, each check compares its content too."""
 BUSY_WAIT_NO_INDEX = 60.0
 """Seconds a call waits for another process's build when there is no index to answer from yet."""
+
+
+def _same_content(path: str, parsed: Note | NoteError) -> bool:
+    """Whether the file still holds the bytes `parsed` was made from (a NoteError is always read again)."""
+    if isinstance(parsed, NoteError):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read(MAX_NOTE_BYTES + 1)).hexdigest() == parsed.content_hash
+    except OSError:
+        return False
 
 
 class NoteFiles:
@@ -39,38 +63,64 @@ class NoteFiles:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
-        self._parsed: dict[Path, tuple[Signature, Note | NoteError]] = {}
+        self._parsed: dict[str, tuple[Signature, Note | NoteError]] = {}
+        self.unsettled: set[str] = set()
+        """Files modified less than RACY_NS before they were read: checked by content until they settle."""
 
-    def signatures(self) -> dict[Path, Signature]:
-        """The signature of every note file now (a few µs per file: one stat each)."""
-        found: dict[Path, Signature] = {}
-        for path in find_note_files(self.root):
+    def signatures(self) -> dict[str, Signature]:
+        """The signature of every note file now: the files `find_note_files` finds, one stat each.
+
+        Keyed by path string and walked with `os.scandir`: for 1000 notes ~3 ms, against ~10 ms
+        through `find_note_files` and `Path.stat` (building the Path objects is half of that).
+        """
+        found: dict[str, Signature] = {}
+        pending = [str(self.root)]
+        while pending:
+            folder = pending.pop()
             try:
-                info = path.stat()
-            except OSError:  # deleted between listing and stat
+                entries = list(os.scandir(folder))
+            except OSError:  # removed or unreadable meanwhile: its notes are gone for now
                 continue
-            found[path] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+            for entry in entries:
+                name = entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if not name.startswith((".", "_")):
+                            pending.append(entry.path)
+                    elif name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
+                        info = entry.stat()
+                        found[entry.path] = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+                except OSError:  # deleted between listing and stat, or a dangling link
+                    continue
         return found
 
-    def collection(self, signatures: dict[Path, Signature]) -> NoteCollection:
+    def collection(self, signatures: dict[str, Signature]) -> NoteCollection:
         """The notes in reading order, re-reading only the files whose signature changed."""
         notes: list[Note] = []
         errors: list[NoteError] = []
         for path, signature in signatures.items():
+            read_ns = time.time_ns()
             cached = self._parsed.get(path)
+            if cached is not None and path in self.unsettled and not _same_content(path, cached[1]):
+                cached = None
             if cached is None or cached[0] != signature:
                 try:
-                    parsed: Note | NoteError = read_note(path, self.root)
+                    parsed: Note | NoteError = read_note(Path(path), self.root)
                 except NoteError as error:
                     parsed = error
                 cached = (signature, parsed)
                 self._parsed[path] = cached
+            if signature[0] >= read_ns - RACY_NS:
+                self.unsettled.add(path)
+            else:
+                self.unsettled.discard(path)
             if isinstance(cached[1], NoteError):
                 errors.append(cached[1])
             else:
                 notes.append(cached[1])
         for gone in set(self._parsed) - set(signatures):
             del self._parsed[gone]
+            self.unsettled.discard(gone)
         return NoteCollection(root=self.root, notes=reading_order(notes), errors=errors)
 
 
@@ -80,7 +130,7 @@ class LiveIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.files = NoteFiles(kb.root)
-        self._synced: dict[Path, Signature] | None = None
+        self._synced: dict[str, Signature] | None = None
         """The signatures of the note files the index was last brought in step with."""
         self._collection: NoteCollection | None = None
         self._updating = threading.Lock()
@@ -96,7 +146,7 @@ class LiveIndex:
         """The notes on disk now (changed files parsed again), without touching the index."""
         signatures = self.files.signatures()
         collection = self._collection
-        if collection is not None and signatures == self._synced:
+        if collection is not None and signatures == self._synced and not self.files.unsettled:
             return collection
         with self._parsing:
             return self.files.collection(signatures)
@@ -114,7 +164,7 @@ class LiveIndex:
         """
         signatures = self.files.signatures()
         collection = self._collection
-        if collection is not None and signatures == self._synced:
+        if collection is not None and signatures == self._synced and not self.files.unsettled:
             return collection
         if progress is not None:
             with self._listeners_lock:
@@ -122,7 +172,7 @@ class LiveIndex:
         try:
             with self._updating:
                 signatures = self.files.signatures()
-                if self._collection is not None and signatures == self._synced:
+                if self._collection is not None and signatures == self._synced and not self.files.unsettled:
                     return self._collection
                 with self._parsing:
                     collection = self.files.collection(signatures)

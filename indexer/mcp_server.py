@@ -14,7 +14,7 @@ import anyio.lowlevel
 import anyio.to_thread
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
-from mcp_types import Resource
+from mcp_types import Resource, ToolAnnotations
 from pydantic import Field
 from typing_extensions import TypedDict
 
@@ -40,6 +40,8 @@ STAGES = ("loading model", "embedding", "embedding sentences", "writing")
 PROGRESS_EVERY = 0.25
 """Seconds between two progress notifications of one stage (a build reports every batch)."""
 MAX_K = 50
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+"""Every tool only reads the user's own notes: clients may run them without asking."""
 PROMPT_PASSAGES = 6
 
 
@@ -178,14 +180,17 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
             return work(live.refresh(progress) if index else live.notes())
 
         try:
-            return await anyio.to_thread.run_sync(run)
+            result = await anyio.to_thread.run_sync(run)
         except PapernotesError as error:
             raise ToolError(single_line(str(error))) from error
+        if index and ctx is not None and live.warning:  # answered from the last good index: say so, beside the result
+            await ctx.warning(f"papernotes: {single_line(live.warning)}")
+        return result
 
     def scope(collection: NoteCollection, note: str | None) -> list[str] | None:
         return None if note is None else [views.find_note(collection, note).id]
 
-    @server.tool(title="Search my notes")
+    @server.tool(title="Search my notes", annotations=READ_ONLY)
     async def search_notes(
         query: Annotated[str, Field(min_length=1, description="What to look for, in words (a question or key terms).")],
         k: Annotated[int, Field(ge=1, le=MAX_K, description="How many passages to return.")] = 8,
@@ -206,7 +211,7 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
 
         return await call(ctx, work)
 
-    @server.tool(title="Ask my notes")
+    @server.tool(title="Ask my notes", annotations=READ_ONLY)
     async def ask(
         question: Annotated[str, Field(min_length=1, description="The question, in plain words.")],
         note: Annotated[str | None, Field(description="Only answer from this note (id, title or alias).")] = None,
@@ -221,7 +226,7 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
         """
         return await call(ctx, lambda c: live.kb.ask(question, scope=scope(c, note)).to_json())
 
-    @server.tool(title="List my notes")
+    @server.tool(title="List my notes", annotations=READ_ONLY)
     async def list_notes(
         filter: Annotated[
             str | None, Field(description="Keep notes whose id, title, aliases, tags, authors or year contain every word.")
@@ -233,7 +238,7 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
             ctx, lambda c: {"notes": [views.note_summary(n) for n in c.notes if views.matches(n, filter)]}, index=False
         )  # type: ignore[misc]
 
-    @server.tool(title="Read a note")
+    @server.tool(title="Read a note", annotations=READ_ONLY)
     async def get_note(
         note: Annotated[str, Field(min_length=1, description="The note: id, title or alias (see list_notes).")],
         section: Annotated[
@@ -247,7 +252,7 @@ def create_server(live: LiveIndex, **settings: Any) -> MCPServer[Any]:
         """
         return await call(ctx, lambda c: views.note_document(views.find_note(c, note), section), index=False)  # type: ignore[return-value]
 
-    @server.tool(title="Notes related to a note")
+    @server.tool(title="Notes related to a note", annotations=READ_ONLY)
     async def related_notes(
         note: Annotated[str, Field(min_length=1, description="The note: id, title or alias.")],
         k: Annotated[int, Field(ge=1, le=MAX_K, description="How many related notes to return.")] = 4,

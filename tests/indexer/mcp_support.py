@@ -42,14 +42,14 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @contextlib.asynccontextmanager
-async def stdio_session(notes: Path, *extra: str) -> AsyncIterator[ClientSession]:
-    """An initialised client session with `papernotes mcp --notes NOTES` spawned over stdio."""
+async def stdio_session(notes: Path, *extra: str, **session: Any) -> AsyncIterator[ClientSession]:
+    """An initialised client session with `papernotes mcp --notes NOTES` spawned over stdio (`session`: ClientSession options)."""
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "indexer.cli", "mcp", "--notes", str(notes), *extra], env=server_env()
     )
-    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
-        await session.initialize()
-        yield session
+    async with stdio_client(params) as (read, write), ClientSession(read, write, **session) as client:
+        await client.initialize()
+        yield client
 
 
 def data(result: Any) -> Any:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from mcp.shared.exceptions import MCPError
+from mcp_types import LoggingMessageNotificationParams
 
 from indexer.knowledge import KnowledgeBase
+from indexer.store import index_dir, write_lock
 from tests.indexer.mcp_support import cli, copy_content, data, error_text, note_ids, stdio_session
 
 pytestmark = pytest.mark.slow
@@ -45,6 +47,7 @@ async def test_lists_typed_tools_a_resource_per_note_and_the_prompt(indexed: Pat
     assert set(tools) == TOOLS
     for tool in tools.values():
         assert tool.description and len(tool.description) > 60, tool.name  # written for a model to read
+        assert tool.annotations is not None and tool.annotations.read_only_hint is True
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
     search = tools["search_notes"].input_schema
     assert search["required"] == ["query"]
@@ -221,3 +224,49 @@ async def test_a_damaged_index_says_to_rebuild_and_notes_stay_readable(notes: Pa
     assert "papernotes index --rebuild" in failed and "damaged" in failed
     assert "papernotes index --rebuild" in searched
     assert len(listed["notes"]) == 14
+
+
+async def test_while_another_process_updates_the_index_calls_answer_from_the_last_one(notes: Path) -> None:
+    word = "Quuxotic"
+    path = notes / "sam.md"
+    logged: list[str] = []
+
+    async def log(params: LoggingMessageNotificationParams) -> None:
+        logged.append(str(params.data))
+
+    async with stdio_session(notes, logging_callback=log) as session:
+        with write_lock(index_dir(notes)):  # as `papernotes index` in another process holds it
+            path.write_text(path.read_text(encoding="utf-8") + f"\n## Addendum\n\nSAM was once called {word}.\n", encoding="utf-8")
+            during = data(await session.call_tool("search_notes", {"query": f"{word} name", "k": 3}))
+            answered = data(await session.call_tool("ask", {"question": QUESTIONS[0]}))
+        after = data(await session.call_tool("search_notes", {"query": f"{word} name", "k": 3}))
+    assert during["passages"] and all(word not in p["text"] for p in during["passages"])
+    assert answered["answer"]
+    assert logged and all("being updated by" in line and "changed since the index was built" in line for line in logged)
+    assert word in after["passages"][0]["text"]
+
+
+async def test_notes_in_folders_and_with_spaces_are_resources_too(notes: Path) -> None:
+    (notes / "papers").mkdir()
+    (notes / "papers" / "My Zebra Note.md").write_text("# Zebra Net\n\nZebraNet segments zebra stripes.\n")
+    async with stdio_session(notes) as session:
+        uris = [str(r.uri) for r in (await session.list_resources()).resources]
+        text = (await session.read_resource("note://papers/My%20Zebra%20Note")).contents[0].text
+        found = data(await session.call_tool("get_note", {"note": "papers/My Zebra Note"}))
+    assert "note://papers/My%20Zebra%20Note" in uris
+    assert text.startswith("# Zebra Net") and found["path"] == "papers/My Zebra Note.md"
+
+
+async def test_the_watcher_updates_the_index_with_no_call_at_all(notes: Path) -> None:
+    path = notes / "vit.md"
+    async with stdio_session(notes) as session:
+        await session.call_tool("list_notes", {})
+        path.write_text(path.read_text(encoding="utf-8") + "\n## Addendum\n\nViT likes Blorptastic patches.\n", encoding="utf-8")
+        kb = KnowledgeBase(notes)
+        for _ in range(600):  # a deadline, not a timing check: the watcher debounces, then updates
+            if kb.status().up_to_date:
+                break
+            await asyncio.sleep(0.1)
+        assert kb.status().up_to_date
+        after = data(await session.call_tool("search_notes", {"query": "Blorptastic patches", "k": 1}))
+    assert "Blorptastic" in after["passages"][0]["text"]
