@@ -300,7 +300,8 @@ def _stdin_questions(stream: TextIO):
 
 def _print_answer(answer, *, show_sources: bool, out: TextIO) -> None:
     if answer.refused:
-        print(f"Not in your notes: nothing there answers {single_line(answer.question)!r}.", file=out)
+        reason = answer.reason if answer.reason != "Not in your notes." else f"nothing there answers {single_line(answer.question)!r}."
+        print(f"Not in your notes: {single_line(reason)}", file=out)
         if answer.closest:
             print("Closest passages:", file=out)
             for c in answer.closest:

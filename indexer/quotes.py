@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from indexer.chunking import ABOUT_SECTION, Chunk
 from indexer.sentences import split_sentences
 
+_ENDS_WITH_URL = re.compile(r"(?:https?://|www\.)\S+$")
 MIN_QUOTE_CHARS = 12
 """Shorter pieces (list markers, "Results:") are not quoted."""
 
@@ -64,7 +65,9 @@ def quote_embed_text(sentence: str, section: str) -> str:
 def clean_sentence(sentence: str) -> str:
     """Without a list marker, ending in punctuation: as it reads inside an answer."""
     sentence = re.sub(r"^\s*[-*+]\s+", "", sentence).strip()
-    return sentence if sentence.endswith((".", "!", "?", ":", ")")) else sentence + "."
+    if sentence.endswith((".", "!", "?", ":", ")")) or _ENDS_WITH_URL.search(sentence):
+        return sentence  # a period glued to a link would break it
+    return sentence + "."
 
 
 def quote_hash(embed_text: str) -> str:

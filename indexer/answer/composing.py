@@ -1,49 +1,110 @@
-"""Composing an answer: the best sentence and close runners-up, in reading order, each cited."""
+"""Composing an answer by what was asked: the chosen sentences in reading order, each cited.
+
+- names: the note's naming sentence ("The paper proposes FooNet, ...") leads, then what it does;
+- metadata: the note's own metadata lines (see `metadata`);
+- quantities: the sentence giving the figure of the kind asked for leads;
+- lists: the sentence that introduces them, with the list items under it;
+- comparisons and explanations: the best sentence and close runners-up.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from indexer.answer.candidates import Candidate, terms
+from indexer.answer.features import figure_of
+from indexer.answer.metadata import MetadataLine
+from indexer.answer.naming import introduced_name, is_naming_sentence, mentions_name
+from indexer.answer.questions import Asked
 from indexer.answer.result import Answer, Citation
 from indexer.quotes import clean_sentence
 from indexer.retrieval import Hit
 
 MAX_SENTENCES = 3
-SENTENCE_MARGIN = 0.12
-"""Runners-up within this score of the best sentence join the answer."""
+JOIN_RATIO = 0.5
+"""A runner-up joins the answer when its probability is at least this share of the best one's."""
+MAX_LIST_ITEMS = 6
 
 
-def compose(question: str, scored: list[Candidate], pool: Sequence[Hit], confidence: float) -> Answer:
-    """The answer quoting the chosen sentences, numbered by passage."""
+def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequence[Candidate], pool: Sequence[Hit], *, named: bool) -> Answer:
+    """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not."""
     chosen = choose(scored)
-    numbers: dict[int, int] = {}
-    for candidate in chosen:
-        numbers.setdefault(candidate.hit_index, len(numbers) + 1)
-    quotes: dict[int, list[str]] = {}
-    parts: list[str] = []
-    for candidate in chosen:
-        number = numbers[candidate.hit_index]
-        quotes.setdefault(candidate.hit_index, []).append(candidate.sentence)
-        parts.append(f"{clean_sentence(candidate.sentence)} [{number}]")
-    citations = citations_of([pool[i] for i in sorted(numbers, key=numbers.get)], {numbers[i]: quotes[i] for i in numbers})
-    notes = list(dict.fromkeys(c.note for c in citations))
-    return Answer(question, " ".join(parts), citations, notes=notes, confidence=confidence)
+    best = chosen[0]
+    if asked.kind == "quantity" and asked.metrics and not any(figure_of(c.sentence, m) for c in chosen for m in asked.metrics):
+        giving = [c for c in scored if any(figure_of(c.sentence, m) for m in asked.metrics)]
+        if giving:
+            chosen = [giving[0], *chosen[: MAX_SENTENCES - 1]]
+    if asked.kind == "list":
+        chosen = _with_list_items(chosen, every, pool, asked.count)
+    ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
+    if asked.kind == "name" and not named:
+        lead = _naming_lead(best, every, ordered, pool)
+        if lead is not None:
+            ordered = [lead, *[c for c in ordered if c != lead]]
+    return _answer(question, [(c.hit_index, c.sentence) for c in ordered], pool, confidence=best.score, kind=asked.kind)
+
+
+def compose_metadata(question: str, lines: Sequence[MetadataLine], pool: Sequence[Hit]) -> Answer:
+    """The note's metadata lines that state what was asked, each cited."""
+    return _answer(question, [(m.hit_index, m.text) for m in lines], pool, confidence=1.0, kind="metadata")
 
 
 def choose(scored: list[Candidate]) -> list[Candidate]:
-    """The best sentence, plus up to two close runners-up that add something, in reading order."""
+    """The best sentence, plus up to two close runners-up that add something."""
     best = scored[0]
     chosen = [best]
     for candidate in scored[1:]:
-        if len(chosen) >= MAX_SENTENCES:
-            break
-        if candidate.score < best.score - SENTENCE_MARGIN:
+        if len(chosen) >= MAX_SENTENCES or candidate.score < best.score * JOIN_RATIO:
             break
         if any(similar(candidate.sentence, c.sentence) for c in chosen):
             continue
         chosen.append(candidate)
-    return sorted(chosen, key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
+    return chosen
+
+
+def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[Candidate], pool: Sequence[Hit]) -> Candidate | None:
+    """The sentence of the best note that names its method (else its title), unless the answer already says the name."""
+    if any(mentions_name(c.sentence, c.names) or introduced_name(c.sentence) for c in ordered if c.names == best.names):
+        return None
+    same_note = _reading_order([c for c in every if c.names == best.names], pool)
+    for candidate in same_note:
+        if is_naming_sentence(candidate.sentence, candidate.names):
+            return candidate
+    for candidate in same_note:
+        if mentions_name(candidate.sentence, candidate.names):
+            return candidate
+    first = min((i for i, h in enumerate(pool) if h.chunk.note_id == pool[best.hit_index].chunk.note_id), key=lambda i: pool[i].chunk.ordinal)
+    title = pool[first].chunk.title
+    return Candidate(title, first, -1, title, "", title, best.names, best.score)
+
+
+def _reading_order(candidates: Sequence[Candidate], pool: Sequence[Hit]) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: (pool[c.hit_index].chunk.note_id, pool[c.hit_index].chunk.ordinal, c.position))
+
+
+def _with_list_items(chosen: list[Candidate], every: Sequence[Candidate], pool: Sequence[Hit], count: int | None) -> list[Candidate]:
+    """A sentence introducing a list brings the items that follow it (into the next passage); a list item its neighbours."""
+    best = chosen[0]
+    note_id = pool[best.hit_index].chunk.note_id
+    order = _reading_order([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool)
+    at = order.index(best) if best in order else -1
+    items: list[Candidate] = []
+    if at >= 0 and not _is_item(best.sentence):
+        for c in order[at + 1 :]:
+            if not _is_item(c.sentence):
+                break
+            items.append(c)
+    elif at >= 0 and count and count > 1:
+        near = order[max(0, at - count) : at + count + 1]
+        items = [c for c in near if c != best and _is_item(c.sentence)][: count - 1]
+    if not items:
+        return chosen
+    return [best, *items[:MAX_LIST_ITEMS], *[c for c in chosen[1:] if c not in items]][: 1 + MAX_LIST_ITEMS]
+
+
+def _is_item(sentence: str) -> bool:
+    return bool(re.match(r"\s*(?:[-*+]|\d+[.)])\s", sentence))
 
 
 def similar(a: str, b: str) -> bool:
@@ -52,22 +113,34 @@ def similar(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / min(len(ta), len(tb)) > 0.7
 
 
+def _answer(question: str, quoted: Sequence[tuple[int, str]], pool: Sequence[Hit], *, confidence: float, kind: str) -> Answer:
+    numbers: dict[int, int] = {}
+    for hit_index, _ in quoted:
+        numbers.setdefault(hit_index, len(numbers) + 1)
+    quotes: dict[int, list[str]] = {}
+    parts: list[str] = []
+    for hit_index, sentence in quoted:
+        quotes.setdefault(numbers[hit_index], []).append(sentence)
+        parts.append(f"{clean_sentence(sentence)} [{numbers[hit_index]}]")
+    citations = citations_of([pool[i] for i in sorted(numbers, key=numbers.__getitem__)], quotes)
+    notes = list(dict.fromkeys(c.note for c in citations))
+    return Answer(question, " ".join(parts), citations, notes=notes, confidence=confidence, kind=kind)
+
+
 def citations_of(hits: Sequence[Hit], quotes: dict[int, list[str]]) -> list[Citation]:
     """Numbered citations of `hits` (from 1), with the sentences quoted from each."""
-    citations = []
-    for number, hit in enumerate(hits, start=1):
-        chunk = hit.chunk
-        citations.append(
-            Citation(
-                number=number,
-                note=chunk.note_id,
-                title=chunk.title,
-                section=chunk.section,
-                path=chunk.rel_path,
-                lines=(chunk.start_line, chunk.end_line),
-                score=hit.score,
-                quote=" ".join(quotes.get(number, [])),
-                passage=chunk.text,
-            )
+    return [
+        Citation(
+            number=number,
+            note=hit.chunk.note_id,
+            title=hit.chunk.title,
+            section=hit.chunk.section,
+            path=hit.chunk.rel_path,
+            lines=(hit.chunk.start_line, hit.chunk.end_line),
+            score=hit.score,
+            quote=" ".join(quotes.get(number, [])),
+            passage=hit.chunk.text,
         )
-    return citations
+        for number, hit in enumerate(hits, start=1)
+    ]
+

@@ -46,6 +46,10 @@ class Answer:
     closest: list[Citation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    kind: str = "explanation"
+    """The question's type (see `questions.KINDS`)."""
+    reason: str = REFUSAL
+    """Why a refusal refused: "No note covers YOLOv8." or "Your note on CLIP doesn't give an ImageNet accuracy."."""
 
     @property
     def refused(self) -> bool:
@@ -59,4 +63,6 @@ class Answer:
             "answer": self.text,
             "citations": [c.to_json() for c in (self.citations or self.closest)],
             "confidence": round(self.confidence, 4),
+            "kind": self.kind,
+            **({"refusal": self.reason} if self.refused else {}),
         }
