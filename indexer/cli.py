@@ -402,7 +402,7 @@ def cmd_mcp(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     live = LiveIndex(kb)
     stop = threading.Event()
     live.start(watch=not args.no_watch, stop=stop)  # model and index load while the MCP SDK imports
-    from indexer.mcp_server import serve  # deferred: the SDK takes ~0.5 s to import
+    from indexer.mcp_server import serve  # deferred: the MCP SDK takes ~0.85 s to import
 
     try:
         serve(live, http=args.http, host=host, port=port, token=token)

@@ -16,12 +16,14 @@ from indexer.store import BuildReport, IndexStatus
 class OpenNote(Message):
     """Open a note in the reader, optionally scrolled to a cited passage."""
 
-    def __init__(self, note_id: str, citation: Citation | None = None) -> None:
+    def __init__(self, note_id: str, citation: Citation | None = None, *, jump: bool = False) -> None:
         super().__init__()
         self.note_id = note_id
         """Id of the note to open."""
         self.citation = citation
         """The passage to scroll to and highlight, if any."""
+        self.jump = jump
+        """Whether this is a jump from the note being read (Escape comes back), not a pick from the library."""
 
 
 class OpenBrokenNote(Message):
@@ -161,3 +163,21 @@ class RelatedReady(Message):
         super().__init__()
         self.note_id = note_id
         self.related = related
+
+
+class LinkClicked(Message):
+    """A link in a note was clicked."""
+
+    def __init__(self, href: str) -> None:
+        super().__init__()
+        self.href = href
+        """The link's target as written in the note."""
+
+
+class HeadingChosen(Message):
+    """A heading was chosen in the table of contents."""
+
+    def __init__(self, anchor: str) -> None:
+        super().__init__()
+        self.anchor = anchor
+        """The heading's anchor (slug)."""

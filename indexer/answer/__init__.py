@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from indexer.answer.pipeline import answer_question
 from indexer.answer.questions import is_follow_up
-from indexer.answer.refusing import MIN_SCORE
+from indexer.answer.refusing import MIN_MEANING
 from indexer.answer.result import REFUSAL, Answer, Citation
 
-__all__ = ["MIN_SCORE", "REFUSAL", "Answer", "Citation", "answer_question", "is_follow_up"]
+__all__ = ["MIN_MEANING", "REFUSAL", "Answer", "Citation", "answer_question", "is_follow_up"]

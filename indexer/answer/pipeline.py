@@ -13,7 +13,7 @@ from indexer.answer.metadata import metadata_lines
 from indexer.answer.naming import short_name
 from indexer.answer.questions import Asked, classify, is_follow_up
 from indexer.answer.refusing import (
-    MIN_SCORE,
+    MIN_MEANING,
     asked_thing,
     missing_details,
     refusal_reason,
@@ -49,7 +49,7 @@ def answer_question(
     mode: Mode = "hybrid",
     scope: Sequence[str] | None = None,
     previous: Answer | None = None,
-    threshold: float = MIN_SCORE,
+    threshold: float = MIN_MEANING,
 ) -> Answer:
     """Answer `question` from the notes with cited sentences, or refuse and say what is missing."""
     question = " ".join(question.split())
@@ -79,7 +79,8 @@ def answer_question(
         return refuse(refusal_reason([], note_name, asked_thing(question)) if note_name else refusal_reason([], None, None))
     scored = score_candidates(evidence.shortlisted, evidence.rows)
     confidence = scored[0].score if scored else 0.0
-    if not scored or confidence < threshold:
+    closest_meaning = max((row[0] for row in evidence.rows), default=0.0)
+    if not scored or (mode != "lexical" and closest_meaning < threshold):
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     return compose(asked, question, scored, evidence.every, pool, named=evidence.named)
 

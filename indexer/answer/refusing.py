@@ -19,8 +19,10 @@ from indexer.answer.questions import Asked
 from indexer.lexical import tokenize
 from indexer.retrieval import Retriever
 
-MIN_SCORE = 0.02
-"""Below this probability for the best sentence the answer is a refusal (chosen in docs/ANSWERS.md)."""
+MIN_MEANING = 0.30
+"""Below this cosine between the question and its closest sentence the notes are about something else:
+on both sets every answerable question's closest sentence scores 0.39 or more, off-topic questions
+("What is the capital of France?") 0.27 or less (docs/ANSWERS.md)."""
 MENTION_ROWS = 400
 """At most this many passages are read to check how a name is written; more rows means a common word."""
 _NAME = re.compile(r"\b[A-Za-z]+\d[\w-]*|\b[A-Z][a-z]*[A-Z][\w-]*|(?<=\w )[A-Z][a-z]{2,}(?:-[A-Z]\w*)?\b")

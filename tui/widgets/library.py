@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -72,6 +72,19 @@ class FilterInput(Input):
         notes.highlighted = max(0, min(notes.option_count - 1, current + step))
 
 
+class NoteList(OptionList):
+    """The list of notes; typing here filters too (the keys go to the filter box, in order)."""
+
+    def on_key(self, event: events.Key) -> None:
+        box = self.screen.query_one("#filter", Input)
+        if event.character == "/" or (event.is_printable and event.character and event.key != "space"):
+            event.stop()
+            event.prevent_default()
+            self.screen.set_focus(box)  # at once: the keys after this one go straight to the box
+            if event.character != "/":
+                box.insert_text_at_cursor(event.character)
+
+
 class Library(Vertical):
     """The note list with its filter; Enter opens the highlighted note."""
 
@@ -84,7 +97,7 @@ class Library(Vertical):
         yield FilterInput(
             placeholder="Type to filter by title, tag or author · Enter opens", id="filter"
         )
-        notes = OptionList(id="notes")
+        notes = NoteList(id="notes")
         notes.border_title = "Library"
         notes.loading = True
         yield notes
