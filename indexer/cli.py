@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from indexer import __version__
-from indexer.cli_info import cmd_info, cmd_init, say_location
+from indexer.cli_info import cmd_info, cmd_init, index_folder_for, say_location
 from indexer.embedding import PRECISIONS
 from indexer.errors import IndexBusyError, PapernotesError
-from indexer.knowledge import KnowledgeBase, default_notes_dir
-from indexer.notes import NoteCollection
+from indexer.notefiles import default_notes_dir
 from indexer.textsafe import printable, single_line
 
 if TYPE_CHECKING:
+    from indexer.catalog import Catalog
+    from indexer.knowledge import KnowledgeBase
+    from indexer.notes import NoteCollection
     from indexer.store import IndexStatus
 
 logger = logging.getLogger(__name__)
@@ -125,11 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     command = args.command or "tui"
+    light: dict[str, Callable[[argparse.Namespace, Path], int]] = {"list": cmd_list, "show": cmd_show}
+    """Commands that read only what the index already knows: no KnowledgeBase, model or vector imports."""
     handlers: dict[str, Callable[[argparse.Namespace, KnowledgeBase], int]] = {
         "index": cmd_index,
         "ask": cmd_ask,
-        "list": cmd_list,
-        "show": cmd_show,
         "import": cmd_import,
         "eval": cmd_eval,
         "mcp": cmd_mcp,
@@ -138,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tui": cmd_tui,
     }
     try:
+        if command in light:
+            return light[command](args, (args.notes or default_notes_dir()).expanduser())
+        from indexer.knowledge import KnowledgeBase
+
         kb = KnowledgeBase(
             args.notes or default_notes_dir(),
             model=args.model,
@@ -157,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _report_problems(collection: NoteCollection) -> None:
+def _report_problems(collection: NoteCollection | Catalog) -> None:
     for error in collection.errors:
         print(f"warning: {single_line(str(error))}", file=sys.stderr)
     for warning in collection.warnings:
@@ -207,7 +213,7 @@ class _ProgressBar:
 
 def _build(kb: KnowledgeBase, *, rebuild: bool = False, wait: float = 0.0) -> None:
     say_location(kb)
-    collection = kb.notes()
+    collection = kb.catalog()
     _report_problems(collection)
     with _ProgressBar() as bar:
         report = kb.build(rebuild=rebuild, progress=bar, wait=wait, collection=collection)
@@ -234,7 +240,7 @@ def cmd_index(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def _ensure_index(kb: KnowledgeBase) -> None:
     """Bring the index up to date, saying so on stderr; when it can't be written, warn and use the last good one."""
     say_location(kb)
-    collection = kb.notes()
+    collection = kb.catalog()
 
     def updating(status: IndexStatus) -> None:
         why = "no index yet" if not status.exists else (status.problem or f"{status.changed} notes changed")
@@ -256,7 +262,7 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     _ensure_index(kb)
     scope = None
     if args.note:
-        note = kb.notes().find(args.note)
+        note = kb.catalog().find(args.note)
         if note is None:
             raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
         scope = [note.id]
@@ -317,9 +323,11 @@ def _print_answer(answer, *, show_sources: bool, out: TextIO) -> None:
     print(file=out)
 
 
-def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`papernotes list`: notes in reading order."""
-    collection = kb.notes()
+def cmd_list(args: argparse.Namespace, root: Path) -> int:
+    """`papernotes list`: notes in reading order, from what the index (or the notes cache) knows."""
+    from indexer.catalog import scan
+
+    collection = scan(root, index_folder_for(root, args.index))
     _report_problems(collection)
     if args.json:
         from indexer.views import note_row
@@ -334,13 +342,20 @@ def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`papernotes show NOTE`: print one note."""
-    collection = kb.notes()
+def cmd_show(args: argparse.Namespace, root: Path) -> int:
+    """`papernotes show NOTE`: print one note (found by what the index or the notes cache knows)."""
+    from indexer.catalog import scan
+    from indexer.notefiles import decode_note
+
+    collection = scan(root, index_folder_for(root, args.index))
     note = collection.find(args.note)
     if note is None:
         raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
-    print(printable(note.text))
+    try:
+        data = (collection.root / note.rel_path).read_bytes()
+    except OSError as error:
+        raise PapernotesError(f"{note.rel_path}: cannot read ({error.strerror or error})") from error
+    print(printable(decode_note(data, note.rel_path)))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.textsafe import single_line
@@ -21,6 +22,14 @@ def say_location(kb: KnowledgeBase) -> None:
     if line and line not in _said:
         _said.add(line)
         print(single_line(line), file=sys.stderr)
+
+
+def index_folder_for(root: Path, explicit: Path | None) -> Path:
+    """The index folder of `root` as a KnowledgeBase would choose it (for commands that need no KnowledgeBase)."""
+    from indexer.shipped import is_installed_copy
+    from indexer.store.location import locate
+
+    return locate(root, explicit, read_only=is_installed_copy(root)).folder
 
 
 def info(kb: KnowledgeBase) -> dict[str, object]:

@@ -10,46 +10,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indexer.answer import Answer, answer_question
 from indexer.embedding import Encoder, ModelSpec, Progress, load_encoder, resolve_model
-from indexer.errors import IndexStale, PapernotesError
-from indexer.notes import NoteCollection, load_notes
-from indexer.reader import (
-    GenerativeReader,
-    ReaderResult,
-    TokenCallback,
-    grounded_answer,
-    resolve_reader,
-)
-from indexer.retrieval import Hit, Mode, Retriever
-from indexer.store import (
-    BuildProgress,
-    BuildReport,
-    Freshness,
-    IndexLocation,
-    IndexStatus,
-    StoredIndex,
-    build,
-    index_status,
-    locate,
-    refresh,
-    stale_warning,
-)
+from indexer.notefiles import default_notes_dir  # noqa: F401 - re-exported
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the modules behind these are imported when first used: `index` needs none of them
     import numpy as np
 
+    from indexer.answer import Answer
+    from indexer.catalog import Catalog
+    from indexer.errors import IndexStale
+    from indexer.notes import NoteCollection
+    from indexer.reader import GenerativeReader, ReaderResult, TokenCallback
+    from indexer.retrieval import Hit, Mode, Retriever
+    from indexer.store import (
+        BuildProgress,
+        BuildReport,
+        Freshness,
+        IndexLocation,
+        IndexStatus,
+        StoredIndex,
+    )
+
 logger = logging.getLogger(__name__)
-
-
-def default_notes_dir() -> Path:
-    """`$PAPERNOTES_NOTES`, else the shipped notes (a clone's `content/`, or the wheel's copy), else ./content."""
-    from indexer.shipped import shipped_notes
-
-    configured = os.environ.get("PAPERNOTES_NOTES")
-    if configured:
-        return Path(configured).expanduser()
-    return shipped_notes() or Path.cwd() / "content"
 
 
 @dataclass(frozen=True)
@@ -92,6 +74,7 @@ class KnowledgeBase:
         index: Path | None = None,
     ) -> None:
         from indexer.shipped import is_installed_copy
+        from indexer.store.location import locate
 
         self.root = (root or default_notes_dir()).expanduser().resolve()
         self.location: IndexLocation = locate(self.root, index, read_only=is_installed_copy(self.root))
@@ -118,11 +101,21 @@ class KnowledgeBase:
 
     def notes(self) -> NoteCollection:
         """Parse the notes folder now."""
+        from indexer.notes import load_notes
+
         return load_notes(self.root)
 
-    def status(self, collection: NoteCollection | None = None) -> IndexStatus:
+    def catalog(self) -> Catalog:
+        """The notes as their file stats and the index know them: only changed notes are read."""
+        from indexer.catalog import scan
+
+        return scan(self.root, self.index_folder)
+
+    def status(self, collection: NoteCollection | Catalog | None = None) -> IndexStatus:
         """How the index compares with the notes on disk (no model load)."""
-        return index_status(collection or self.notes(), self.spec, self.index_folder)
+        from indexer.store import index_status
+
+        return index_status(collection or self.catalog(), self.spec, self.index_folder)
 
     @property
     def index_folder(self) -> Path:
@@ -143,11 +136,17 @@ class KnowledgeBase:
         progress: BuildProgress | None = None,
         cancel: threading.Event | None = None,
         wait: float = 0.0,
-        collection: NoteCollection | None = None,
+        collection: NoteCollection | Catalog | None = None,
     ) -> BuildReport:
-        """Bring the index up to date; reopens the retriever if anything changed."""
+        """Bring the index up to date; reopens the retriever if anything changed.
+
+        Given a catalog (`catalog()`), an index that is already up to date is left as it is
+        without parsing a note or loading the model.
+        """
+        from indexer.store import build
+
         report = build(
-            collection or self.notes(),
+            collection or self.catalog(),
             self.spec,
             self.encoder,
             rebuild=rebuild,
@@ -163,7 +162,7 @@ class KnowledgeBase:
     def refresh(
         self,
         *,
-        collection: NoteCollection | None = None,
+        collection: NoteCollection | Catalog | None = None,
         progress: BuildProgress | None = None,
         cancel: threading.Event | None = None,
         before_update: Callable[[IndexStatus], None] | None = None,
@@ -173,8 +172,10 @@ class KnowledgeBase:
         The returned `Freshness.warning` is the one line to show when answers come from a stale index
         (no space, read-only, another build holding the lock); see `indexer.store.stale`.
         """
+        from indexer.store.stale import refresh
+
         freshness = refresh(
-            collection or self.notes(),
+            collection or self.catalog(),
             self.spec,
             self.encoder,
             folder=self.index_folder,
@@ -188,6 +189,9 @@ class KnowledgeBase:
 
     def stale_warning(self, error: BaseException) -> IndexStale | None:
         """After a failed build: the stale-index warning when answers still come from the last good index, else None."""
+        from indexer.errors import IndexStale, PapernotesError
+        from indexer.store.stale import stale_warning
+
         try:
             status = self.status()
         except PapernotesError:
@@ -213,6 +217,9 @@ class KnowledgeBase:
             if self._index is not None and self._index.outdated():
                 self.close_index()  # a frozen reader (full or read-only disk) whose database has since changed
             if self._retriever is None:
+                from indexer.retrieval import Retriever
+                from indexer.store import StoredIndex
+
                 self._index = StoredIndex(self.root, self.spec, self.index_folder)
                 reranker = None
                 if self.reranker_name:
@@ -231,6 +238,8 @@ class KnowledgeBase:
         mode: Mode = "hybrid",
     ) -> Answer:
         """Answer a question from the notes, with citations (a rebuild swaps the index only between answers)."""
+        from indexer.answer import answer_question
+
         with self._lock:
             retriever = self.retriever()
             return answer_question(question, retriever, mode=mode, scope=scope, previous=previous)
@@ -248,6 +257,8 @@ class KnowledgeBase:
         """The reader named at construction, resolved offline (its weights load on first use); None when off."""
         with self._lock:
             if self._reader is None and self.reader_name:
+                from indexer.reader import GenerativeReader, resolve_reader
+
                 self._reader = GenerativeReader(resolve_reader(self.reader_name))
             return self._reader
 
@@ -262,6 +273,8 @@ class KnowledgeBase:
         cancel: threading.Event | None = None,
     ) -> ReaderResult:
         """The extractive answer rewritten by the reader, keeping only sentences the passages support."""
+        from indexer.reader import ReaderResult, grounded_answer
+
         answer = self.ask(question, scope=scope, previous=previous, mode=mode)
         reader = self.generative_reader()
         if reader is None:

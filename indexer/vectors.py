@@ -121,13 +121,13 @@ def backend(name: str | None = None) -> VectorBackend:
     Other backends are classes registered by installed packages under the entry-point group
     `papernotes.vector_backends`, e.g. `qdrant = papernotes_qdrant:QdrantBackend`.
     """
-    from importlib.metadata import entry_points
-
-    from indexer.errors import PapernotesError
-
     wanted = (name or backend_name()).strip().lower()
     if wanted == DEFAULT_BACKEND:
         return FaissBackend()
+    from importlib.metadata import entry_points  # deferred: ~0.1 s, and only other backends need it
+
+    from indexer.errors import PapernotesError
+
     for entry in entry_points(group=BACKEND_GROUP):
         if entry.name == wanted:
             return entry.load()()

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from indexer.errors import PapernotesError
-from indexer.notes import Note, NoteCollection, Section, slugify
 from indexer.textsafe import printable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # notes are not imported at run time: `list --json` runs without the Markdown parser
     from indexer.knowledge import RelatedNote
+    from indexer.notes import Note, NoteCollection, Section
     from indexer.retrieval import Hit
 
 CLOSEST = 5
@@ -85,6 +85,8 @@ def find_note(collection: NoteCollection, key: str) -> Note:
 
 def closest_notes(collection: NoteCollection, key: str, limit: int = CLOSEST) -> list[str]:
     """Ids of the notes whose id, title or aliases are nearest to `key` (by string similarity)."""
+    from indexer.notes import slugify
+
     wanted = key.strip().lower()
     scores: dict[str, float] = {}
     for note in collection.notes:

@@ -14,11 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer import vectors
-from indexer.chunking import Chunk, chunk_note
-from indexer.embedding import Encoder, ModelSpec, TokenCounter
+from indexer.embedding import Encoder, ModelSpec
 from indexer.errors import IndexBusyError, IndexCorruptError, IndexWriteError
-from indexer.notes import NoteCollection
-from indexer.quotes import quote_texts
 from indexer.store.database import (
     CHUNKER_VERSION,
     DB_NAME,
@@ -30,11 +27,13 @@ from indexer.store.database import (
     remove_database,
 )
 from indexer.store.generations import (
+    NoteStats,
     cleanup,
     commit_generation,
     gen_dir,
     next_generation,
     write_generation,
+    write_note_files,
 )
 from indexer.store.location import index_dir, writable
 from indexer.store.lock import write_lock
@@ -48,13 +47,17 @@ from indexer.store.records import BuildCancelled, BuildProgress, BuildReport
 if TYPE_CHECKING:
     import numpy as np
 
+    from indexer.catalog import Catalog
+    from indexer.chunking import Chunk
+    from indexer.notes import NoteCollection
+
 logger = logging.getLogger(__name__)
 
 EMBED_BATCH = 64
 
 
 def build(
-    collection: NoteCollection,
+    collection: NoteCollection | Catalog,
     spec: ModelSpec,
     encoder_factory: Callable[[], Encoder],
     *,
@@ -66,6 +69,10 @@ def build(
     folder: Path | None = None,
 ) -> BuildReport:
     """Bring the index of `collection` up to date, embedding only new or changed chunks.
+
+    Given a `Catalog` (notes known from file stats), an index that is up to date is checked and left
+    as it is without parsing a note, loading the model or reading its vector and keyword files; only
+    when something changed are the notes parsed.
 
     `folder` is the index folder (default: where `location.locate` puts it). A write that fails for
     lack of space or write access raises IndexWriteError with a one-line reason; nothing half-written
@@ -145,7 +152,7 @@ def mount_point(path: Path) -> Path:
 
 
 def _build(
-    collection: NoteCollection,
+    collection: NoteCollection | Catalog,
     spec: ModelSpec,
     encoder_factory: Callable[[], Encoder],
     folder: Path,
@@ -168,6 +175,10 @@ def _build(
         try:
             manifest = read_manifest(connection)
             problem = manifest_problem(manifest, spec) if manifest else None
+            if problem and _upgradable(manifest, spec):
+                # Same model, older schema: rewrite the generation from the cached vectors.
+                report.full_rebuild_reason = f"{problem}; rewriting it from the cached vectors"
+                problem = None
             if problem and "newer papernotes" in problem and not rebuild:
                 raise IndexCorruptError(problem, REBUILD_HINT)
             if problem:
@@ -201,15 +212,27 @@ def _build(
                 damage = generation_problem(folder, generation, manifest) or sentence_problem(
                     connection, manifest
                 )
+                report.chunks_total = connection.execute(
+                    "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
+                ).fetchone()[0]
+                if damage is None and report.chunks_total != int(manifest.get("chunks", "0")):
+                    damage = f"the manifest names {manifest.get('chunks')} chunks, the database holds {report.chunks_total}"
                 if damage is None:
-                    report.chunks_total = connection.execute(
-                        "SELECT COUNT(*) FROM chunks WHERE generation=?", (generation,)
-                    ).fetchone()[0]
+                    _refresh_stats(connection, generation, collection)
                     return report
                 # Rewrite the generation's files from the vector cache (only missing sentences are embedded).
                 logger.info("rewriting the index files: %s", damage)
                 report.full_rebuild_reason = f"the index files were damaged, rewriting them ({damage})"
 
+            from indexer.catalog import Catalog
+            from indexer.chunking import chunk_note
+            from indexer.embedding import TokenCounter
+            from indexer.quotes import quote_texts
+
+            stats: NoteStats = {}
+            if isinstance(collection, Catalog):
+                stats = {n.id: (n.stat, n.checked_ns) for n in collection.notes}
+                collection = collection.collection()  # something changed: parse the notes
             counter = TokenCounter(spec)
             chunks = [chunk for note in collection.notes for chunk in chunk_note(note, counter)]
             report.chunks_total = len(chunks)
@@ -238,11 +261,11 @@ def _build(
                 progress("writing", 0, 1)
             matrix, dimension = matrix_for(connection, chunks)
             new_generation = next_generation(folder, generation)
-            write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name)
+            written = write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name)
             try:
                 commit_generation(
                     connection, collection.notes, chunks, new_generation, generation, spec, dimension,
-                    set(live_quotes), backend_name,
+                    set(live_quotes), backend_name, written, stats,
                 )
             except BaseException:
                 shutil.rmtree(gen_dir(folder, new_generation), ignore_errors=True)  # never made current
@@ -253,6 +276,23 @@ def _build(
         finally:
             connection.close()
     return report
+
+
+def _upgradable(manifest: dict[str, str], spec: ModelSpec) -> bool:
+    """Whether an index of an older schema can be rewritten from its cached vectors (same model, schema 1)."""
+    return manifest.get("schema_version") == "1" and manifest.get("model_fingerprint") == spec.fingerprint
+
+
+def _refresh_stats(connection: sqlite3.Connection, generation: int, collection: NoteCollection | Catalog) -> None:
+    """Record the file stats a catalog found new for notes whose content did not change (a touch, a copy)."""
+    from indexer.catalog import Catalog
+
+    if not isinstance(collection, Catalog) or not collection.restat:
+        return
+    ids = set(collection.restat)
+    notes = [n for n in collection.notes if n.id in ids]
+    with connection:
+        write_note_files(connection, generation, notes, {n.id: (n.stat, n.checked_ns) for n in notes})
 
 
 def embed_missing(

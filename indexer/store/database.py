@@ -9,7 +9,9 @@ from pathlib import Path
 from indexer.errors import IndexCorruptError
 
 DB_NAME = "index.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: note files' stats and records (`note_files`), BM25 format 2. A schema 1 index is rewritten from
+its cached vectors by the next build (nothing is embedded again)."""
 CHUNKER_VERSION = "4"
 """Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
 REBUILD_HINT = "run: papernotes index --rebuild"
@@ -28,7 +30,14 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_by_note ON chunks (generation, note_id);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS sentence_vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS note_files (
+    generation INTEGER NOT NULL, id TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, checked_ns INTEGER NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (generation, id));
 """
+NOTE_FILES_TABLE = "note_files"
+"""Per note of a generation: the file's stat when it was read (size -1: unknown) and its catalog record
+(metadata and warnings as JSON), so freshness is checked without reading notes (indexer/catalog.py)."""
 SENTENCE_DTYPE = "float16"
 """Sentence vectors are stored at half precision: scores move by ~1e-4, the table halves."""
 

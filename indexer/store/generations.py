@@ -9,20 +9,26 @@ import os
 import shutil
 import sqlite3
 import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from indexer import lexical, vectors
-from indexer.chunking import Chunk
-from indexer.embedding import ModelSpec
 from indexer.errors import PapernotesError
 from indexer.fileio import fsync_dir
-from indexer.notes import Note
-from indexer.store.database import CHUNKER_VERSION, SCHEMA_VERSION
+from indexer.store.database import CHUNKER_VERSION, NOTE_FILES_TABLE, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from indexer.catalog import FileStat, NoteInfo
+    from indexer.chunking import Chunk
+    from indexer.embedding import ModelSpec
+    from indexer.notes import Note
+
+NoteStats = dict[str, "tuple[FileStat | None, int]"]
+"""Note id → (its file's stat, or None, and the time.time_ns() at which it was taken)."""
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +54,16 @@ def write_generation(
     chunks: Sequence[Chunk],
     exact_below: int,
     backend_name: str = vectors.DEFAULT_BACKEND,
-) -> None:
-    """Write the vectors (through the vector backend) and BM25 into a temp folder, then rename it into place."""
+) -> dict[str, Any]:
+    """Write the vectors (through the vector backend) and BM25 into a temp folder, then rename it into place.
+
+    Returns what was written (`file_record`), for the manifest: a later build checks the files
+    against it instead of loading them.
+    """
     final = gen_dir(folder, generation)
     staging = folder / f"{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    files: dict[str, list[int]] = {}
     try:
         staging.mkdir(parents=True)
         if len(matrix):
@@ -66,15 +77,48 @@ def write_generation(
                     f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}",
                 ) from error
         lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
-        for item in staging.rglob("*"):
+        for item in sorted(staging.rglob("*")):
             if item.is_file():
                 with open(item, "rb") as handle:
+                    checksum = file_checksum(handle)
                     os.fsync(handle.fileno())
-        os.rename(staging, final)
+                    info = os.fstat(handle.fileno())
+                files[item.relative_to(staging).as_posix()] = [info.st_size, checksum, info.st_mtime_ns, info.st_ino]
+        os.rename(staging, final)  # keeps every file's inode and mtime
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)  # a full disk or a cancel leaves nothing half-written
         raise
     fsync_dir(folder)
+    return {"chunks": len(chunks), "dimension": int(matrix.shape[1]) if len(matrix) else 0, "files": files}
+
+
+def file_checksum(handle: BinaryIO) -> int:
+    """CRC-32 of a whole file (damage detection, read in 1 MB blocks)."""
+    checksum = 0
+    while block := handle.read(1 << 20):
+        checksum = zlib.crc32(block, checksum)
+    return checksum
+
+
+def files_problem(folder: Path, record: dict[str, Any]) -> str | None:
+    """Why the files of a generation folder differ from what `write_generation` recorded (None when they don't).
+
+    A file whose size, mtime and inode are as written is taken as written; any other is read and
+    its checksum compared, so a copy of the folder passes and a damaged file does not.
+    """
+    for name, (size, checksum, mtime_ns, inode) in record["files"].items():
+        path = folder / name
+        try:
+            info = path.stat()
+            if info.st_size != size:
+                return f"{path} has {info.st_size} bytes, {size} were written"
+            if (info.st_mtime_ns, info.st_ino) != (mtime_ns, inode):
+                with open(path, "rb") as handle:
+                    if file_checksum(handle) != checksum:
+                        return f"{path} is not the file that was written (checksum)"
+        except OSError as error:
+            return f"{path} cannot be read ({error.strerror or error})"
+    return None
 
 
 def commit_generation(
@@ -87,8 +131,13 @@ def commit_generation(
     dimension: int,
     live_quotes: set[str] | None = None,
     backend_name: str = vectors.DEFAULT_BACKEND,
+    written: dict[str, Any] | None = None,
+    stats: NoteStats | None = None,
 ) -> None:
     """Make `generation` current in one transaction, keeping `previous` for readers still on it.
+
+    `written` is `write_generation`'s record of the files; `stats` the file stat (and when it was
+    taken, before the note was read) of each note id, recorded with the note for freshness checks.
 
     Sentence vectors of sentences no longer in any chunk are dropped (`live_quotes`: the hashes to
     keep); a reader still on `previous` embeds the few it then misses.
@@ -101,6 +150,7 @@ def commit_generation(
                 for i, n in enumerate(notes)
             ],
         )
+        write_note_files(connection, generation, notes, stats or {})
         connection.executemany(
             "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -120,10 +170,12 @@ def commit_generation(
             "vector_backend": backend_name,
             "sentences": str(len(live_quotes)) if live_quotes is not None else "",
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "generation_files": json.dumps(written) if written is not None else "",
         }
         connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))
         connection.execute("DELETE FROM notes WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute("DELETE FROM chunks WHERE generation NOT IN (?, ?)", (generation, previous))
+        connection.execute(f"DELETE FROM {NOTE_FILES_TABLE} WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute(
             "DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM chunks)"
         )
@@ -133,6 +185,22 @@ def commit_generation(
             connection.executemany("INSERT OR IGNORE INTO live_quotes VALUES (?)", ((h,) for h in live_quotes))
             connection.execute("DELETE FROM sentence_vectors WHERE hash NOT IN (SELECT hash FROM live_quotes)")
             connection.execute("DELETE FROM live_quotes")
+
+
+def write_note_files(connection: sqlite3.Connection, generation: int, notes: Sequence[Note | NoteInfo], stats: NoteStats) -> None:
+    """Record each note's file stat (size -1 when unknown) and its catalog record (metadata, own warnings)."""
+    from indexer.catalog import NoteInfo
+    from indexer.notefiles import duplicate_titles
+
+    shared = duplicate_titles(notes)
+    rows = []
+    for note in notes:
+        known, checked = stats.get(note.id, (None, 0))
+        info = note if isinstance(note, NoteInfo) else NoteInfo.from_note(note, known, checked, shared)
+        record = info.record()
+        size, mtime_ns, inode = (known.size, known.mtime_ns, known.inode) if known is not None else (-1, 0, 0)
+        rows.append((generation, note.id, size, mtime_ns, inode, checked, record))
+    connection.executemany(f"INSERT OR REPLACE INTO {NOTE_FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def meta_dict(note: Note) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +10,9 @@ from indexer import lexical, vectors
 from indexer.embedding import ModelSpec
 from indexer.errors import IndexCorruptError
 from indexer.store.database import SCHEMA_VERSION, SENTENCE_DTYPE
-from indexer.store.generations import gen_dir
+from indexer.store.generations import files_problem, gen_dir
+
+_ITEM_BYTES = {"float16": 2, "float32": 4}
 
 
 def manifest_problem(manifest: dict[str, str], spec: ModelSpec | None) -> str | None:
@@ -32,16 +35,26 @@ def manifest_problem(manifest: dict[str, str], spec: ModelSpec | None) -> str | 
 
 
 def generation_problem(folder: Path, generation: int, manifest: dict[str, str]) -> str | None:
-    """Why the files of `generation` can't be read as the manifest describes them (None when they can)."""
+    """Why the files of `generation` can't be read as the manifest describes them (None when they can).
+
+    A generation whose files were recorded when written (FAISS backend) is checked against that
+    record: sizes, stats, checksums where a stat differs. Others are opened.
+    """
     try:
         size = int(manifest.get("chunks", "0"))
         dimension = int(manifest.get("dimension", "0"))
         gen = gen_dir(folder, generation)
+        written = json.loads(manifest.get("generation_files") or "null")
+        backend_name = manifest.get("vector_backend", vectors.DEFAULT_BACKEND)
+        if written is not None and backend_name == vectors.DEFAULT_BACKEND:
+            if (written["chunks"], written["dimension"] if size else dimension) != (size, dimension):
+                return f"the manifest says {size}×{dimension} vectors, generation {generation} holds {written['chunks']}×{written['dimension']}"
+            return files_problem(gen, written)
         if size:
             backend = vectors.backend(manifest.get("vector_backend", vectors.DEFAULT_BACKEND))
             backend.open(gen, expected_size=size, expected_dimension=dimension)
         lexical.LexicalIndex.load(gen / "bm25", expected_size=size)
-    except ValueError:
+    except (ValueError, KeyError, TypeError):
         return "the index manifest is damaged"
     except IndexCorruptError as error:
         return error.message
@@ -53,15 +66,13 @@ def sentence_problem(connection: sqlite3.Connection, manifest: dict[str, str]) -
 
     Damaged ones are deleted, so the rewrite that follows embeds them again.
     """
-    import numpy as np
-
     try:
         expected = int(manifest.get("sentences") or -1)
     except ValueError:
         return None
     if expected < 0:
         return None  # written before the count was recorded
-    width = int(manifest.get("dimension", "0")) * np.dtype(SENTENCE_DTYPE).itemsize
+    width = int(manifest.get("dimension", "0")) * _ITEM_BYTES[SENTENCE_DTYPE]  # no numpy: a no-change build needs none
     with connection:
         damaged = connection.execute("DELETE FROM sentence_vectors WHERE length(vector) != ?", (width,)).rowcount
     stored = connection.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from indexer.embedding import ModelSpec
-from indexer.notes import NoteCollection
 from indexer.store.database import DB_NAME, connect, read_manifest
 from indexer.store.location import index_dir
 from indexer.store.manifest import manifest_problem
 from indexer.store.records import IndexStatus
 
+if TYPE_CHECKING:
+    from indexer.catalog import Catalog
+    from indexer.embedding import ModelSpec
+    from indexer.notes import NoteCollection
 
 def index_status(
-    collection: NoteCollection, spec: ModelSpec | None = None, folder: Path | None = None
+    collection: NoteCollection | Catalog, spec: ModelSpec | None = None, folder: Path | None = None
 ) -> IndexStatus:
     """Compare the notes on disk with the index in `folder` (default: located from the notes), without a model."""
     db = (folder or index_dir(collection.root)) / DB_NAME
