@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import subprocess
 from collections.abc import Iterator
@@ -19,7 +20,10 @@ def _mount(*args: str) -> None:
 
 
 def _unmount(target: Path) -> None:
-    subprocess.run(["umount", str(target)], capture_output=True, timeout=30, check=False)
+    """Unmount `target`; a file still mapped by this process (a FAISS index not yet collected) only delays it."""
+    gc.collect()
+    if subprocess.run(["umount", str(target)], capture_output=True, timeout=30, check=False).returncode != 0:
+        subprocess.run(["umount", "--lazy", str(target)], capture_output=True, timeout=30, check=False)
 
 
 @contextlib.contextmanager
