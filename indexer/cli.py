@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval and answers on a question file")
     evaluate.add_argument("questions", type=Path, help="JSON Lines file of questions")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
-    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid")
+    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid, beside a plain baseline (indexer/baseline.py)")
     evaluate.add_argument("--write", type=Path, default=None, metavar="MARKDOWN", help="also write the table to this file")
     evaluate.add_argument(
         "--collection", type=Path, default=None, metavar="DIR",
@@ -383,6 +383,7 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     questions = load_questions(args.questions)
     if args.collection is not None:
         from indexer.eval_collection import import_collection
+        from indexer.knowledge import KnowledgeBase
 
         notes_dir = import_collection(args.collection)
         print(f"collection {args.collection} imported into {notes_dir}", file=sys.stderr)
@@ -391,15 +392,24 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     modes = ("dense", "lexical", "hybrid") if args.compare else ("hybrid",)
     started = time.perf_counter()
     results = [evaluate(kb, questions, mode=m) for m in modes]
+    if args.compare:
+        from indexer.evaluation import evaluate_baseline
+
+        results.insert(0, evaluate_baseline(kb, questions))
     if args.json:
         print(json.dumps([r.to_json() for r in results], indent=2))
     else:
         print(format_table(results))
         print(f"\n{len(questions)} questions, {time.perf_counter() - started:.1f} s")
     if args.write:
-        from indexer.evaluation import write_report
+        from indexer.eval_report import SetResults, write_report
 
-        write_report(args.write, results, questions_path=args.questions)
+        notes = f"notes: {args.collection}" if args.collection else f"notes: {kb.root}"
+        command = f"papernotes eval {args.questions}" + (f" --collection {args.collection}" if args.collection else "")
+        write_report(
+            args.write, [SetResults(args.questions.stem, notes, results)],
+            command=command + (" --compare" if args.compare else "") + f" --write {args.write}",
+        )
     return 0
 
 

@@ -12,7 +12,7 @@ DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 2
 """2: note files' stats and records (`note_files`), BM25 format 2. A schema 1 index is rewritten from
 its cached vectors by the next build (nothing is embedded again)."""
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 """Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
 REBUILD_HINT = "run: papernotes index --rebuild"
 
@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_by_note ON chunks (generation, note_id);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS sentence_vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS note_names (
+    generation INTEGER NOT NULL, name TEXT NOT NULL, note_id TEXT NOT NULL, PRIMARY KEY (generation, name));
 CREATE TABLE IF NOT EXISTS note_files (
     generation INTEGER NOT NULL, id TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL, checked_ns INTEGER NOT NULL, record TEXT NOT NULL,

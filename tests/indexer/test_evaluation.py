@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexer.evaluation import evaluate, load_questions
+from indexer.evaluation import evaluate, evaluate_baseline, load_questions
 from indexer.knowledge import KnowledgeBase
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
@@ -23,3 +23,11 @@ def test_hybrid_pipeline_holds_the_bar(content_kb: KnowledgeBase) -> None:
     assert result.key_rate >= 0.85, misses
     assert result.refused_unanswerable >= 10
     assert result.false_refusals <= 3
+
+
+def test_hybrid_retrieval_is_no_worse_than_the_plain_baseline(content_kb: KnowledgeBase) -> None:
+    questions = load_questions(QUESTIONS)
+    baseline = evaluate_baseline(content_kb, questions)
+    system = evaluate(content_kb, questions, mode="hybrid")
+    assert baseline.retrieval_only and baseline.answerable == system.answerable
+    assert system.hit_at_1 >= baseline.hit_at_1 and system.mrr >= baseline.mrr
