@@ -123,15 +123,8 @@ def describe(fusion: Fusion) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> str:
-    """Run the grid, print and return the tables."""
-
-    def extra(parser) -> None:  # type: ignore[no-untyped-def]
-        parser.add_argument("--collection", type=Path, default=None)
-        parser.add_argument("--top", type=int, default=12)
-
-    args = arguments(__doc__.splitlines()[0], extra, argv)
-    sets = eval_sets(args.collection)
+def tuning_table(sets: Sequence[EvalSet], top: int = 12) -> str:
+    """The grid's result: current defaults, the best settings, each method's best, and the cross-set choices."""
     names = [s.name for s in sets]
     questions = {s.name: prepared(s) for s in sets}
     scored = _with_steadiness({f: {n: score(f, questions[n]) for n in names} for f in grid()}, names)
@@ -144,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> str:
 
     headers = ["", "setting", *(f"{n} hit@1 / MRR (steady hit@1)" for n in names)]
     rows = [row("before (no field weights)", before), row("current defaults", current)]
-    rows += [row(f"#{i}", s) for i, s in enumerate(best[: args.top], start=1)]
+    rows += [row(f"#{i}", s) for i, s in enumerate(best[:top], start=1)]
     for method in ("convex", "rrf"):
         family = [s for s in best if s.fusion.method == method]
         rows.append(row(f"best {method}", family[0]))
@@ -154,8 +147,19 @@ def main(argv: Sequence[str] | None = None) -> str:
     for name in names:
         alone = max(scored, key=lambda s, n=name: s.key([n]))
         rows.append(row(f"chosen on {name} alone", alone))
-    body = table(headers, rows) + f"\n\n{len(scored)} settings; {', '.join(f'{n}: {len(questions[n])} questions' for n in names)}."
-    return report("Retrieval fusion chosen on both sets", body)
+    counts = ", ".join(f"{n}: {len(questions[n])} questions" for n in names)
+    return table(headers, rows) + f"\n\n{len(scored)} settings; {counts}."
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """Run the grid, print and return the tables."""
+
+    def extra(parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("--collection", type=Path, default=None)
+        parser.add_argument("--top", type=int, default=12)
+
+    args = arguments(__doc__.splitlines()[0], extra, argv)
+    return report("Retrieval fusion chosen on both sets", tuning_table(eval_sets(args.collection), args.top))
 
 
 if __name__ == "__main__":

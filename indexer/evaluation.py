@@ -12,7 +12,6 @@ from typing import Any
 
 from indexer.answer import answer_question
 from indexer.errors import PapernotesError
-from indexer.fileio import atomic_write_text
 from indexer.knowledge import KnowledgeBase
 from indexer.retrieval import Mode
 
@@ -106,7 +105,10 @@ def _note_resolver(kb: KnowledgeBase) -> Callable[[str], str]:
         for note in collection_notes:
             if lowered in (note.id.lower(), note.rel_path.lower().removesuffix(".md"), note.title.lower()):
                 return note.id
-        raise PapernotesError(f"question file names note {key!r}, which is not in the index")
+        raise PapernotesError(
+            f"question file names note {key!r}, which is not in the index",
+            "for questions about another collection, pass --collection DIR",
+        )
 
     return resolve
 
@@ -187,46 +189,3 @@ def format_table(results: Sequence[EvalResult]) -> str:
             f"{answers} | {r.latency_p50_ms:.0f} | {r.latency_p95_ms:.0f} |"
         )
     return "\n".join(lines)
-
-
-def write_report(path: Path, results: Sequence[EvalResult], *, questions_path: Path) -> None:
-    """Write docs/EVALUATION.md-style Markdown with the table and the questions that failed."""
-    body = [
-        "# Evaluation",
-        "",
-        f"Regenerate with `papernotes eval {questions_path} --compare --write {path}`.",
-        "Notes: the shipped `content/`; model: the packaged all-MiniLM-L6-v2; extractive answers.",
-        "",
-        format_table(results),
-        "",
-        "What the columns mean: hit@k / MRR rank the expected note among the retrieved passages' notes;",
-        "*answer has key* is the share of answerable questions whose answer text contains every key;",
-        "*unanswerable refused* counts the questions about papers or details not in the notes that got",
-        "\"Not in your notes\"; *false refusals* are answerable questions that were refused. Latency is the",
-        "whole answer (retrieval + sentence selection) on this machine, warm, including other load.",
-        "",
-        "How it is tuned (on this set, so treat it as a development set):",
-        "- hybrid score = 0.65 × dense + 0.35 × BM25 (each min-max normalised over the candidates), plus 0.08",
-        "  when the question names the note by a title or alias no other note shares; BM25 uses b = 0.5",
-        "  because chunks are short. Reciprocal-rank fusion scored 0.933-0.944 hit@1 here, the convex mix 0.956.",
-        "- answer sentences are scored by meaning (0.55 × cosine to the question), word overlap, passage",
-        "  rank and score, a bonus for numbers when the question asks for a quantity, and a penalty for",
-        "  metadata/link lines unless the question asks who/where/when.",
-        "- refusals: the sentence score alone does not separate answerable from unanswerable questions",
-        "  with this small model (both range 0.3–0.7), so a refusal comes from evidence instead: a name in",
-        "  the question (model name, acronym, capitalised word, \"SAM 2\") that no note contains, or a",
-        "  detail summaries rarely record (learning rate, batch size, licence, ...) that no retrieved",
-        "  passage mentions; plus a floor of 0.25 on the sentence score.",
-        "- BM25-only answers use word overlap in place of meaning, so they are mostly refused: shown for",
-        "  retrieval comparison only.",
-        "",
-    ]
-    for result in results:
-        failures = result.failures()
-        if failures and result.mode == "hybrid":
-            body += [f"## Misses ({MODE_LABELS[result.mode]})", ""]
-            for f in failures:
-                got = f.ranked_notes[0] if f.ranked_notes else "nothing"
-                body.append(f"- `{f.id}`: expected `{f.expected}`, first note `{got}`, keys found: {f.has_keys}")
-            body.append("")
-    atomic_write_text(path, "\n".join(body))

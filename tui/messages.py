@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from indexer.answer import Answer, Citation
 from indexer.errors import NoteError
 from indexer.knowledge import RelatedNote
-from indexer.notes import NoteCollection
+from indexer.notes import Note, NoteCollection
 from indexer.store import BuildReport, IndexStatus
+
+if TYPE_CHECKING:
+    from indexer.catalog import Catalog
 
 # --- from widgets ------------------------------------------------------------------------------
 
@@ -71,6 +76,17 @@ class NotesLoaded(Message):
         """How the index compares with the notes (None when it could not be checked)."""
         self.problem = problem
         """Why the status could not be checked, if it couldn't."""
+
+
+class NotesListed(Message):
+    """The notes as the catalog knows them (fast, before every note is parsed), and the last note read."""
+
+    def __init__(self, catalog: Catalog, first: Note | None) -> None:
+        super().__init__()
+        self.catalog = catalog
+        """Ids, titles, metadata and unreadable files, in reading order."""
+        self.first = first
+        """The note last read, parsed (None when there is none)."""
 
 
 class NotesFailed(Message):

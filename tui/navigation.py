@@ -79,6 +79,8 @@ class Navigation:
         """The note a coalesced step will show (set while keys repeat faster than notes render)."""
         self._config_due = False
         """The remembered state changed and is not saved yet."""
+        self._pending_open: tuple[str, Citation | None, bool] | None = None
+        """A note asked for before the notes were all parsed: opened once they are."""
 
     # --- requests from widgets ------------------------------------------------------------------
 
@@ -127,7 +129,10 @@ class Navigation:
         A `jump` (related note, citation, link) can be undone with Escape; a note opened from the
         library starts a new history.
         """
-        note = self.collection.find(key) if self.collection is not None else None
+        if self.collection is None:
+            self._pending_open = (key, citation, jump)  # listed from the catalog, still being parsed
+            return
+        note = self.collection.find(key)
         if note is None:
             self.notify(
                 f"There is no note {one_line(key)!r} in the notes folder.",
@@ -143,6 +148,14 @@ class Navigation:
         self._wanted = None
         self.main.show_note(note, citation, scroll_y=scroll_y)
         self._note_shown(note)
+
+    def show_early(self: PapernotesApp, note: Note, ids: list[str]) -> None:
+        """Show the last note read while the rest are still being parsed (`ids`: the reading order)."""
+        self.main.show_note(note)
+        position = ids.index(note.id) + 1 if note.id in ids else 0
+        self.sub_title = f"{position} / {len(ids)} · {one_line(note.title)}"
+        self.main.ask_pane.set_scope_note(note.id, short_title(note))
+        self.refresh_bindings()
 
     def _note_shown(self: PapernotesApp, note: Note) -> None:
         collection = self.collection

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from indexer.answer import Answer
 from indexer.errors import IndexMissingError, PapernotesError
-from indexer.notes import NoteCollection
+from indexer.notes import NoteCollection, read_note
 from indexer.store import BuildCancelled, IndexStatus
 from tui.config import save_config
 from tui.messages import (
@@ -29,6 +29,7 @@ from tui.messages import (
     ModelReady,
     NotesChangedOnDisk,
     NotesFailed,
+    NotesListed,
     NotesLoaded,
     RelatedReady,
 )
@@ -67,7 +68,13 @@ class Workers:
 
     @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def _load_notes(self: PapernotesApp) -> None:
-        """Parse the notes folder and compare it with the index (no model needed)."""
+        """Parse the notes folder and compare it with the index (no model needed).
+
+        At start-up the list comes first from the catalog (file stats and cached records: ~0.3 s
+        for 1,000 notes where parsing them all takes ~2 s), with the last note read parsed alone.
+        """
+        if not self._started:
+            self._list_from_catalog()
         try:
             collection = self.kb.notes()
         except Exception as error:  # a missing folder is a message, not a crash
@@ -80,6 +87,17 @@ class Workers:
         except Exception as error:
             problem = str(error)
         self.post_message(NotesLoaded(collection, status, problem))
+
+    def _list_from_catalog(self: PapernotesApp) -> None:
+        try:
+            catalog = self.kb.catalog()
+            last = self.config.last_note(self.kb.root)
+            info = catalog.find(last) if last else None
+            first = read_note(self.kb.root / info.rel_path, self.kb.root) if info is not None else None
+        except Exception as error:  # the full load that follows reports what is wrong
+            logger.info("no quick list of %s: %s", self.kb.root, error)
+            return
+        self.post_message(NotesListed(catalog, first))
 
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
     def _load_model(self: PapernotesApp) -> None:
@@ -119,8 +137,10 @@ class Workers:
         except BuildCancelled as error:
             self.post_message(BuildFailed(error, cancelled=True))
         except Exception as error:
-            logger.exception("index build failed")
-            self.post_message(BuildFailed(error))
+            stale = self.kb.stale_warning(error)  # no space, read-only, lock held: keep answering
+            if stale is None:
+                logger.exception("index build failed")
+            self.post_message(BuildFailed(stale or error))
         else:
             self.post_message(BuildFinished(report, collection, status))
 
@@ -191,9 +211,19 @@ class Workers:
         await self._use_collection(message.collection)
         if not self._started:
             self._started = True
-            self._load_model()
+            # After the list is on screen: the model's imports would hold the GIL while it paints.
+            self.call_after_refresh(self._load_model)
             last = self.config.last_note(self.kb.root)
-            if last and message.collection.find(last) is not None:
+            early = self.main.reader.note
+            if self._pending_open is not None:
+                key, citation, jump = self._pending_open
+                self._pending_open = None
+                await self.open_note(key, citation, jump=jump)
+            elif early is not None and self.main.showing_reader:
+                fresh = message.collection.find(early.id)
+                if fresh is not None:
+                    self._note_shown(fresh)
+            elif last and message.collection.find(last) is not None:
                 await self.open_note(last)
             self._offer_build(message.status)
         elif self._check_disk:
@@ -201,6 +231,17 @@ class Workers:
             status = message.status
             if self._auto_update and status is not None and status.exists and not status.up_to_date:
                 self.update_index(quiet=True)
+
+    @while_running
+    def on_notes_listed(self: PapernotesApp, message: NotesListed) -> None:
+        if self.collection is not None:
+            return  # the full collection came first
+        catalog = message.catalog
+        self.main.library.set_notes(catalog)  # type: ignore[arg-type]  (rows need ids, titles, metadata)
+        self.state.notes, self.state.unreadable = len(catalog.notes), len(catalog.errors)
+        self._show_state()
+        if message.first is not None:
+            self.show_early(message.first, [n.id for n in catalog.notes])
 
     @while_running
     def on_notes_failed(self: PapernotesApp, message: NotesFailed) -> None:

@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 
 from indexer.answer.candidates import Candidate, terms
-from indexer.answer.features import figure_of
+from indexer.answer.features import gives_asked_figure
 from indexer.answer.metadata import MetadataLine
-from indexer.answer.naming import introduced_name, is_naming_sentence, mentions_name
+from indexer.answer.naming import is_naming_sentence, mentions_name
 from indexer.answer.questions import Asked
 from indexer.answer.result import Answer, Citation
 from indexer.quotes import clean_sentence
@@ -31,17 +31,18 @@ def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequenc
     """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not."""
     chosen = choose(scored)
     best = chosen[0]
-    if asked.kind == "quantity" and asked.metrics and not any(figure_of(c.sentence, m) for c in chosen for m in asked.metrics):
-        giving = [c for c in scored if any(figure_of(c.sentence, m) for m in asked.metrics)]
+    if asked.kind == "quantity" and not any(gives_asked_figure(c.sentence, asked) for c in chosen):
+        giving = [c for c in scored if gives_asked_figure(c.sentence, asked)]
         if giving:
             chosen = [giving[0], *chosen[: MAX_SENTENCES - 1]]
     if asked.kind == "list":
-        chosen = _with_list_items(chosen, every, pool, asked.count)
+        announcing = [c for c in scored[:12] if asked.count and _says_count(c.sentence, asked.count) and c not in chosen]
+        chosen = _with_list_items([*chosen, *announcing[:1]], every, pool, asked.count)[: MAX_SENTENCES + MAX_LIST_ITEMS]
     ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
     if asked.kind == "name" and not named:
         lead = _naming_lead(best, every, ordered, pool)
         if lead is not None:
-            ordered = [lead, *[c for c in ordered if c != lead]]
+            ordered = [lead, *[c for c in ordered if c.sentence != lead.sentence]]
     return _answer(question, [(c.hit_index, c.sentence) for c in ordered], pool, confidence=best.score, kind=asked.kind)
 
 
@@ -64,19 +65,26 @@ def choose(scored: list[Candidate]) -> list[Candidate]:
 
 
 def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[Candidate], pool: Sequence[Hit]) -> Candidate | None:
-    """The sentence of the best note that names its method (else its title), unless the answer already says the name."""
-    if any(mentions_name(c.sentence, c.names) or introduced_name(c.sentence) for c in ordered if c.names == best.names):
+    """What leads a name answer: the sentence naming the note's method, else one saying its name, else its title.
+
+    Nothing is added when the answer already says the note's name.
+    """
+    short = tuple(n for n in best.names if len(n) <= 30) or best.names[:1]
+    if any(mentions_name(c.sentence, short) for c in ordered if c.names == best.names):
         return None
     same_note = _reading_order([c for c in every if c.names == best.names], pool)
     for candidate in same_note:
-        if is_naming_sentence(candidate.sentence, candidate.names):
+        if mentions_name(candidate.sentence, short) and is_naming_sentence(candidate.sentence, short):
             return candidate
     for candidate in same_note:
-        if mentions_name(candidate.sentence, candidate.names):
+        if mentions_name(candidate.sentence, short) and not _LINK.search(candidate.sentence):
             return candidate
     first = min((i for i, h in enumerate(pool) if h.chunk.note_id == pool[best.hit_index].chunk.note_id), key=lambda i: pool[i].chunk.ordinal)
     title = pool[first].chunk.title
     return Candidate(title, first, -1, title, "", title, best.names, best.score)
+
+
+_LINK = re.compile(r"https?://")
 
 
 def _reading_order(candidates: Sequence[Candidate], pool: Sequence[Hit]) -> list[Candidate]:
@@ -84,23 +92,37 @@ def _reading_order(candidates: Sequence[Candidate], pool: Sequence[Hit]) -> list
 
 
 def _with_list_items(chosen: list[Candidate], every: Sequence[Candidate], pool: Sequence[Hit], count: int | None) -> list[Candidate]:
-    """A sentence introducing a list brings the items that follow it (into the next passage); a list item its neighbours."""
-    best = chosen[0]
-    note_id = pool[best.hit_index].chunk.note_id
-    order = _reading_order([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool)
-    at = order.index(best) if best in order else -1
-    items: list[Candidate] = []
-    if at >= 0 and not _is_item(best.sentence):
-        for c in order[at + 1 :]:
-            if not _is_item(c.sentence):
-                break
-            items.append(c)
-    elif at >= 0 and count and count > 1:
-        near = order[max(0, at - count) : at + count + 1]
-        items = [c for c in near if c != best and _is_item(c.sentence)][: count - 1]
-    if not items:
-        return chosen
-    return [best, *items[:MAX_LIST_ITEMS], *[c for c in chosen[1:] if c not in items]][: 1 + MAX_LIST_ITEMS]
+    """The chosen sentence that introduces a list ("... consists of 2 parts:") brings what follows it, into the next passage."""
+    for anchor in chosen:
+        note_id = pool[anchor.hit_index].chunk.note_id
+        order = _reading_order([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool)
+        places = [(c.hit_index, c.position) for c in order]
+        at = places.index((anchor.hit_index, anchor.position)) if (anchor.hit_index, anchor.position) in places else -1
+        if at < 0 or at + 1 >= len(order):
+            continue
+        following = order[at + 1 :]
+        items: list[Candidate] = []
+        if not _is_item(anchor.sentence) and _is_item(following[0].sentence):
+            for c in following:
+                if not _is_item(c.sentence) or len(items) >= MAX_LIST_ITEMS:
+                    break
+                items.append(c)
+        elif anchor.sentence.rstrip().endswith(":") or (count and _says_count(anchor.sentence, count)):
+            items = following[: max(1, min(count or 1, MAX_LIST_ITEMS))]
+        if items:
+            taken = {(c.hit_index, c.position) for c in items}
+            rest = [c for c in chosen if c is not anchor and (c.hit_index, c.position) not in taken]
+            return [anchor, *items, *rest][: 1 + MAX_LIST_ITEMS]
+    return chosen
+
+
+_COUNTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _says_count(sentence: str, count: int) -> bool:
+    """Whether the sentence announces `count` things ("consists of 2 parts", "two tasks are considered")."""
+    word = _COUNTS[count] if count < len(_COUNTS) else str(count)
+    return bool(re.search(rf"\b(?:{word}|{count})\s+(?:\w+\s+)?\w+s\b", sentence, re.IGNORECASE))
 
 
 def _is_item(sentence: str) -> bool:

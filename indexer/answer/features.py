@@ -106,6 +106,15 @@ def traits(sentence: str, names: tuple[str, ...]) -> Traits:
     )
 
 
+def gives_asked_figure(sentence: str, asked: Asked) -> bool:
+    """Whether the sentence gives the figure asked for: of the metric named, or a count of the thing counted."""
+    if any(figure_of(sentence, m) for m in asked.metrics):
+        return True
+    if asked.counted and _DIGIT.search(_URL.sub("", sentence)):
+        return re.search(rf"\b{re.escape(asked.counted[:5])}", sentence, re.IGNORECASE) is not None
+    return False
+
+
 def feature_rows(
     asked: Asked,
     candidates: Sequence[Candidate],
@@ -138,7 +147,7 @@ def feature_rows(
             1.0 if hit.chunk.note_id == best_note else 0.0,
             1.0 if t.has_number else 0.0,
             1.0 if asked.quantitative and t.has_number else 0.0,
-            1.0 if asked.metrics and t.has_number and any(figure_of(sentence, m) for m in asked.metrics) else 0.0,
+            1.0 if t.has_number and gives_asked_figure(sentence, asked) else 0.0,
             1.0 if asked.comparative and t.comparison else 0.0,
             1.0 if is_reference_section(hit.chunk.section) else 0.0,
             1.0 if len(sentence) < 40 else 0.0,

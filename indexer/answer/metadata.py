@@ -59,7 +59,10 @@ def metadata_lines(fields: Sequence[str], pool: Sequence[Hit], note_id: str, roo
     lines = _note_lines(mine, root)
     found: list[MetadataLine] = []
     for field in fields:
-        line = next((x for x in lines if _LABELLED[field].search(x[1]) and _plausible(field, x)), None)
+        label = re.compile(rf"^{re.escape(field)}s?\b\s*[:\-]", re.IGNORECASE)
+        line = next((x for x in lines if label.search(x[1]) and _plausible(field, x)), None)
+        if line is None:
+            line = next((x for x in lines if _LABELLED[field].search(x[1]) and _plausible(field, x)), None)
         if line is None:
             line = next((x for x in lines if x[2] and _under_title(field, x[1])), None)
         if line is not None and all(m.text != line[1] for m in found):

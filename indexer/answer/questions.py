@@ -15,7 +15,8 @@ KINDS: tuple[Kind, ...] = ("name", "metadata", "quantity", "list", "comparison",
 
 _THING = (
     r"(?:method|model|paper|approach|technique|architecture|framework|detector|segmenter|network|"
-    r"algorithm|work|system|study|publication|idea|variant|library|tool|benchmark|dataset|encoder|backbone|classifier)"
+    r"algorithm|work|system|study|publication|idea|variant|library|tool|benchmark|dataset|encoder|backbone|classifier|"
+    r"gan|transformer|agent|generator|metric|detector|pipeline|recipe|scheme|strategy|procedure|solution|task|problem)"
 )
 _NAME_QUESTION = re.compile(
     rf"^\s*(?:(?:which|what)\s+(?:\w+[\s-]+){{0,3}}?{_THING}s?\b(?!\s+(?:of|does|do|did)\b)|"
@@ -26,7 +27,7 @@ _NAME_QUESTION = re.compile(
 METADATA_FIELDS: dict[str, re.Pattern[str]] = {
     "authors": re.compile(
         r"\bwho\s+(?:wrote|authored|are\s+the\s+authors|is\s+the\s+(?:first\s+|last\s+)?author|made|created|proposed|published)\b|"
-        r"\b(?:first|last|lead|senior|corresponding)\s+authors?\b|\bauthors?\s+(?:of|list)\b|\bwritten\s+by\b|\bwho\s+(?:are|were)\s+the\s+authors\b",
+        r"\b(?:first|last|lead|senior|corresponding)\s+authors?\b|^\s*(?:list|name|what\s+are|give)\b[^?]{0,20}\bauthors?\b|\bwritten\s+by\b|\bwho\s+(?:are|were)\s+the\s+authors\b",
         re.IGNORECASE,
     ),
     "paper": re.compile(r"\b(arxiv|paper\s+(?:link|url)|link\s+to\s+the\s+paper|where\s+can\s+i\s+(?:read|find)\s+the\s+paper|doi)\b", re.IGNORECASE),
@@ -51,7 +52,7 @@ COMPARISON = re.compile(
 )
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _LIST_QUESTION = re.compile(
-    r"\b(?:which|what)\s+(?:are\s+the\s+)?(two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(\w+)|"
+    r"^\s*(?:which|what)\b[^?]{0,40}?\b(two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){0,2}?([\w-]+s)\b|"
     r"\b(list|name|enumerate)\s+(?:all\s+)?the\b|\bwhat\s+are\s+(?:the\s+)?(?:main\s+|key\s+)?(\w+s)\b(?!\s+(?:of|for)\s+(?:a|the)\b)|"
     r"\bwhich\s+(?:\w+\s+)?(?:tasks|datasets|benchmarks|components|parts|stages|steps|modules|losses|contributions|limitations)\b",
     re.IGNORECASE,
@@ -61,18 +62,24 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _METRICS: dict[str, tuple[str, ...]] = {
-    "accuracy": ("accuracy", "top-1", "top-5", "top1", "%", "percent"),
+    "accuracy": ("accuracy", "top-1", "top-5", "top1", "accurate"),
+    "fid": ("fid",), "psnr": ("psnr", "db"), "ssim": ("ssim",), "bleu": ("bleu",), "rouge": ("rouge",),
+    "pq": ("pq", "panoptic quality"), "f1": ("f1", "f-score", "f1-score"), "wer": ("wer", "word error rate"),
+    "perplexity": ("perplexity", "ppl"), "auc": ("auc", "auroc"), "kid": ("kid",), "lpips": ("lpips",),
     "map": ("map", "ap", "average precision"),
     "miou": ("miou", "iou"),
     "parameters": ("parameters", "params", "parameter", "weights"),
     "speed": ("fps", "ms", "speed", "faster", "slower", "latency", "times", "×", "x", "seconds", "second", "per second", "/s", "throughput", "speedup", "hz", "real-time", "real time"),
     "size": ("million", "billion", "thousand", "images", "pairs", "samples", "tokens", "hours", "examples", "gb", "tb"),
     "share": ("%", "percent", "per cent", "ratio", "fraction", "half", "quarter", "third"),
+    "depth": ("layer", "layers", "blocks", "deep", "depth", "stages"),
     "duration": ("seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "epochs", "steps", "iterations", "ms", "s"),
 }
 _METRIC_OF = {
-    "accuracy": "accuracy", "accurate": "accuracy", "top-1": "accuracy", "top-5": "accuracy",
+    "accuracy": "accuracy", "top-1": "accuracy", "top-5": "accuracy",
     "map": "map", "ap": "map", "miou": "miou", "iou": "miou",
+    "fid": "fid", "psnr": "psnr", "ssim": "ssim", "bleu": "bleu", "rouge": "rouge", "pq": "pq", "f1": "f1",
+    "wer": "wer", "perplexity": "perplexity", "auc": "auc", "kid": "kid", "lpips": "lpips",
     "parameters": "parameters", "parameter": "parameters", "params": "parameters",
     "fast": "speed", "speed": "speed", "latency": "speed", "fps": "speed", "throughput": "speed", "quick": "speed",
     "speedup": "speed", "speed-up": "speed",
@@ -99,6 +106,8 @@ class Asked:
     """The words of the thing asked about ("similarity measure" in "What similarity measure does CLIP use?")."""
     expansion: bool = False
     """It asks what an acronym stands for."""
+    counted: str | None = None
+    """What a "how many X" question counts (its last word, singular): "prompt" in "How many compositional prompts ..."."""
 
 
 def metric_terms(metric: str) -> tuple[str, ...]:
@@ -134,9 +143,20 @@ def classify(question: str) -> Asked:
         metrics = ("size",) if re.search(r"\b(dataset|data|corpus|images|pairs|trained\s+on)\b", text, re.IGNORECASE) else ()
     if re.search(r"\bhow\s+long\b", text, re.IGNORECASE) and not metrics:
         metrics = ("duration",)
+    if re.search(r"\bhow\s+deep\b", text, re.IGNORECASE) and not metrics:
+        metrics = ("depth",)
+    if re.match(r"\s*why\b", text, re.IGNORECASE):
+        quantitative, metrics = False, ()  # "why doesn't a more accurate teacher ..." asks for a reason
     fields = tuple(name for name, pattern in METADATA_FIELDS.items() if pattern.search(text))
     entity = bool(_ENTITY.search(text) or _CALLED.search(text))
-    extra = {"entity": entity, "thing": asked_thing_words(text), "expansion": bool(_EXPANSION.search(text))}
+    how_many = re.search(r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]*?)(?:e?s)?\b(?=\s+(?:are|is|do|does|did|was|were|can|in|of|for|does|has|have|to)\b|\s*\?)", text, re.IGNORECASE)
+    extra = {
+        "entity": entity,
+        "thing": asked_thing_words(text),
+        "expansion": bool(_EXPANSION.search(text)),
+        "counted": how_many.group(1).lower() if how_many else None,
+    }
+    quantitative = quantitative or bool(metrics)
     if fields and not quantitative:
         return Asked("metadata", fields=fields, comparative=comparative, **extra)
     listed = _LIST_QUESTION.search(text)

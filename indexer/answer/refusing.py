@@ -131,13 +131,13 @@ def _known(form: str, retriever: Retriever) -> bool:
     if not _is_acronym(form):
         words = tokenize(form.replace("-", " "))
         return lexical.knows(compact) or bool(words) and all(lexical.knows(t) for t in words)
-    rows = lexical.rows_with_all([compact])
+    rows = lexical.rows_with_all(terms[:1])  # as the keyword index spells it ("SOTS" → "sot")
     if rows is not None and len(rows):
         pattern = _form_pattern(form)
         if any(pattern.search(c.text) or pattern.search(c.context) for c in retriever.index.chunks([int(r) for r in rows[:MENTION_ROWS]])):
             return True
     # "TPU" in "TPUv3", "GPT" in "GPT4": the acronym followed by a version, never by more letters of a word
-    return any(lexical.knows(compact + tail) for tail in ("v", *"0123456789"))
+    return any(lexical.knows(stem + tail) for stem in {compact, terms[0]} for tail in ("v", *"0123456789"))
 
 
 def _note_words(index: object) -> frozenset[str]:

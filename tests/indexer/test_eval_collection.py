@@ -65,3 +65,16 @@ def test_eval_with_collection_imports_indexes_and_scores(outside: Path, tmp_path
     assert result["mode"] == "hybrid" and result["answerable"] == 2 and result["hit_at_1"] == 1.0
     assert sorted(os.listdir(outside / "summaries")) == before and not (outside / ".papernotes").exists()
     assert (collection_notes_dir(outside) / "summaries" / "frobnet.md").is_file()
+
+
+def test_eval_compare_writes_a_report_with_the_baseline(outside: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "questions.jsonl"
+    row = {"id": "q1", "question": "Which linear model frobnicates images?", "note": "summaries/frobnet", "keys": ["FrobNet"]}
+    questions.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    report = tmp_path / "EVAL.md"
+    assert main(["eval", str(questions), "--collection", str(outside), "--compare", "--write", str(report)]) == 0
+    printed = capsys.readouterr().out
+    text = report.read_text(encoding="utf-8")
+    for label in ("baseline: 200-word windows, RRF", "dense only", "BM25 only", "hybrid"):
+        assert label in printed and label in text
+    assert f"--collection {outside} --compare --write {report}" in text

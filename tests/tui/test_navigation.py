@@ -185,3 +185,37 @@ async def test_screenshot_says_where_it_went(kb: KnowledgeBase, tmp_path: Path, 
         await pilot.pause()
         failed = [n for n in app._notifications if n.title == "Screenshot not saved"]
         assert failed and "file.txt" in failed[0].message
+
+
+async def test_the_list_and_the_last_note_show_before_every_note_is_parsed(
+    notes_copy: Path, config_dir: Path
+) -> None:
+    import threading
+
+    KnowledgeBase(notes_copy).catalog()  # a previous run left the catalog's records
+    gate = threading.Event()
+
+    class SlowParse(KnowledgeBase):
+        def notes(self):  # type: ignore[override]
+            gate.wait(30)
+            return super().notes()
+
+    first = PapernotesApp(KnowledgeBase(notes_copy), watch=False)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(first, pilot)
+        await first.open_note("beta")
+        await pilot.press("q")
+    app = PapernotesApp(SlowParse(notes_copy), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if shown(app) == "beta":
+                break
+        assert app.collection is None  # still parsing…
+        assert shown(app) == "beta" and "BetaFormer" in app.main.reader.query_one(RunView).text()
+        assert app.sub_title.startswith("2 / 4")
+        assert app.main.query_one("#notes").option_count == 5  # 4 notes and the unreadable file
+        await app.open_note("gamma")  # asked for now, opened once everything is parsed
+        gate.set()
+        await settle(app, pilot)
+        assert app.collection is not None and shown(app) == "gamma"
