@@ -15,7 +15,13 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.errors import IndexBusyError, IndexCorruptError, NoteError, PapernotesError
+from indexer.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexWriteError,
+    NoteError,
+    PapernotesError,
+)
 from indexer.knowledge import KnowledgeBase
 from indexer.notes import (
     MAX_NOTE_BYTES,
@@ -25,7 +31,7 @@ from indexer.notes import (
     read_note,
     reading_order,
 )
-from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, index_dir
+from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, stale_warning
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +140,7 @@ class LiveIndex:
         self._listeners: list[BuildProgress] = []
         self._listeners_lock = threading.Lock()
         self.warning: str | None = None
-        """Why the index may lag behind the notes (another process was writing it), else None."""
+        """Why the index lags behind the notes (another process was writing it, or it can't be written), else None."""
 
     def notes(self) -> NoteCollection:
         """The notes on disk now (changed files parsed again), without touching the index."""
@@ -147,7 +153,7 @@ class LiveIndex:
 
     def has_index(self) -> bool:
         """Whether the notes folder has an index (of any state) yet."""
-        return (index_dir(self.kb.root) / DB_NAME).exists()
+        return (self.kb.index_folder / DB_NAME).exists()
 
     def refresh(self, progress: BuildProgress | None = None) -> NoteCollection:
         """Bring the index in step with the notes folder and return the notes it matches.
@@ -190,10 +196,12 @@ class LiveIndex:
         wait = 0.0 if status.exists and not status.problem else BUSY_WAIT_NO_INDEX
         try:
             report = self.kb.build(collection=collection, progress=self._broadcast, wait=wait)
-        except IndexBusyError as error:
-            if wait:
+        except (IndexBusyError, IndexWriteError) as error:
+            # Stale beats broken: another build holds the lock, or the disk is full or read-only.
+            warning = stale_warning(status, error)
+            if warning is None:
                 raise
-            self.warning = f"{error.message}; answering from the index as it was"
+            self.warning = warning
             logger.warning("%s", self.warning)
             return False
         self.warning = None

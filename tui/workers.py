@@ -137,8 +137,10 @@ class Workers:
         except BuildCancelled as error:
             self.post_message(BuildFailed(error, cancelled=True))
         except Exception as error:
-            logger.exception("index build failed")
-            self.post_message(BuildFailed(error))
+            stale = self.kb.stale_warning(error)  # no space, read-only, lock held: keep answering
+            if stale is None:
+                logger.exception("index build failed")
+            self.post_message(BuildFailed(stale or error))
         else:
             self.post_message(BuildFinished(report, collection, status))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -62,23 +63,31 @@ def write_generation(
     final = gen_dir(folder, generation)
     staging = folder / f"{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    if len(matrix):
-        try:
-            vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
-            (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
-        except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
-            raise OSError(f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}") from error
-    lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
     files: dict[str, list[int]] = {}
-    for item in sorted(staging.rglob("*")):
-        if item.is_file():
-            with open(item, "rb") as handle:
-                checksum = file_checksum(handle)
-                os.fsync(handle.fileno())
-                info = os.fstat(handle.fileno())
-            files[item.relative_to(staging).as_posix()] = [info.st_size, checksum, info.st_mtime_ns, info.st_ino]
-    os.rename(staging, final)  # keeps every file's inode and mtime
+    try:
+        staging.mkdir(parents=True)
+        if len(matrix):
+            try:
+                vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
+                (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
+            except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
+                full = os.statvfs(staging).f_bavail == 0  # asked now: removing the staging frees space
+                raise OSError(
+                    errno.ENOSPC if full else errno.EIO,
+                    f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}",
+                ) from error
+        lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
+        for item in sorted(staging.rglob("*")):
+            if item.is_file():
+                with open(item, "rb") as handle:
+                    checksum = file_checksum(handle)
+                    os.fsync(handle.fileno())
+                    info = os.fstat(handle.fileno())
+                files[item.relative_to(staging).as_posix()] = [info.st_size, checksum, info.st_mtime_ns, info.st_ino]
+        os.rename(staging, final)  # keeps every file's inode and mtime
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # a full disk or a cancel leaves nothing half-written
+        raise
     fsync_dir(folder)
     return {"chunks": len(chunks), "dimension": int(matrix.shape[1]) if len(matrix) else 0, "files": files}
 
@@ -142,6 +151,7 @@ def commit_generation(
             ],
         )
         write_note_files(connection, generation, notes, stats or {})
+        names_rule = write_note_names(connection, generation, notes)
         connection.executemany(
             "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -162,11 +172,13 @@ def commit_generation(
             "sentences": str(len(live_quotes)) if live_quotes is not None else "",
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "generation_files": json.dumps(written) if written is not None else "",
+            "names_rule": names_rule,
         }
         connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))
         connection.execute("DELETE FROM notes WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute("DELETE FROM chunks WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute(f"DELETE FROM {NOTE_FILES_TABLE} WHERE generation NOT IN (?, ?)", (generation, previous))
+        connection.execute("DELETE FROM note_names WHERE generation NOT IN (?, ?)", (generation, previous))
         connection.execute(
             "DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM chunks)"
         )
@@ -192,6 +204,18 @@ def write_note_files(connection: sqlite3.Connection, generation: int, notes: Seq
         size, mtime_ns, inode = (known.size, known.mtime_ns, known.inode) if known is not None else (-1, 0, 0)
         rows.append((generation, note.id, size, mtime_ns, inode, checked, record))
     connection.executemany(f"INSERT OR REPLACE INTO {NOTE_FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def write_note_names(connection: sqlite3.Connection, generation: int, notes: Sequence[Note]) -> str:
+    """Store the names that single out a note (retrieval's rule, derived once per build); returns the rule's version."""
+    from types import SimpleNamespace
+
+    from indexer.retrieval import NAMES_RULE, _note_names
+
+    stored = {n.id: SimpleNamespace(id=n.id, title=n.title, meta=meta_dict(n)) for n in notes}
+    names = _note_names(SimpleNamespace(notes=stored))  # type: ignore[arg-type]
+    connection.executemany("INSERT OR REPLACE INTO note_names VALUES (?, ?, ?)", [(generation, n, i) for n, i in names])
+    return NAMES_RULE
 
 
 def meta_dict(note: Note) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def test_killed_lock_holder_releases_the_lock(notes: Path) -> None:
 
 
 def test_two_asks_on_a_stale_index_both_answer(notes: Path, spec) -> None:
-    """Both `ask` runs want to update the index: one updates it while the other waits, then both answer."""
+    """Both `ask` runs want to update the index: one updates it, the other answers meanwhile (from the last good index, with a warning), then both have answered."""
     _edit(notes, 4, revision=4)
     question = f"How many frames per second does {model_name(0)} run at?"
     runs = [start_cli("ask", question, "--json", notes=notes) for _ in range(2)]
