@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -111,6 +112,8 @@ class PapernotesApp(Navigation, Workers, App[None]):
         """Whether changes on disk update the index by themselves (not while a build offer is open or declined)."""
         self._quiet_build = False
         """Whether the running build was started by the watcher (no "up to date" message then)."""
+        self.touched = False
+        """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()
         """The keys the footer offers (see refresh_bindings)."""
         self._navigation_init()
@@ -127,6 +130,11 @@ class PapernotesApp(Navigation, Workers, App[None]):
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
             self._watch()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.touched = True  # from now on, start-up never opens a note by itself
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.flush_config_now()
