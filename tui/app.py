@@ -138,6 +138,10 @@ class PapernotesApp(App[None]):
         """Whether changes on disk update the index by themselves (not while a build offer is open or declined)."""
         self._quiet_build = False
         """Whether the running build was started by the watcher (no "up to date" message then)."""
+        self._gone: str | None = None
+        """The id of the note shown when its file was deleted (said once, until another is shown)."""
+        self._gone_neighbours: tuple[list[str], list[str]] = ([], [])
+        """The ids before (nearest first) and after the deleted note in the reading order it had."""
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -451,14 +455,23 @@ class PapernotesApp(App[None]):
         self._note_shown(note)
 
     def _note_shown(self, note: Note) -> None:
-        assert self.collection is not None
-        position = self.collection.notes.index(note) + 1
-        self.sub_title = f"{position} / {len(self.collection.notes)} · {one_line(note.title)}"
+        self._gone = None
+        self._show_position(note)
         self.main.ask_pane.set_scope_note(note.id, short_title(note))
         self.config.remember_note(self.kb.root, note.id)
         save_config(self.config)
         self._request_related(note.id)
         self.refresh_bindings()
+
+    def _show_position(self, note: Note) -> None:
+        """The header: where the note shown is in the reading order ("3 / 14 · Title")."""
+        if self.collection is None:
+            return
+        notes = self.collection.notes
+        ids = [n.id for n in notes]
+        position = f"{ids.index(note.id) + 1}" if note.id in ids else "–"
+        deleted = " (deleted)" if note.id not in ids else ""
+        self.sub_title = f"{position} / {len(notes)} · {one_line(note.title)}{deleted}"
 
     def _request_related(self, note_id: str) -> None:
         card = self.main.reader.card
@@ -470,7 +483,8 @@ class PapernotesApp(App[None]):
             self._find_related(note_id)
 
     async def _use_collection(self, collection: NoteCollection) -> None:
-        """Show a (re)loaded collection; the note being read is refreshed if it changed."""
+        """Show a (re)loaded collection; the note being read follows it (changed, renamed, deleted)."""
+        before = self.collection
         self.collection = collection
         names = {note.id: short_title(note) for note in collection.notes}
         self.main.ask_pane.names = names
@@ -483,15 +497,46 @@ class PapernotesApp(App[None]):
         shown = reader.note
         if shown is None:
             return
-        fresh = collection.find(shown.id)
+        fresh = next((n for n in collection.notes if n.id == shown.id), None)
         if fresh is None:
-            self.notify(f"{one_line(shown.rel_path)} is gone from the notes folder.", markup=False)
-        elif fresh.content_hash != shown.content_hash:
+            fresh = self._renamed(shown, before, collection)
+            if fresh is not None:
+                self.notify(
+                    f"{one_line(shown.rel_path)} is now {one_line(fresh.rel_path)}.",
+                    title="Note renamed",
+                    markup=False,
+                )
+        if fresh is None:
+            if self._gone != shown.id:  # once per deletion, however many reloads follow
+                self._gone = shown.id
+                self._gone_neighbours = _neighbours(shown.id, before)
+                self.notify(
+                    f"{one_line(shown.rel_path)} was deleted from the notes folder; "
+                    "n and p go on from where it was.",
+                    title="Note deleted",
+                    markup=False,
+                )
+            if self.main.showing_reader:
+                self._show_position(shown)
+            return
+        if fresh.content_hash != shown.content_hash or fresh.id != shown.id:
             await reader.show_note(fresh, keep_scroll=True)
             if self.main.showing_reader:
                 self._note_shown(fresh)
-        else:
-            reader.note = fresh  # same text: keep the page as it is
+            return
+        reader.note = fresh  # same text: keep the page as it is
+        self._gone = None
+        if self.main.showing_reader:
+            self._show_position(fresh)
+
+    @staticmethod
+    def _renamed(
+        note: Note, before: NoteCollection | None, now: NoteCollection
+    ) -> Note | None:
+        """The note `note` became when its file was renamed: the one new note with its content."""
+        old_ids = {n.id for n in before.notes} if before is not None else set()
+        same = [n for n in now.notes if n.content_hash == note.content_hash and n.id not in old_ids]
+        return same[0] if len(same) == 1 else None
 
     def update_index(self, rebuild: bool = False, *, quiet: bool = False) -> None:
         """Start an incremental (or, with `rebuild`, full) index build in the background.
@@ -587,10 +632,20 @@ class PapernotesApp(App[None]):
 
     async def _step(self, step: int) -> None:
         note = self.main.reader.note
-        if note is None or self.collection is None or note not in self.collection.notes:
+        if note is None or self.collection is None:
             return
         notes = self.collection.notes
-        index = notes.index(note) + step
+        ids = [n.id for n in notes]
+        if note.id not in ids:  # deleted: go on from where it was
+            before, after = self._gone_neighbours if self._gone == note.id else ([], [])
+            target = next((i for i in (after if step > 0 else before) if i in ids), None)
+            if target is not None:
+                await self.open_note(target)
+            elif notes:
+                where = "after" if step > 0 else "before"
+                self.notify(f"There is no note {where} the deleted one.", title="No more notes")
+            return
+        index = ids.index(note.id) + step
         if index >= len(notes):
             self.notify(
                 f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes"
@@ -690,6 +745,15 @@ class PapernotesApp(App[None]):
         yield SystemCommand("Library", "Back to the list of notes (h)", self.action_home)
         yield SystemCommand("Help", "All the keys (F1)", self.action_help)
         yield from super().get_system_commands(screen)
+
+
+def _neighbours(note_id: str, collection: NoteCollection | None) -> tuple[list[str], list[str]]:
+    """The ids before `note_id` (nearest first) and after it in `collection`'s reading order."""
+    ids = [n.id for n in collection.notes] if collection is not None else []
+    if note_id not in ids:
+        return [], []
+    at = ids.index(note_id)
+    return ids[:at][::-1], ids[at + 1 :]
 
 
 @contextlib.contextmanager

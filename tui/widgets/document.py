@@ -83,7 +83,7 @@ class NoteDocument(Markdown):
     async def show(self, note: Note | None) -> None:
         """Render `note` (None empties the document)."""
         self.note = note
-        await self.update(safe_markdown(note.text) if note is not None else "")
+        await self.update(safe_markdown(note.markdown) if note is not None else "")
 
     def unhandled_token(self, token: Token) -> MarkdownBlock | None:
         if token.type == IMAGE_TOKEN:
