@@ -38,6 +38,7 @@ def write_index(
     from indexer.chunking import Chunk
     from indexer.embedding import resolve_model
     from indexer.quotes import quote_texts
+    from indexer.store import database, generations
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -68,13 +69,13 @@ def write_index(
     folder = store.index_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    store._write_generation(folder, 1, matrix, chunks, vectors.EXACT_BELOW if exact_below is None else exact_below)
+    generations.write_generation(folder, 1, matrix, chunks, vectors.EXACT_BELOW if exact_below is None else exact_below)
     timings["FAISS + BM25 write s"] = time.perf_counter() - started
     started = time.perf_counter()
-    connection = store._open_for_writing(folder / store.DB_NAME)
+    connection = database.open_for_writing(folder / store.DB_NAME)
     try:
         quotes = quote_texts(chunks)
-        store._commit_generation(connection, notes, chunks, 1, 0, resolve_model(), matrix.shape[1], set(quotes))
+        generations.commit_generation(connection, notes, chunks, 1, 0, resolve_model(), matrix.shape[1], set(quotes))
         sentence_matrix = synthetic.vectors(len(quotes), seed=3).astype(store.SENTENCE_DTYPE)
         with connection:
             connection.executemany(
@@ -93,10 +94,11 @@ def vector_search(root: Path, count: int, queries: int) -> dict[str, object]:
     import faiss
 
     from indexer import store, vectors
+    from indexer.store.generations import gen_dir
 
     base = synthetic.vectors(count, seed=1)
     probes = synthetic.vectors(queries, seed=2)
-    path = store._gen_dir(store.index_dir(root), 1) / "vectors.faiss"
+    path = gen_dir(store.index_dir(root), 1) / "vectors.faiss"
     index = vectors.load_index(path, expected_size=count, expected_dimension=base.shape[1])
     truth = synthetic.exact_neighbours(base, probes, 10)
     _, found = vectors.search(index, probes, 10)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from indexer.embedding import TokenCounter
-from indexer.notes import Note, Section
 from indexer.sentences import split_sentences
+
+if TYPE_CHECKING:  # types only: `Chunk` is imported by readers of the index, which parse no notes
+    from indexer.embedding import TokenCounter
+    from indexer.notes import Note, Section
 
 ABOUT_SECTION = "About"
 """Section label of the chunk made from a note's title and metadata."""

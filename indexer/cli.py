@@ -11,14 +11,20 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from indexer import __version__
+from indexer.cli_info import cmd_info, cmd_init, index_folder_for, say_location
 from indexer.embedding import PRECISIONS
-from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
-from indexer.knowledge import KnowledgeBase, default_notes_dir
-from indexer.notes import NoteCollection
+from indexer.errors import IndexBusyError, PapernotesError
+from indexer.notefiles import default_notes_dir
 from indexer.textsafe import printable, single_line
+
+if TYPE_CHECKING:
+    from indexer.catalog import Catalog
+    from indexer.knowledge import KnowledgeBase
+    from indexer.notes import NoteCollection
+    from indexer.store import IndexStatus
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +41,10 @@ def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--notes", type=Path, default=default(None), help="notes folder (default: $PAPERNOTES_NOTES or the shipped content/)")
+    common.add_argument(
+        "--index", type=Path, default=default(None), metavar="DIR",
+        help="index folder (default: $PAPERNOTES_INDEX, else NOTES/.papernotes, else the user cache when the notes can't be written)",
+    )
     common.add_argument("--model", default=default(None), help="embedding model: a local folder or a cached name (default: the packaged all-MiniLM-L6-v2)")
     common.add_argument(
         "--precision", choices=PRECISIONS, default=default(None),
@@ -89,8 +99,25 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval and answers on a question file")
     evaluate.add_argument("questions", type=Path, help="JSON Lines file of questions")
     evaluate.add_argument("--json", action="store_true", help="print JSON")
-    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid")
+    evaluate.add_argument("--compare", action="store_true", help="compare dense, BM25 and hybrid, beside a plain baseline (indexer/baseline.py)")
     evaluate.add_argument("--write", type=Path, default=None, metavar="MARKDOWN", help="also write the table to this file")
+    evaluate.add_argument(
+        "--collection", type=Path, default=None, metavar="DIR",
+        help="evaluate on this outside collection: imported (read-only) into a cached notes folder and indexed there",
+    )
+
+    mcp = commands.add_parser("mcp", parents=[common], help="serve the notes to AI assistants (Model Context Protocol)")
+    mcp.add_argument("--http", action="store_true", help="serve streamable HTTP at http://HOST:PORT/mcp instead of stdio")
+    mcp.add_argument("--host", default=None, help="with --http: the address to bind (default 127.0.0.1; any other needs --token)")
+    mcp.add_argument("--port", type=int, default=None, help="with --http: the port (default 8765)")
+    mcp.add_argument("--token", default=None, help="with --http: the bearer token every request must carry (or $PAPERNOTES_MCP_TOKEN)")
+    mcp.add_argument("--no-watch", action="store_true", help="don't watch the notes folder (changes are still picked up before each call)")
+
+    info = commands.add_parser("info", parents=[common], help="where the notes and the index are, and what the index holds")
+    info.add_argument("--json", action="store_true", help="print JSON")
+
+    init = commands.add_parser("init", parents=[common], help="copy the shipped notes into a folder to start your own collection")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("notes"), help="where (default: ./notes); existing files are kept")
 
     tui = commands.add_parser("tui", parents=[common], help="open the terminal app (the default)")
     tui.add_argument("--no-watch", action="store_true", help="don't watch the notes folder for changes")
@@ -106,22 +133,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     command = args.command or "tui"
+    light: dict[str, Callable[[argparse.Namespace, Path], int]] = {"list": cmd_list, "show": cmd_show}
+    """Commands that read only what the index already knows: no KnowledgeBase, model or vector imports."""
     handlers: dict[str, Callable[[argparse.Namespace, KnowledgeBase], int]] = {
         "index": cmd_index,
         "ask": cmd_ask,
-        "list": cmd_list,
-        "show": cmd_show,
         "import": cmd_import,
         "eval": cmd_eval,
+        "mcp": cmd_mcp,
+        "info": cmd_info,
+        "init": cmd_init,
         "tui": cmd_tui,
     }
     try:
+        if command in light:
+            return light[command](args, (args.notes or default_notes_dir()).expanduser())
+        from indexer.knowledge import KnowledgeBase
+
         kb = KnowledgeBase(
             args.notes or default_notes_dir(),
             model=args.model,
             reranker=args.reranker,
             reader=getattr(args, "reader", None),
             precision=args.precision,
+            index=args.index,
         )
         return handlers[command](args, kb)
     except PapernotesError as error:
@@ -134,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _report_problems(collection: NoteCollection) -> None:
+def _report_problems(collection: NoteCollection | Catalog) -> None:
     for error in collection.errors:
         print(f"warning: {single_line(str(error))}", file=sys.stderr)
     for warning in collection.warnings:
@@ -183,7 +218,8 @@ class _ProgressBar:
 
 
 def _build(kb: KnowledgeBase, *, rebuild: bool = False, wait: float = 0.0) -> None:
-    collection = kb.notes()
+    say_location(kb)
+    collection = kb.catalog()
     _report_problems(collection)
     with _ProgressBar() as bar:
         report = kb.build(rebuild=rebuild, progress=bar, wait=wait, collection=collection)
@@ -207,25 +243,24 @@ def cmd_index(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0
 
 
-_AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
-"""Index problems `ask` repairs by itself; any other (damage, a newer schema, another model) stops it."""
-
-
 def _ensure_index(kb: KnowledgeBase) -> None:
-    """Build the index when it is missing or stale, saying so on stderr."""
-    collection = kb.notes()
-    status = kb.status(collection)
-    if status.problem and not status.problem.startswith(_AUTO_UPDATABLE):
-        raise IndexCorruptError(status.problem, "run: papernotes index --rebuild")
-    if not status.up_to_date:
+    """Bring the index up to date, saying so on stderr; when it can't be written, warn and use the last good one."""
+    say_location(kb)
+    collection = kb.catalog()
+
+    def updating(status: IndexStatus) -> None:
         why = "no index yet" if not status.exists else (status.problem or f"{status.changed} notes changed")
         print(f"updating the index ({why})…", file=sys.stderr)
         _report_problems(collection)
-        try:
-            report = kb.build(collection=collection, wait=60.0)
-        except IndexBusyError as error:  # `ask` has no --wait: don't suggest it
-            raise IndexBusyError(error.message, "try again when that update has finished") from error
-        print(report.summary(), file=sys.stderr)
+
+    try:
+        freshness = kb.refresh(collection=collection, before_update=updating)
+    except IndexBusyError as error:  # `ask` has no --wait: don't suggest it
+        raise IndexBusyError(error.message, "try again when that update has finished") from error
+    if freshness.warning:
+        print(f"warning: {single_line(freshness.warning)}", file=sys.stderr)
+    elif freshness.report is not None:
+        print(freshness.report.summary(), file=sys.stderr)
 
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -233,7 +268,7 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     _ensure_index(kb)
     scope = None
     if args.note:
-        note = kb.notes().find(args.note)
+        note = kb.catalog().find(args.note)
         if note is None:
             raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
         scope = [note.id]
@@ -277,7 +312,8 @@ def _stdin_questions(stream: TextIO):
 
 def _print_answer(answer, *, show_sources: bool, out: TextIO) -> None:
     if answer.refused:
-        print(f"Not in your notes: nothing there answers {single_line(answer.question)!r}.", file=out)
+        reason = answer.reason if answer.reason != "Not in your notes." else f"nothing there answers {single_line(answer.question)!r}."
+        print(f"Not in your notes: {single_line(reason)}", file=out)
         if answer.closest:
             print("Closest passages:", file=out)
             for c in answer.closest:
@@ -293,25 +329,16 @@ def _print_answer(answer, *, show_sources: bool, out: TextIO) -> None:
     print(file=out)
 
 
-def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`papernotes list`: notes in reading order."""
-    collection = kb.notes()
+def cmd_list(args: argparse.Namespace, root: Path) -> int:
+    """`papernotes list`: notes in reading order, from what the index (or the notes cache) knows."""
+    from indexer.catalog import scan
+
+    collection = scan(root, index_folder_for(root, args.index))
     _report_problems(collection)
     if args.json:
-        rows = [
-            {
-                "id": n.id,
-                "title": n.title,
-                "path": n.rel_path,
-                "year": n.meta.year,
-                "authors": n.meta.authors,
-                "tags": n.meta.tags,
-                "prev": n.meta.prev,
-                "next": n.meta.next,
-            }
-            for n in collection.notes
-        ]
-        print(_json(rows, indent=2))
+        from indexer.views import note_row
+
+        print(_json([note_row(n) for n in collection.notes], indent=2))
         return 0
     width = len(str(len(collection.notes)))
     for position, note in enumerate(collection.notes, start=1):
@@ -321,13 +348,20 @@ def cmd_list(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`papernotes show NOTE`: print one note."""
-    collection = kb.notes()
+def cmd_show(args: argparse.Namespace, root: Path) -> int:
+    """`papernotes show NOTE`: print one note (found by what the index or the notes cache knows)."""
+    from indexer.catalog import scan
+    from indexer.notefiles import decode_note
+
+    collection = scan(root, index_folder_for(root, args.index))
     note = collection.find(args.note)
     if note is None:
         raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
-    print(printable(note.text))
+    try:
+        data = (collection.root / note.rel_path).read_bytes()
+    except OSError as error:
+        raise PapernotesError(f"{note.rel_path}: cannot read ({error.strerror or error})") from error
+    print(printable(decode_note(data, note.rel_path)))
     return 0
 
 
@@ -352,20 +386,59 @@ def cmd_eval(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes eval`: retrieval and answer quality on a question file."""
     from indexer.evaluation import evaluate, format_table, load_questions
 
-    _ensure_index(kb)
     questions = load_questions(args.questions)
+    if args.collection is not None:
+        from indexer.eval_collection import import_collection
+        from indexer.knowledge import KnowledgeBase
+
+        notes_dir = import_collection(args.collection)
+        print(f"collection {args.collection} imported into {notes_dir}", file=sys.stderr)
+        kb = KnowledgeBase(notes_dir, model=args.model, reranker=args.reranker, precision=args.precision)
+    _ensure_index(kb)
     modes = ("dense", "lexical", "hybrid") if args.compare else ("hybrid",)
     started = time.perf_counter()
     results = [evaluate(kb, questions, mode=m) for m in modes]
+    if args.compare:
+        from indexer.evaluation import evaluate_baseline
+
+        results.insert(0, evaluate_baseline(kb, questions))
     if args.json:
         print(json.dumps([r.to_json() for r in results], indent=2))
     else:
         print(format_table(results))
         print(f"\n{len(questions)} questions, {time.perf_counter() - started:.1f} s")
     if args.write:
-        from indexer.evaluation import write_report
+        from indexer.eval_report import SetResults, write_report
 
-        write_report(args.write, results, questions_path=args.questions)
+        notes = f"notes: {args.collection}" if args.collection else f"notes: {kb.root}"
+        command = f"papernotes eval {args.questions}" + (f" --collection {args.collection}" if args.collection else "")
+        write_report(
+            args.write, [SetResults(args.questions.stem, notes, results)],
+            command=command + (" --compare" if args.compare else "") + f" --write {args.write}",
+        )
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`papernotes mcp`: serve the notes over MCP (stdio, or streamable HTTP with --http)."""
+    from indexer import mcp_http
+    from indexer.live import LiveIndex
+
+    if not args.http and (args.host or args.port or args.token):
+        raise PapernotesError("--host, --port and --token only apply with --http")
+    host, port = args.host or "127.0.0.1", args.port or mcp_http.DEFAULT_PORT
+    token = mcp_http.resolve_token(args.token) if args.http else None
+    if args.http:
+        mcp_http.auth_settings(host, port, token)  # refuse a bad host/token before any work
+    live = LiveIndex(kb)
+    stop = threading.Event()
+    live.start(watch=not args.no_watch, stop=stop)  # model and index load while the MCP SDK imports
+    from indexer.mcp_server import serve  # deferred: the MCP SDK takes ~0.85 s to import
+
+    try:
+        serve(live, http=args.http, host=host, port=port, token=token)
+    finally:
+        stop.set()
     return 0
 
 

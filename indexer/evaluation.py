@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from indexer.answer import answer_question
 from indexer.errors import PapernotesError
-from indexer.fileio import atomic_write_text
 from indexer.knowledge import KnowledgeBase
 from indexer.retrieval import Mode
 
-MODE_LABELS = {"dense": "dense only", "lexical": "BM25 only", "hybrid": "hybrid"}
+MODE_LABELS = {"dense": "dense only", "lexical": "BM25 only", "hybrid": "hybrid", "baseline": "baseline: 200-word windows, RRF"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,8 @@ class EvalResult:
     latency_p50_ms: float
     latency_p95_ms: float
     results: list[QuestionResult] = field(default_factory=list)
+    retrieval_only: bool = False
+    """True for the baseline, which ranks notes and gives no answers."""
 
     def to_json(self) -> dict[str, Any]:
         """All scores plus per-question results."""
@@ -64,7 +65,10 @@ class EvalResult:
 
     def failures(self) -> list[QuestionResult]:
         """Answerable questions whose first note was wrong or whose answer missed a key."""
-        return [r for r in self.results if r.expected and (not r.ranked_notes or r.ranked_notes[0] != r.expected or not r.has_keys)]
+        return [
+            r for r in self.results
+            if r.expected and (not r.ranked_notes or r.ranked_notes[0] != r.expected or not (r.has_keys or self.retrieval_only))
+        ]
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -92,18 +96,27 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def evaluate(kb: KnowledgeBase, questions: Sequence[Question], *, mode: Mode = "hybrid") -> EvalResult:
-    """Ask every question in `mode` and score the notes ranked and the answers given."""
-    retriever = kb.retriever()
-    collection_notes = list(retriever.index.notes.values())
+def _note_resolver(kb: KnowledgeBase) -> Callable[[str], str]:
+    """Maps a question's `note` (id, path or title) to the note id in the index."""
+    collection_notes = list(kb.retriever().index.notes.values())
 
     def resolve(key: str) -> str:
         lowered = key.lower().removesuffix(".md")
         for note in collection_notes:
             if lowered in (note.id.lower(), note.rel_path.lower().removesuffix(".md"), note.title.lower()):
                 return note.id
-        raise PapernotesError(f"question file names note {key!r}, which is not in the index")
+        raise PapernotesError(
+            f"question file names note {key!r}, which is not in the index",
+            "for questions about another collection, pass --collection DIR",
+        )
 
+    return resolve
+
+
+def evaluate(kb: KnowledgeBase, questions: Sequence[Question], *, mode: Mode = "hybrid") -> EvalResult:
+    """Ask every question in `mode` and score the notes ranked and the answers given."""
+    retriever = kb.retriever()
+    resolve = _note_resolver(kb)
     results: list[QuestionResult] = []
     for question in questions:
         expected = resolve(question.note) if question.note else None
@@ -115,6 +128,25 @@ def evaluate(kb: KnowledgeBase, questions: Sequence[Question], *, mode: Mode = "
         text = (answer.text or "").lower()
         has_keys = bool(answer.text) and all(k.lower() in text for k in question.keys)
         results.append(QuestionResult(question.id, expected, ranked, answer.text, has_keys, seconds))
+    return _scores(mode, results, retrieval_only=False)
+
+
+def evaluate_baseline(kb: KnowledgeBase, questions: Sequence[Question]) -> EvalResult:
+    """Rank notes with the plain baseline (indexer.baseline) over the same notes: retrieval scores only."""
+    from indexer.baseline import BaselineRetriever
+
+    resolve = _note_resolver(kb)
+    baseline = BaselineRetriever(kb.notes().notes, kb.encoder())
+    results: list[QuestionResult] = []
+    for question in questions:
+        expected = resolve(question.note) if question.note else None
+        started = time.perf_counter()
+        ranked = baseline.rank_notes(question.question)
+        results.append(QuestionResult(question.id, expected, ranked, None, False, time.perf_counter() - started))
+    return _scores("baseline", results, retrieval_only=True)
+
+
+def _scores(mode: str, results: list[QuestionResult], *, retrieval_only: bool) -> EvalResult:
     answerable = [r for r in results if r.expected]
     unanswerable = [r for r in results if not r.expected]
 
@@ -131,12 +163,13 @@ def evaluate(kb: KnowledgeBase, questions: Sequence[Question], *, mode: Mode = "
         hit_at_1=sum(1 for k in ranks if k == 1) / n,
         hit_at_3=sum(1 for k in ranks if k is not None and k <= 3) / n,
         mrr=sum(1.0 / k for k in ranks if k) / n,
-        key_rate=sum(1 for r in answerable if r.has_keys) / n,
-        refused_unanswerable=sum(1 for r in unanswerable if r.answer is None),
-        false_refusals=sum(1 for r in answerable if r.answer is None),
+        key_rate=0.0 if retrieval_only else sum(1 for r in answerable if r.has_keys) / n,
+        refused_unanswerable=0 if retrieval_only else sum(1 for r in unanswerable if r.answer is None),
+        false_refusals=0 if retrieval_only else sum(1 for r in answerable if r.answer is None),
         latency_p50_ms=statistics.median(times),
         latency_p95_ms=times[min(len(times) - 1, int(0.95 * len(times)))],
         results=results,
+        retrieval_only=retrieval_only,
     )
 
 
@@ -147,52 +180,12 @@ def format_table(results: Sequence[EvalResult]) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
+        answers = (
+            "— | — | —" if r.retrieval_only
+            else f"{r.key_rate:.3f} | {r.refused_unanswerable} / {r.unanswerable} | {r.false_refusals} / {r.answerable}"
+        )
         lines.append(
             f"| {MODE_LABELS.get(r.mode, r.mode)} | {r.hit_at_1:.3f} | {r.hit_at_3:.3f} | {r.mrr:.3f} | "
-            f"{r.key_rate:.3f} | {r.refused_unanswerable} / {r.unanswerable} | {r.false_refusals} / {r.answerable} | "
-            f"{r.latency_p50_ms:.0f} | {r.latency_p95_ms:.0f} |"
+            f"{answers} | {r.latency_p50_ms:.0f} | {r.latency_p95_ms:.0f} |"
         )
     return "\n".join(lines)
-
-
-def write_report(path: Path, results: Sequence[EvalResult], *, questions_path: Path) -> None:
-    """Write docs/EVALUATION.md-style Markdown with the table and the questions that failed."""
-    body = [
-        "# Evaluation",
-        "",
-        f"Regenerate with `papernotes eval {questions_path} --compare --write {path}`.",
-        "Notes: the shipped `content/`; model: the packaged all-MiniLM-L6-v2; extractive answers.",
-        "",
-        format_table(results),
-        "",
-        "What the columns mean: hit@k / MRR rank the expected note among the retrieved passages' notes;",
-        "*answer has key* is the share of answerable questions whose answer text contains every key;",
-        "*unanswerable refused* counts the questions about papers or details not in the notes that got",
-        "\"Not in your notes\"; *false refusals* are answerable questions that were refused. Latency is the",
-        "whole answer (retrieval + sentence selection) on this machine, warm, including other load.",
-        "",
-        "How it is tuned (on this set, so treat it as a development set):",
-        "- hybrid score = 0.65 × dense + 0.35 × BM25 (each min-max normalised over the candidates), plus 0.08",
-        "  when the question names the note by a title or alias no other note shares; BM25 uses b = 0.5",
-        "  because chunks are short. Reciprocal-rank fusion scored 0.933-0.944 hit@1 here, the convex mix 0.956.",
-        "- answer sentences are scored by meaning (0.55 × cosine to the question), word overlap, passage",
-        "  rank and score, a bonus for numbers when the question asks for a quantity, and a penalty for",
-        "  metadata/link lines unless the question asks who/where/when.",
-        "- refusals: the sentence score alone does not separate answerable from unanswerable questions",
-        "  with this small model (both range 0.3–0.7), so a refusal comes from evidence instead: a name in",
-        "  the question (model name, acronym, capitalised word, \"SAM 2\") that no note contains, or a",
-        "  detail summaries rarely record (learning rate, batch size, licence, ...) that no retrieved",
-        "  passage mentions; plus a floor of 0.25 on the sentence score.",
-        "- BM25-only answers use word overlap in place of meaning, so they are mostly refused: shown for",
-        "  retrieval comparison only.",
-        "",
-    ]
-    for result in results:
-        failures = result.failures()
-        if failures and result.mode == "hybrid":
-            body += [f"## Misses ({MODE_LABELS[result.mode]})", ""]
-            for f in failures:
-                got = f.ranked_notes[0] if f.ranked_notes else "nothing"
-                body.append(f"- `{f.id}`: expected `{f.expected}`, first note `{got}`, keys found: {f.has_keys}")
-            body.append("")
-    atomic_write_text(path, "\n".join(body))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+logger = logging.getLogger(__name__)
 
 _ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
 _PIECES = re.compile(
@@ -313,7 +316,9 @@ class _Converter:
             href = element.attrs.get("href", "").strip()
             text = content.strip()
             if text and safe_url(href):
-                self._emit(f"{content[: len(content) - len(content.lstrip())]}[{text}]({href})")
+                lead = content[: len(content) - len(content.lstrip())]
+                trail = content[len(content.rstrip()) :]
+                self._emit(f"{lead}[{text}]({href}){trail}")
             else:
                 self._emit(content)
 
@@ -445,11 +450,20 @@ def convert_html(text: str, tokens: list[Token] | None = None) -> Converted:
     """
     if not re.search(r"<[A-Za-z/!?]", text):
         return Converted(text)
-    lines = text.split("\n")
     if tokens is None:
         from mdit_py_plugins.front_matter import front_matter_plugin
 
         tokens = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).parse(text)
+    lines, images = converted_lines(text, tokens)
+    if len(lines) != text.count("\n") + 1:  # never expected (a test checks it): keep the text then
+        logger.warning("HTML conversion changed the number of lines; kept the note as written")
+        return Converted(text)
+    return Converted("\n".join(lines), images)
+
+
+def converted_lines(text: str, tokens: list[Token]) -> tuple[list[str], list[HtmlImage]]:
+    """The lines of `text` with HTML converted (one for each line of `text`), and its images."""
+    lines = text.split("\n")
     frozen, html_lines = _regions(tokens, len(lines))
     indent = 0
     for number in sorted(html_lines):
@@ -471,9 +485,7 @@ def convert_html(text: str, tokens: list[Token] | None = None) -> Converted:
         if converter.table is not None:
             converter._table_end("table")
         out.append(converter.text())
-    result = _breaks("\n".join(out).split("\n"), frozen)
-    assert len(result) == len(lines), "HTML conversion must keep every line where it was"
-    return Converted("\n".join(result), images)
+    return _breaks("\n".join(out).split("\n"), frozen), images
 
 
 def rewrite_image_sources(line: str, replace: Callable[[str], str]) -> str:

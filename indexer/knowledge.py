@@ -5,37 +5,33 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indexer.answer import Answer, answer_question
 from indexer.embedding import Encoder, ModelSpec, Progress, load_encoder, resolve_model
-from indexer.notes import NoteCollection, load_notes
-from indexer.reader import (
-    GenerativeReader,
-    ReaderResult,
-    TokenCallback,
-    grounded_answer,
-    resolve_reader,
-)
-from indexer.retrieval import Mode, Retriever
-from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex, build, index_status
+from indexer.notefiles import default_notes_dir  # noqa: F401 - re-exported
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the modules behind these are imported when first used: `index` needs none of them
     import numpy as np
 
+    from indexer.answer import Answer
+    from indexer.catalog import Catalog
+    from indexer.errors import IndexStale
+    from indexer.notes import NoteCollection
+    from indexer.reader import GenerativeReader, ReaderResult, TokenCallback
+    from indexer.retrieval import Hit, Mode, Retriever
+    from indexer.store import (
+        BuildProgress,
+        BuildReport,
+        Freshness,
+        IndexLocation,
+        IndexStatus,
+        StoredIndex,
+    )
+
 logger = logging.getLogger(__name__)
-
-
-def default_notes_dir() -> Path:
-    """`$PAPERNOTES_NOTES`, else the `content/` folder shipped beside the package, else ./content."""
-    configured = os.environ.get("PAPERNOTES_NOTES")
-    if configured:
-        return Path(configured).expanduser()
-    shipped = Path(__file__).resolve().parent.parent / "content"
-    return shipped if shipped.is_dir() else Path.cwd() / "content"
 
 
 @dataclass(frozen=True)
@@ -75,8 +71,14 @@ class KnowledgeBase:
         reranker: str | None = None,
         reader: str | None = None,
         precision: str | None = None,
+        index: Path | None = None,
     ) -> None:
+        from indexer.shipped import is_installed_copy
+        from indexer.store.location import locate
+
         self.root = (root or default_notes_dir()).expanduser().resolve()
+        self.location: IndexLocation = locate(self.root, index, read_only=is_installed_copy(self.root))
+        """Where the index lives (`index`: an explicit folder, as `--index DIR`), and why there."""
         self.model_name = model
         self.precision = precision
         """The embedding precision, fp32 or int8; None means `$PAPERNOTES_PRECISION`, else fp32."""
@@ -99,11 +101,26 @@ class KnowledgeBase:
 
     def notes(self) -> NoteCollection:
         """Parse the notes folder now."""
+        from indexer.notes import load_notes
+
         return load_notes(self.root)
 
-    def status(self, collection: NoteCollection | None = None) -> IndexStatus:
+    def catalog(self) -> Catalog:
+        """The notes as their file stats and the index know them: only changed notes are read."""
+        from indexer.catalog import scan
+
+        return scan(self.root, self.index_folder)
+
+    def status(self, collection: NoteCollection | Catalog | None = None) -> IndexStatus:
         """How the index compares with the notes on disk (no model load)."""
-        return index_status(collection or self.notes(), self.spec)
+        from indexer.store import index_status
+
+        return index_status(collection or self.catalog(), self.spec, self.index_folder)
+
+    @property
+    def index_folder(self) -> Path:
+        """The index folder (see `location`)."""
+        return self.location.folder
 
     def encoder(self) -> Encoder:
         """The loaded encoder (slow the first time: imports torch); safe to share between threads."""
@@ -119,21 +136,72 @@ class KnowledgeBase:
         progress: BuildProgress | None = None,
         cancel: threading.Event | None = None,
         wait: float = 0.0,
-        collection: NoteCollection | None = None,
+        collection: NoteCollection | Catalog | None = None,
     ) -> BuildReport:
-        """Bring the index up to date; reopens the retriever if anything changed."""
+        """Bring the index up to date; reopens the retriever if anything changed.
+
+        Given a catalog (`catalog()`), an index that is already up to date is left as it is
+        without parsing a note or loading the model.
+        """
+        from indexer.store import build
+
         report = build(
-            collection or self.notes(),
+            collection or self.catalog(),
             self.spec,
             self.encoder,
             rebuild=rebuild,
             progress=progress,
             cancel=cancel,
             wait=wait,
+            folder=self.index_folder,
         )
-        if report.changed:
+        if report.changed or self._frozen():
             self.close_index()
         return report
+
+    def refresh(
+        self,
+        *,
+        collection: NoteCollection | Catalog | None = None,
+        progress: BuildProgress | None = None,
+        cancel: threading.Event | None = None,
+        before_update: Callable[[IndexStatus], None] | None = None,
+    ) -> Freshness:
+        """Update the index if it can be written, else keep answering from the last good one.
+
+        The returned `Freshness.warning` is the one line to show when answers come from a stale index
+        (no space, read-only, another build holding the lock); see `indexer.store.stale`.
+        """
+        from indexer.store.stale import refresh
+
+        freshness = refresh(
+            collection or self.catalog(),
+            self.spec,
+            self.encoder,
+            folder=self.index_folder,
+            progress=progress,
+            cancel=cancel,
+            before_update=before_update,
+        )
+        if (freshness.report is not None and freshness.report.changed) or self._frozen():
+            self.close_index()
+        return freshness
+
+    def stale_warning(self, error: BaseException) -> IndexStale | None:
+        """After a failed build: the stale-index warning when answers still come from the last good index, else None."""
+        from indexer.errors import IndexStale, PapernotesError
+        from indexer.store.stale import stale_warning
+
+        try:
+            status = self.status()
+        except PapernotesError:
+            return None
+        warning = stale_warning(status, error)
+        return IndexStale(warning) if warning else None
+
+    def _frozen(self) -> bool:
+        with self._lock:
+            return self._index is not None and self._index.frozen
 
     def close_index(self) -> None:
         """Forget the open index so the next question reads the newest one."""
@@ -146,8 +214,13 @@ class KnowledgeBase:
     def retriever(self) -> Retriever:
         """The retriever over the current index (opened on first use)."""
         with self._lock:
+            if self._index is not None and self._index.outdated():
+                self.close_index()  # a frozen reader (full or read-only disk) whose database has since changed
             if self._retriever is None:
-                self._index = StoredIndex(self.root, self.spec)
+                from indexer.retrieval import Retriever
+                from indexer.store import StoredIndex
+
+                self._index = StoredIndex(self.root, self.spec, self.index_folder)
                 reranker = None
                 if self.reranker_name:
                     from indexer.rerank import Reranker
@@ -165,14 +238,27 @@ class KnowledgeBase:
         mode: Mode = "hybrid",
     ) -> Answer:
         """Answer a question from the notes, with citations (a rebuild swaps the index only between answers)."""
+        from indexer.answer import answer_question
+
         with self._lock:
             retriever = self.retriever()
             return answer_question(question, retriever, mode=mode, scope=scope, previous=previous)
+
+    def search(
+        self, query: str, *, k: int = 8, scope: Sequence[str] | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
+        """The `k` best passages for `query` (a rebuild swaps the index only between searches)."""
+        with self._lock:
+            retriever = self.retriever()
+            vector = retriever.embed(query) if mode != "lexical" else None  # once: search would embed it twice
+            return retriever.search(query, k=k, mode=mode, scope=scope, query_vector=vector)
 
     def generative_reader(self) -> GenerativeReader | None:
         """The reader named at construction, resolved offline (its weights load on first use); None when off."""
         with self._lock:
             if self._reader is None and self.reader_name:
+                from indexer.reader import GenerativeReader, resolve_reader
+
                 self._reader = GenerativeReader(resolve_reader(self.reader_name))
             return self._reader
 
@@ -187,6 +273,8 @@ class KnowledgeBase:
         cancel: threading.Event | None = None,
     ) -> ReaderResult:
         """The extractive answer rewritten by the reader, keeping only sentences the passages support."""
+        from indexer.reader import ReaderResult, grounded_answer
+
         answer = self.ask(question, scope=scope, previous=previous, mode=mode)
         reader = self.generative_reader()
         if reader is None:
@@ -197,14 +285,15 @@ class KnowledgeBase:
         """Notes most similar to `note_id`, by the mean of their chunk vectors."""
         import numpy as np
 
-        retriever = self.retriever()
-        index = retriever.index
-        rows = index.rows_of_notes([note_id])
-        if not rows or index.vector_index is None:
-            return []
-        centroid = index.vectors_of(rows).mean(axis=0)
-        centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
-        hits = retriever.search("", k=60, mode="dense", query_vector=centroid)
+        with self._lock:  # the index is swapped only between calls
+            retriever = self.retriever()
+            index = retriever.index
+            rows = index.rows_of_notes([note_id])
+            if not rows or index.vector_index is None:
+                return []
+            centroid = index.vectors_of(rows).mean(axis=0)
+            centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+            hits = retriever.search("", k=60, mode="dense", query_vector=centroid)
         best: dict[str, float] = {}
         for hit in hits:
             if hit.chunk.note_id != note_id:

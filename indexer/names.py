@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from indexer.notemodel import Note
 
@@ -21,7 +22,7 @@ def slugify(text: str) -> str:
     return slug or "note"
 
 
-def short_name(note: Note) -> str:
+def short_name(note: Note | Any) -> str:
     """The name people know a paper by: MobileSAM, not "Faster Segment Anything: Towards…".
 
     The first alias, unless the title starts with the paper's own one-word name ("DINOv2: …",
@@ -29,6 +30,7 @@ def short_name(note: Note) -> str:
     "Depth Anything V1"). Without aliases: the note's `# Heading` when it is shorter than the
     title, else the title; of that, the part before a colon, or its acronym in brackets
     ("… with Transformers (DETR)", "CLIP (Contrastive Language–Image Pre-training)").
+    Works on anything with `title` and `meta.aliases` (a catalog record too).
     """
     aliases = [_one_line(a) for a in note.meta.aliases if a.strip()]
     alias = aliases[0] if aliases and len(aliases[0]) <= MAX_SHORT_NAME else None
@@ -38,7 +40,7 @@ def short_name(note: Note) -> str:
         if named and (" " not in named or _squashed(alias).startswith(_squashed(named))):
             return named
         return alias
-    heading = _one_line(note.heading or "")
+    heading = _one_line(getattr(note, "heading", None) or "")  # catalog records have no heading
     name = heading if heading and len(heading) < len(title) else title
     return _before_colon(name) or _acronym(name) or name
 

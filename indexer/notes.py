@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import os
 import stat
 from pathlib import Path
 from urllib.parse import unquote
@@ -17,6 +16,14 @@ from indexer.errors import NoteError
 from indexer.frontmatter import METADATA_KEYS, FrontMatter, load_front_matter, note_metadata
 from indexer.html import HtmlImage, convert_html
 from indexer.names import resolve_note, short_name, slugify
+from indexer.notefiles import (
+    MAX_NOTE_BYTES,
+    NOTE_SUFFIXES,
+    decode_note,
+    duplicate_titles,
+    find_note_files,
+    note_id_for,
+)
 from indexer.notemodel import Block, Image, Note, NoteCollection, NoteMeta, NoteWarning, Section
 from indexer.structure import drop_title_heading, note_sections
 
@@ -44,28 +51,6 @@ __all__ = [
     "short_name",
     "slugify",
 ]
-
-NOTE_SUFFIXES = (".md", ".markdown")
-MAX_NOTE_BYTES = 2_000_000
-"""Notes larger than this are skipped with a warning (a 2 MB note is ~300k words)."""
-
-
-def note_id_for(path: Path, root: Path) -> str:
-    """The id of the note at `path`: its path under `root` without suffix, `/`-separated."""
-    rel = path.relative_to(root)
-    return rel.with_suffix("").as_posix()
-
-
-def find_note_files(root: Path) -> list[Path]:
-    """Every note file under `root`, sorted; hidden folders are skipped, symlinked folders not followed."""
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            if name.lower().endswith(NOTE_SUFFIXES) and not name.startswith("."):
-                found.append(Path(folder) / name)
-    return found
-
 
 def load_notes(root: Path) -> NoteCollection:
     """Parse every note under `root` and put them in reading order; unreadable files are reported."""
@@ -110,21 +95,6 @@ def _too_large(rel: str, size: int) -> NoteError:
         f"{rel}: note is {size / 1e6:.1f} MB, over the {MAX_NOTE_BYTES / 1e6:.0f} MB limit; skipped",
         "split it into smaller notes",
     )
-
-
-def decode_note(data: bytes, rel: str) -> str:
-    """UTF-8 text of a note file, or NoteError naming the line of the first bad byte."""
-    if b"\x00" in data[:8192]:
-        raise NoteError(f"{rel}: looks like a binary file, not Markdown; skipped")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise NoteError(
-            f"{rel}:{line}: not valid UTF-8 (byte 0x{data[error.start]:02x}); skipped",
-            "save the file as UTF-8",
-        ) from error
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _markdown() -> MarkdownIt:
@@ -202,18 +172,10 @@ def _with_widths(images: list[Image], html_images: list[HtmlImage]) -> list[Imag
 
 
 def _warn_duplicate_titles(notes: list[Note]) -> None:
-    by_title: dict[str, list[Note]] = {}
+    shared = duplicate_titles(notes)
     for note in notes:
-        by_title.setdefault(note.title.strip().lower(), []).append(note)
-    for same in by_title.values():
-        if len(same) > 1:
-            others = ", ".join(n.rel_path for n in same)
-            for note in same:
-                note.warnings.append(
-                    NoteWarning(
-                        Path(note.rel_path), None, f"title {note.title!r} is shared by {others}"
-                    )
-                )
+        if note.id in shared:
+            note.warnings.append(NoteWarning(Path(note.rel_path), None, shared[note.id]))
 
 
 def reading_order(notes: list[Note]) -> list[Note]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from indexer.chunking import ABOUT_SECTION, Chunk
 from indexer.sentences import split_sentences
 
+_ENDS_WITH_URL = re.compile(r"(?:https?://|www\.)\S+$")
 MIN_QUOTE_CHARS = 12
 """Shorter pieces (list markers, "Results:") are not quoted."""
 
@@ -33,15 +34,38 @@ class Quote:
 
 
 def quotes_of(text: str, section: str) -> list[Quote]:
-    """The quotable sentences of a passage under `section`, in reading order (line by line)."""
+    """The quotable sentences of a passage under `section`, in reading order (line by line; table rows read with their header)."""
     found: list[Quote] = []
+    header: list[str] | None = None
     for line in text.split("\n"):
+        cells = _cells(line)
+        if cells is None:
+            header = None
+        elif header is None or len(cells) != len(header):
+            header = cells  # a table's first row names its columns: not quoted on its own
+            continue
+        else:
+            line = table_row_sentence(header, cells)
         for piece in split_sentences(line):
             sentence = piece.strip()
             if len(sentence) < MIN_QUOTE_CHARS:
                 continue
             found.append(Quote(sentence, len(found), quote_embed_text(sentence, section)))
     return found
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a table row as chunks keep it ("a | b | c"), else None."""
+    if " | " not in line:
+        return None
+    cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+    return cells if len(cells) >= 2 else None
+
+
+def table_row_sentence(header: list[str], cells: list[str]) -> str:
+    """A table row as a sentence: "TinyViT-5M: Params 5.4M; MACs 1.3G." (first cell first, each value after its column)."""
+    pairs = [f"{h} {v}" if h else v for h, v in zip(header[1:], cells[1:], strict=True) if v]
+    return f"{cells[0]}: {'; '.join(pairs)}" if cells[0] else "; ".join(pairs)
 
 
 def chunk_quotes(chunk: Chunk) -> list[Quote]:
@@ -64,7 +88,9 @@ def quote_embed_text(sentence: str, section: str) -> str:
 def clean_sentence(sentence: str) -> str:
     """Without a list marker, ending in punctuation: as it reads inside an answer."""
     sentence = re.sub(r"^\s*[-*+]\s+", "", sentence).strip()
-    return sentence if sentence.endswith((".", "!", "?", ":", ")")) else sentence + "."
+    if sentence.endswith((".", "!", "?", ":", ")")) or _ENDS_WITH_URL.search(sentence):
+        return sentence  # a period glued to a link would break it
+    return sentence + "."
 
 
 def quote_hash(embed_text: str) -> str:

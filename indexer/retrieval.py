@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Literal
 
 from indexer import vectors
 from indexer.embedding import Encoder
+from indexer.fields import NoteFields, heading_terms, metadata_field, title_field
+from indexer.lexical import tokenize
 from indexer.store import StoredChunk, StoredIndex
 
 if TYPE_CHECKING:
@@ -24,13 +26,90 @@ MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 CANDIDATES = 40
 SENTENCE_CACHE = 20_000
 DENSE_WEIGHT = 0.65
-"""Hybrid score = 0.65 × dense + 0.35 × BM25, each min-max normalised (tuned on tests/eval, docs/EVALUATION.md)."""
+"""Hybrid score = 0.65 × dense + 0.35 × BM25, each min-max normalised: best of the grid on content/ and
+papers_we_read together (bench/tune_retrieval.py, docs/EVALUATION.md); RRF scored lower on both."""
 NAME_BOOST = 0.08
-"""Added when the question names the note (title or alias that no other note shares)."""
+"""Added when the question names the note (title or alias that no other note shares); 0.04-0.12 score alike."""
+TITLE_WEIGHT = 0.05
+METADATA_WEIGHT = 0.05
+"""× the note's title-field and metadata-field matches (fields.py), only when the question names no note.
+Chosen by bench/tune_retrieval.py on both sets: +1 content/ question (0.956 → 0.967), papers_we_read
+unchanged (0.989), and the steadiest setting of the grid (no neighbour below 0.956 / 0.989); heading
+weights gained nothing. A small effect: see docs/EVALUATION.md."""
 PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
+NAMES_RULE = "1"
+"""Version of `_note_names`: bump it when the rule changes, so names a build stored with an older rule are derived again."""
 _JOINS_WORDS = re.compile(r"[\w-]")
 """A character that would make a name part of a longer word ("sam" in "mobilesam", "hq-sam")."""
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How a hybrid score is made from the parts of FusionFeatures (chosen on both eval sets: docs/EVALUATION.md)."""
+
+    method: Literal["convex", "rrf"] = "convex"
+    dense_weight: float = DENSE_WEIGHT
+    """convex: weight of the min-max normalised dense score (BM25 gets the rest)."""
+    rrf_k: float = 60.0
+    """rrf: the constant k of 1 / (k + rank), ranks taken among the candidates; scaled to 0..1."""
+    name_boost: float = NAME_BOOST
+    title_weight: float = TITLE_WEIGHT
+    """× BM25 of the query over the note's title, short title, aliases and file name (0..1)."""
+    heading_weight: float = 0.0
+    """× share of the query's terms found in the passage's headings."""
+    metadata_weight: float = METADATA_WEIGHT
+    """× BM25 of the query over the note's authors, year and tags (0..1)."""
+
+
+@dataclass(frozen=True)
+class FusionFeatures:
+    """The hybrid candidates of one query (chunk rows, ascending) and every score fusion can weigh."""
+
+    rows: np.ndarray
+    note_ids: list[str]
+    names: tuple[str, ...]
+    """Ids of the notes the query names (title or alias no other note shares)."""
+    dense: np.ndarray
+    lexical: np.ndarray
+    named: np.ndarray
+    title: np.ndarray
+    metadata: np.ndarray
+    heading: np.ndarray
+
+
+def fuse(features: FusionFeatures, fusion: Fusion) -> np.ndarray:
+    """Hybrid scores of the candidates: dense and BM25 fused, plus the name boost or, when no note is named, field weights."""
+    import numpy as np
+
+    if fusion.method == "rrf":
+        def closeness(values: np.ndarray) -> np.ndarray:
+            ranks = np.empty(len(values), dtype=np.float32)
+            ranks[np.argsort(-values, kind="stable")] = np.arange(1, len(values) + 1)
+            return (fusion.rrf_k + 1.0) / (fusion.rrf_k + ranks)
+
+        base = 0.5 * (closeness(features.dense) + closeness(features.lexical))
+    else:
+        def normalised(values: np.ndarray) -> np.ndarray:
+            low, high = float(values.min()), float(values.max())
+            return (values - low) / ((high - low) or 1.0)
+
+        base = fusion.dense_weight * normalised(features.dense) + (1.0 - fusion.dense_weight) * normalised(features.lexical)
+    if features.names:  # the question names its note: that beats any field's word matches
+        return base + fusion.name_boost * features.named
+    return (
+        base
+        + fusion.title_weight * features.title
+        + fusion.heading_weight * features.heading
+        + fusion.metadata_weight * features.metadata
+    )
+
+
+def _per_note(field: NoteFields, terms: Sequence[str], note_ids: Sequence[str]) -> np.ndarray:
+    import numpy as np
+
+    scores = field.scores(terms)
+    return np.asarray([scores[field.position[n]] if n in field.position else 0.0 for n in note_ids], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -47,12 +126,17 @@ class Hit:
 class Retriever:
     """Searches one StoredIndex with a query encoder."""
 
-    def __init__(self, index: StoredIndex, encoder: Encoder, reranker: Reranker | None = None) -> None:
+    def __init__(
+        self, index: StoredIndex, encoder: Encoder, reranker: Reranker | None = None, fusion: Fusion | None = None
+    ) -> None:
         self.index = index
+        self.fusion = fusion or Fusion()
+        self._note_fields: tuple[NoteFields, NoteFields] | None = None
         self.encoder = encoder
         self.reranker = reranker
         self._sentence_cache: dict[str, np.ndarray] = {}
-        self._name_ids = dict(_note_names(index))
+        stored = index.stored_names(NAMES_RULE) if hasattr(index, "stored_names") else None
+        self._name_ids = dict(stored if stored is not None else _note_names(index))  # derived at open: ~0.7 s per 10k notes
         self._name_lengths = sorted({len(n) for n in self._name_ids}, reverse=True)
 
     def embed(self, text: str) -> np.ndarray:
@@ -127,64 +211,107 @@ class Retriever:
         rows_in_scope = np.asarray(self.index.rows_of_notes(list(scope)), dtype=np.int64) if scope else None
         if rows_in_scope is not None and len(rows_in_scope) == 0:
             return []
-        dense_scores: dict[int, float] = {}
-        lexical_scores: dict[int, float] = {}
-        dense_rank: dict[int, int] = {}
-        lexical_rank: dict[int, int] = {}
-        all_lexical: np.ndarray = np.zeros(0, dtype=np.float32)
-        if mode in ("hybrid", "dense"):
-            vector = query_vector if query_vector is not None else self.embed(query)
-            dense_scores, dense_rank = self._dense(vector, rows_in_scope)
-        if mode in ("hybrid", "lexical"):
-            lexical_scores, lexical_rank, all_lexical = self._lexical(query, rows_in_scope)
-        named = self.named_notes(query) if mode == "hybrid" else []
-        candidates = set(dense_rank) | set(lexical_rank)
-        if mode == "hybrid" and named:
-            candidates |= set(self.index.rows_of_notes(named)[:CANDIDATES])
-            if rows_in_scope is not None:
-                candidates &= set(rows_in_scope.tolist())
-        if not candidates:
-            return []
-        records = {c.row: c for c in self.index.chunks(sorted(candidates))}
         if mode == "hybrid":
-            missing = [r for r in candidates if r not in dense_scores]
-            if missing:
-                vector = query_vector if query_vector is not None else self.embed(query)
-                for row, value in zip(missing, self.index.vectors_of(missing) @ vector, strict=True):
-                    dense_scores[row] = float(value)
-        if mode == "hybrid" and len(all_lexical):
-            for row in candidates:
-                lexical_scores.setdefault(row, float(all_lexical[row]))
-        if mode == "hybrid":
-            fused = self._fuse(candidates, dense_scores, lexical_scores)
-        hits: list[Hit] = []
-        for row in candidates:
-            chunk = records[row]
-            is_named = chunk.note_id in named
-            if mode == "hybrid":
-                score = fused[row] + (NAME_BOOST if is_named else 0.0)
-                if chunk.note_id in prefer and not named:
-                    score += PREFER_BOOST
-            elif mode == "dense":
-                score = dense_scores.get(row, 0.0)
-            else:
-                score = lexical_scores.get(row, 0.0)
-            hits.append(Hit(chunk, score, dense_scores.get(row, 0.0), lexical_scores.get(row, 0.0), is_named))
+            hits = self._hybrid(query, rows_in_scope, prefer, query_vector)
+        else:
+            hits = self._single(query, mode, rows_in_scope, query_vector)
         hits.sort(key=lambda h: (-h.score, h.chunk.row))
         if self.reranker is not None and mode == "hybrid" and query:
             hits = self.reranker.rerank(query, hits)
         return hits[:k]
 
-    def _fuse(self, rows: set[int], dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
-        """Convex combination of min-max normalised dense and BM25 scores over the candidates."""
-        def normalised(values: dict[int, float]) -> dict[int, float]:
-            found = [values.get(r, 0.0) for r in rows]
-            low, high = min(found), max(found)
-            span = (high - low) or 1.0
-            return {r: (values.get(r, 0.0) - low) / span for r in rows}
+    def features(self, query: str, *, query_vector: np.ndarray | None = None) -> FusionFeatures | None:
+        """The hybrid candidates of `query` with every score fusion weighs (None when there are none)."""
+        found = self._features(query, None, query_vector)
+        return found[0] if found else None
 
-        d, lx = normalised(dense), normalised(lexical)
-        return {r: DENSE_WEIGHT * d[r] + (1.0 - DENSE_WEIGHT) * lx[r] for r in rows}
+    def _hybrid(
+        self, query: str, rows: np.ndarray | None, prefer: Sequence[str], query_vector: np.ndarray | None
+    ) -> list[Hit]:
+        found = self._features(query, rows, query_vector)
+        if found is None:
+            return []
+        features, records = found
+        scores = fuse(features, self.fusion)
+        hits: list[Hit] = []
+        for i, row in enumerate(features.rows.tolist()):
+            chunk = records[row]
+            score = float(scores[i])
+            if chunk.note_id in prefer and not features.names:
+                score += PREFER_BOOST
+            hits.append(Hit(chunk, score, float(features.dense[i]), float(features.lexical[i]), bool(features.named[i])))
+        return hits
+
+    def _features(
+        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None
+    ) -> tuple[FusionFeatures, dict[int, StoredChunk]] | None:
+        import numpy as np
+
+        vector = query_vector if query_vector is not None else self.embed(query)
+        dense_scores, dense_rank = self._dense(vector, rows)
+        lexical_scores, lexical_rank, all_lexical = self._lexical(query, rows)
+        named = self.named_notes(query)
+        candidates = set(dense_rank) | set(lexical_rank)
+        if named:
+            candidates |= set(self.index.rows_of_notes(named)[:CANDIDATES])
+            if rows is not None:
+                candidates &= set(rows.tolist())
+        if not candidates:
+            return None
+        ordered = sorted(candidates)
+        records = {c.row: c for c in self.index.chunks(ordered)}
+        missing = [r for r in ordered if r not in dense_scores]
+        if missing:
+            for row, value in zip(missing, self.index.vectors_of(missing) @ vector, strict=True):
+                dense_scores[row] = float(value)
+        note_ids = [records[r].note_id for r in ordered]
+        terms = tokenize(query)
+        title, metadata = self._fields()
+        query_terms = set(terms)
+        features = FusionFeatures(
+            rows=np.asarray(ordered, dtype=np.int64),
+            note_ids=note_ids,
+            names=tuple(named),
+            dense=np.asarray([dense_scores[r] for r in ordered], dtype=np.float32),
+            lexical=np.asarray(
+                [lexical_scores.get(r, float(all_lexical[r]) if len(all_lexical) else 0.0) for r in ordered],
+                dtype=np.float32,
+            ),
+            named=np.asarray([n in named for n in note_ids], dtype=bool),
+            title=_per_note(title, terms, note_ids),
+            metadata=_per_note(metadata, terms, note_ids),
+            heading=np.asarray(
+                [len(query_terms & heading_terms(records[r].context)) / max(1, len(query_terms)) for r in ordered],
+                dtype=np.float32,
+            ),
+        )
+        return features, records
+
+    def _fields(self) -> tuple[NoteFields, NoteFields]:
+        """The title and metadata fields of every note, built on first use."""
+        if self._note_fields is None:
+            notes = list(self.index.notes.values())
+            ids = [n.id for n in notes]
+            self._note_fields = (
+                NoteFields(ids, [title_field(n) for n in notes]),
+                NoteFields(ids, [metadata_field(n) for n in notes]),
+            )
+        return self._note_fields
+
+    def _single(self, query: str, mode: Mode, rows: np.ndarray | None, query_vector: np.ndarray | None) -> list[Hit]:
+        """Dense only or BM25 only: the top candidates of one list, by its own score."""
+        if mode == "dense":
+            vector = query_vector if query_vector is not None else self.embed(query)
+            scores, _ = self._dense(vector, rows)
+        else:
+            scores, _, _ = self._lexical(query, rows)
+        if not scores:
+            return []
+        records = {c.row: c for c in self.index.chunks(sorted(scores))}
+        return [
+            Hit(records[row], score, score if mode == "dense" else 0.0, score if mode == "lexical" else 0.0, False)
+            for row, score in scores.items()
+        ]
 
     def _dense(self, vector: np.ndarray, rows: np.ndarray | None) -> tuple[dict[int, float], dict[int, int]]:
         import numpy as np
@@ -222,8 +349,6 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
     A name that other notes' names contain as a part ("SAM" in "MobileSAM", "HQ-SAM") is
     ambiguous and left out: naming it does not single out one note.
     """
-    from indexer.lexical import tokenize
-
     names: dict[str, str] = {}
     terms_by_note: dict[str, set[str]] = {}
     terms_of: dict[str, set[str]] = {}

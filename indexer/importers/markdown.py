@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,7 @@ def convert_note(
     root = root or path.parent
     display = display or path.name
     try:
-        note_id = path.relative_to(root).with_suffix("").as_posix()
+        note_id = Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).with_suffix("").as_posix()
     except ValueError:
         note_id = path.stem
     try:

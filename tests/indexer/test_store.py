@@ -96,3 +96,16 @@ def test_mentions_agrees_with_reading_every_passage(content_kb: KnowledgeBase) -
             assert index.mentions(phrase) == any(pattern.search(t) for t in texts), phrase
     finally:
         index.close()
+
+
+def test_note_names_stored_by_the_build_equal_the_names_derived_at_open(content_kb: KnowledgeBase) -> None:
+    from indexer.retrieval import NAMES_RULE, _note_names
+
+    index = StoredIndex(content_kb.root, content_kb.spec)
+    try:
+        stored = index.stored_names(NAMES_RULE)
+        assert stored is not None and len(stored) > len(index.notes)
+        assert sorted(stored) == sorted(_note_names(index))
+        assert index.stored_names("another rule") is None
+    finally:
+        index.close()

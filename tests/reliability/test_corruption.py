@@ -78,12 +78,12 @@ def _faiss_other_dimension(notes: Path) -> None:
 
 
 def _bm25_garbage(notes: Path) -> None:
-    path = _generation_folder(notes) / "bm25" / "data.csc.index.npy"
+    path = _generation_folder(notes) / "bm25" / "scores.npy"
     path.write_bytes(_garbage(path.stat().st_size))
 
 
 def _bm25_missing(notes: Path) -> None:
-    (_generation_folder(notes) / "bm25" / "vocab.index.json").unlink()
+    (_generation_folder(notes) / "bm25" / "terms.txt").unlink()
 
 
 def pickled_npy(marker: Path) -> bytes:
@@ -95,7 +95,7 @@ def pickled_npy(marker: Path) -> bytes:
 
 
 def _bm25_pickle(notes: Path) -> None:
-    path = _generation_folder(notes) / "bm25" / "data.csc.index.npy"
+    path = _generation_folder(notes) / "bm25" / "scores.npy"
     path.write_bytes(pickled_npy(notes.parent / "PICKLE-RAN"))
 
 

@@ -28,7 +28,8 @@ from tui.widgets.conversation import CitationList, Turn
 from tui.widgets.image_view import ImageBlock
 from tui.widgets.library import BROKEN_PREFIX
 from tui.widgets.note_card import NoteCard, ProblemCard
-from tui.widgets.reader import CITED, Reader
+from tui.widgets.reader import Reader
+from tui.widgets.run_view import RunView
 from tui.widgets.status_line import StatusLine
 
 SIZE = (120, 40)
@@ -81,8 +82,13 @@ async def ask(app: PapernotesApp, pilot: Pilot, question: str) -> Turn:
     return app.main.query_one(AskPane).turns[-1]
 
 
-def cited_blocks(app: PapernotesApp) -> list:
-    return list(app.main.reader.query(f".{CITED}"))
+def cited_spots(app: PapernotesApp) -> list:
+    return app.main.reader.cited_spots()
+
+
+def runs_text(app: PapernotesApp) -> str:
+    """The note shown, as plain text."""
+    return "\n".join(run.text() for run in app.main.reader.query(RunView))
 
 
 # --- start -------------------------------------------------------------------------------------
@@ -270,18 +276,15 @@ async def test_links_in_the_card_and_the_note_are_clickable(
         await settle(app, pilot)
         reader = app.main.reader
         assert reader.note is not None and reader.note.id == "beta"
-        paragraph = next(
-            b
-            for b in reader.document.query("MarkdownParagraph")
-            if "See AlphaNet" in str(b.render())
-        )
-        reader.scroll_to_widget(paragraph, animate=False)
+        run = next(r for r in reader.query(RunView) if "See AlphaNet" in r.text())
+        reader.scroll_to_widget(run, animate=False)
         await pilot.pause()
-        text = str(paragraph.render())
-        region = paragraph.content_region
-        await pilot.click(offset=(region.x + text.index("the paper") + 2, region.y))
+        lines = run.text(run.content_region.width).split("\n")
+        row = next(i for i, line in enumerate(lines) if "See AlphaNet" in line)
+        region = run.content_region
+        await pilot.click(offset=(region.x + lines[row].index("the paper") + 2, region.y + row))
         assert opened[-1] == "https://arxiv.org/abs/2202.00002"
-        await pilot.click(offset=(region.x + text.index("AlphaNet") + 2, region.y))
+        await pilot.click(offset=(region.x + lines[row].index("AlphaNet") + 2, region.y + row))
         await settle(app, pilot)
         assert reader.note is not None and reader.note.id == "alpha"
 
@@ -307,18 +310,16 @@ async def test_ask_answers_with_citations_and_a_citation_opens_the_cited_section
         await settle(app, pilot)
         reader = app.main.reader
         assert app.main.showing_reader and reader.note is not None and reader.note.id == "alpha"
-        blocks = cited_blocks(app)
-        assert blocks, "the cited passage is highlighted"
+        spots = cited_spots(app)
+        assert spots, "the cited passage is highlighted"
         cited = turn.answer.citations[0]
-        assert all(cited.lines[0] - 1 <= b.source_range[0] < cited.lines[1] for b in blocks)
+        assert all(cited.lines[0] - 1 <= s.piece.start < cited.lines[1] for s in spots)
         top = reader.scroll_y
         assert top > 0
-        first = blocks[0]
-        assert reader._offset_of(first) >= top
-        assert (
-            reader._offset_of(first) + first.outer_size.height
-            <= top + reader.scrollable_content_region.height
-        )
+        first = spots[0]
+        assert reader.spot_y(first) >= top
+        assert reader.spot_y(first) + first.height <= top + reader.scrollable_content_region.height
+        assert "▌" in runs_text(app)  # the bar beside the cited lines
         assert any("Cited passage [1]" in n.title for n in app._notifications)
 
 
@@ -444,8 +445,8 @@ async def test_changed_notes_are_reported_and_r_updates_incrementally(
         await pilot.press("escape")  # not now
         await pilot.pause()
         assert "1 note changed on disk" in status_text(app)
-        await pilot.press("escape")  # from the filter to the list, where r is a command
-        await pilot.press("r")
+        assert isinstance(app.focused, Input)
+        await pilot.press("ctrl+r")  # works from the filter box too, where r is a letter
         await settle(app, pilot)
         assert "index up to date" in status_text(app)
         summary = [n.message for n in app._notifications if n.title == "Index updated"]
@@ -552,9 +553,7 @@ async def test_markup_and_escape_sequences_in_notes_are_shown_literally(kb: Know
         await settle(app, pilot)
         await app.open_note("gamma")
         await settle(app, pilot)
-        shown = "\n".join(
-            str(block.render()) for block in app.main.reader.document.query("MarkdownParagraph")
-        )
+        shown = runs_text(app)
         assert "[bold red]L = a + b[/bold red]" in shown
         assert "[@click=app.quit]this is not a link[/]" in shown
         assert "[link=https://example.com]fake links[/link]" in shown
@@ -606,15 +605,22 @@ async def test_help_palette_and_footer(kb: KnowledgeBase) -> None:
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press("escape")
+        def enabled() -> set[str]:
+            return {active.binding.key for active in app.active_bindings.values() if active.enabled}
+
         app.main.query_one("#notes").focus()
         await pilot.pause()
-        keys = {active.binding.key for active in app.active_bindings.values() if active.enabled}
-        assert {"a", "r", "q", "f1"} <= keys
-        assert "n" not in keys  # reader-only
+        keys = enabled()
+        assert {"ctrl+a", "ctrl+r", "ctrl+q", "f1"} <= keys  # the list filters: letters are letters
+        assert not {"a", "r", "q", "n"} & keys
         app.main.query_one("#filter").focus()
         await pilot.pause()
-        keys = {active.binding.key for active in app.active_bindings.values() if active.enabled}
-        assert "q" not in keys and "ctrl+q" in keys  # typing: q is a letter, ctrl+q quits
+        keys = enabled()
+        assert "q" not in keys and {"ctrl+q", "ctrl+a"} <= keys  # typing: q is a letter, ctrl+q quits
+        await pilot.press("enter")
+        await settle(app, pilot)
+        keys = enabled()
+        assert {"a", "r", "q", "n", "p", "ctrl+a"} <= keys  # the reader: letters are commands
 
 
 async def test_open_paper_from_the_command_palette(kb: KnowledgeBase) -> None:

@@ -12,6 +12,7 @@ from textual.worker import WorkerCancelled
 from indexer.knowledge import KnowledgeBase
 from tui.app import PapernotesApp
 from tui.widgets.image_view import ImageBlock
+from tui.widgets.run_view import RunView
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
@@ -76,7 +77,7 @@ async def test_an_html_image_note_shows_the_image_and_its_caption(figure_kb: Kno
         assert drawn.query(".picture") and drawn.image is not None and drawn.image.width == 400
         placeholder = str(remote.query_one(".placeholder").render())
         assert "Remote plot" in placeholder and "remote image, not downloaded" in placeholder
-        shown = "\n".join(str(b.render()) for b in app.main.reader.document.query("MarkdownParagraph"))
+        shown = "\n".join(run.text() for run in app.main.reader.query(RunView))
         assert "Figure 2: the fusion neck joins three scales" in shown
         assert "R^(H×W)" in shown and "<i>" not in shown and "<br>" not in shown
         card = str(app.main.reader.card.render())
@@ -101,11 +102,3 @@ def test_snapshot_of_an_html_figure_note(snap_compare, figure_kb: KnowledgeBase,
         await steady(pilot)
 
     assert snap_compare(PapernotesApp(figure_kb, watch=False), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
-def test_snapshot_of_the_library_with_short_names(snap_compare, kb: KnowledgeBase, size: tuple[int, int]) -> None:
-    async def run_before(pilot: Pilot) -> None:
-        await steady(pilot)
-
-    assert snap_compare(PapernotesApp(kb, watch=False), terminal_size=size, run_before=run_before)

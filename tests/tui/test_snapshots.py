@@ -1,4 +1,4 @@
-"""SVG snapshots of the library, the reader and the ask pane at 120×40 (fixed notes, no timings, no cursor blink)."""
+"""SVG snapshots of the library, the reader and the ask pane at 120×40, 80×24 and 200×60 (fixed notes, no timings, no cursor blink)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,43 @@ def test_library_filtered(snap_compare, kb: KnowledgeBase) -> None:
         await steady(pilot)
 
     assert snap_compare(PapernotesApp(kb, watch=False), terminal_size=SIZE, run_before=run_before)
+
+
+SIZES = [(80, 24), (200, 60)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "200x60"])
+def test_library_sizes(snap_compare, kb: KnowledgeBase, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await steady(pilot)
+
+    assert snap_compare(PapernotesApp(kb, watch=False), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "200x60"])
+def test_reader_sizes(snap_compare, kb: KnowledgeBase, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await steady(pilot)
+        await pilot.press("enter")
+        await steady(pilot)
+
+    assert snap_compare(PapernotesApp(kb, watch=False), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "200x60"])
+def test_cited_passage_sizes(snap_compare, kb: KnowledgeBase, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await steady(pilot)
+        await pilot.press("enter")
+        await steady(pilot)
+        await pilot.press("a", *"How fast is AlphaNet", "question_mark", "enter")
+        await steady(pilot)
+        await pilot.press("up", "enter")
+        await steady(pilot)
+        pilot.app.clear_notifications()
+        await steady(pilot)
+
+    assert snap_compare(PapernotesApp(kb, watch=False), terminal_size=size, run_before=run_before)
 
 
 def test_reader(snap_compare, kb: KnowledgeBase) -> None:

@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList
-from textual.widgets.markdown import MarkdownTableOfContents
 
 from indexer.answer import Citation
 from indexer.errors import NoteError
 from indexer.notes import Note
 from tui.widgets.ask_pane import AskPane
+from tui.widgets.contents import Contents
 from tui.widgets.library import Library
 from tui.widgets.reader import Reader
 from tui.widgets.status_line import StatusLine
@@ -39,7 +39,7 @@ class MainScreen(Screen[None]):
                 yield Reader(id="reader")
             yield AskPane(id="ask")
         yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def library(self) -> Library:
@@ -77,7 +77,7 @@ class MainScreen(Screen[None]):
         return self.size.width < NARROW
 
     def on_mount(self) -> None:
-        self.library.query_one("#filter").focus()
+        self.set_focus(self.library.query_one("#filter", Input))
         self._fit(self.size.width)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -85,17 +85,18 @@ class MainScreen(Screen[None]):
 
     def _fit(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
+        self.reader.contents.show(self.reader.contents.table_of_contents, width)
         self._update_toc()
 
     def _update_toc(self) -> None:
         width = self.size.width
         automatic = width >= WIDE or (width >= NARROW and not self.asking)
         shown = automatic if self.toc_choice is None else self.toc_choice
-        self.reader.query_one(MarkdownTableOfContents).display = shown
+        self.reader.query_one(Contents).display = shown
 
     def toggle_toc(self) -> None:
         """Show or hide the table of contents."""
-        shown = self.reader.query_one(MarkdownTableOfContents).display
+        shown = self.reader.query_one(Contents).display
         self.toc_choice = not shown
         self._update_toc()
 
@@ -105,41 +106,41 @@ class MainScreen(Screen[None]):
         if self.reader.note is not None:
             self.library.highlight(self.reader.note.id)
         if not (self.asking and self.narrow):
-            self.library.query_one("#filter", Input).focus()
+            self.set_focus(self.library.query_one("#filter", Input))
 
-    async def show_note(self, note: Note, citation: Citation | None = None) -> None:
-        """Switch to the reader showing `note` (at the cited passage, if any)."""
+    def show_note(self, note: Note, citation: Citation | None = None, *, scroll_y: float | None = None) -> None:
+        """Switch to the reader showing `note` (at the cited passage, or at `scroll_y`, if given)."""
         self.query_one(ContentSwitcher).current = "reader"
-        await self.reader.show_note(note, citation)
+        self.reader.show_note(note, citation, scroll_y=scroll_y)
         self.library.highlight(note.id)
         self._after_open()
 
-    async def show_error(self, error: NoteError) -> None:
+    def show_error(self, error: NoteError) -> None:
         """Switch to the reader showing the error card of an unreadable file."""
         self.query_one(ContentSwitcher).current = "reader"
-        await self.reader.show_error(error)
+        self.reader.show_error(error)
         self._after_open()
 
     def _after_open(self) -> None:
         if self.asking and self.narrow:
             self.close_ask()
         elif not self.asking:
-            self.reader.focus()
+            self.set_focus(self.reader)
 
     def open_ask(self) -> None:
-        """Open the ask pane and put the cursor in the question box."""
+        """Open the ask pane with the cursor in the question box, at once: the next key read goes there."""
         self.add_class("-asking")
         self._update_toc()
-        self.ask_pane.focus_question()
+        self.set_focus(self.ask_pane.question_box)
 
     def close_ask(self) -> None:
         """Close the ask pane (the conversation is kept)."""
         self.remove_class("-asking")
         self._update_toc()
         if self.showing_reader:
-            self.reader.focus()
+            self.set_focus(self.reader)
         else:
-            self.library.query_one("#filter", Input).focus()
+            self.set_focus(self.library.query_one("#filter", Input))
 
     def back_in_library(self) -> bool:
         """Escape in the library: clear the filter, else move from the filter to the list."""

@@ -116,9 +116,19 @@ class AskPane(Vertical):
                 return turn.answer
         return None
 
+    @property
+    def question_box(self) -> Input:
+        """The question box."""
+        return self.query_one("#question", Input)
+
+    @property
+    def draft(self) -> str:
+        """The question typed but not asked yet ("" when none)."""
+        return self.question_box.value.strip()
+
     def focus_question(self) -> None:
-        """Put the cursor in the question box."""
-        self.query_one("#question", Input).focus()
+        """Put the cursor in the question box (at once: the next key read goes there)."""
+        self.screen.set_focus(self.question_box)
 
     def set_scope_note(self, note_id: str | None, name: str | None) -> None:
         """The note the scope toggle refers to, by id and short name (None when no note is open)."""

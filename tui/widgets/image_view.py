@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING, Any
 
-from markdown_it.token import Token
+from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.widgets.markdown import Markdown, MarkdownBlock
 
 from indexer.notes import Image
 from tui.text import one_line
+
+if TYPE_CHECKING:
+    from tui.pieces import Piece
 
 logger = logging.getLogger(__name__)
 
@@ -36,17 +40,30 @@ def prepare_terminal_images() -> None:
         logger.info("images will be placeholders: %s", error)
 
 
-def image_widget(path: str) -> Widget | None:
-    """A widget drawing the image file at `path`, or None when it can't be drawn here."""
-    if not images_enabled():
-        return None
+MAX_PIXELS = (1600, 1200)
+"""Decoded figures are shrunk to fit this (a terminal never shows more), so drawing them stays cheap."""
+
+
+def decode(path: str) -> Any:
+    """The image at `path` decoded (and shrunk to MAX_PIXELS): slow for large files, so run it in a thread."""
+    from PIL import Image as PILImage  # deferred: only notes with figures need PIL
+
+    with PILImage.open(path) as opened:
+        opened.load()
+        picture = opened.copy()
+    picture.thumbnail(MAX_PIXELS)
+    return picture
+
+
+def image_widget(picture: Any) -> Widget | None:
+    """A widget drawing a decoded image, or None when it can't be drawn here."""
     try:
-        # Deferred: pulls in PIL and (outside `run`) queries the terminal for its graphics support.
+        # Deferred: pulls in textual-image, which (outside `run`) queries the terminal for its graphics support.
         from textual_image.widget import Image as TerminalImage
 
-        return TerminalImage(path, classes="picture")
-    except Exception as error:  # unreadable or unsupported file: show the placeholder instead
-        logger.info("cannot draw %s: %s", path, error)
+        return TerminalImage(picture, classes="picture")
+    except Exception as error:  # unsupported image or terminal: show the placeholder instead
+        logger.info("cannot draw an image: %s", error)
         return None
 
 
@@ -61,8 +78,8 @@ def placeholder_text(src: str, alt: str, reason: str) -> Content:
     )
 
 
-class ImageBlock(MarkdownBlock):
-    """An image of a note as a Markdown block: the picture, or a placeholder with alt text and path."""
+class ImageBlock(Widget):
+    """An image of a note: a frame while it is decoded in a thread, then the picture (or a placeholder with alt text and path)."""
 
     DEFAULT_CSS = """
     ImageBlock {
@@ -71,31 +88,73 @@ class ImageBlock(MarkdownBlock):
     }
     """
 
-    def __init__(self, markdown: Markdown, token: Token, image: Image | None) -> None:
-        super().__init__(markdown, token)
-        self.src = str(token.attrs.get("src", ""))
+    class Decoded(Message):
+        """The picture was decoded (None: it could not be, `reason` says why)."""
+
+        def __init__(self, picture: Any, reason: str | None) -> None:
+            super().__init__()
+            self.picture = picture
+            self.reason = reason
+
+    def __init__(self, piece: Piece, image: Image | None) -> None:
+        super().__init__()
+        self.piece = piece
+        """The piece of the note this image is."""
+        self.src = piece.src
         """The image reference as written in the note."""
-        self.alt = token.content
+        self.alt = piece.alt
         """The image's alt text."""
         self.image = image
         """What the note parser resolved the reference to (None if it did not see it)."""
 
+    @property
+    def source_range(self) -> tuple[int, int]:
+        """The source lines of the paragraph holding the image (0-based, end exclusive)."""
+        return self.piece.start, self.piece.end
+
     def compose(self) -> ComposeResult:
         reason = self._why_not_drawn()
-        picture = None
-        if reason is None and self.image is not None and self.image.file is not None:
-            picture = image_widget(str(self.image.file))
-            reason = None if picture is not None else "cannot be drawn in this terminal"
-        if picture is not None:
-            yield picture
+        if reason is None:
+            waiting = Static(
+                Content.assemble(("🖼  ", "bold"), (one_line(self.alt) or self.src, "italic")),
+                classes="picture -loading",
+            )
+            yield waiting
             if self.alt:
                 yield Static(Content(one_line(self.alt)), classes="caption")
         else:
-            box = Static(
-                placeholder_text(self.src, self.alt, reason or "not shown"), classes="placeholder"
+            yield self._placeholder(reason)
+
+    def on_mount(self) -> None:
+        if self._why_not_drawn() is None and self.image is not None and self.image.file is not None:
+            self._decode(str(self.image.file))
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _decode(self, path: str) -> None:
+        try:
+            picture, reason = decode(path), None
+        except Exception as error:  # unreadable or unsupported file: the placeholder says so
+            logger.info("cannot decode %s: %s", path, error)
+            picture, reason = None, "cannot be read as an image"
+        self.post_message(self.Decoded(picture, reason))
+
+    async def on_image_block_decoded(self, message: ImageBlock.Decoded) -> None:
+        message.stop()
+        widget = image_widget(message.picture) if message.picture is not None else None
+        waiting = self.query(".-loading")
+        if widget is None:
+            await self.remove_children()
+            await self.mount(
+                self._placeholder(message.reason or "cannot be drawn in this terminal")
             )
-            box.border_title = "image"
-            yield box
+        elif waiting:
+            await self.mount(widget, before=waiting.first())
+            await waiting.remove()
+
+    def _placeholder(self, reason: str) -> Static:
+        box = Static(placeholder_text(self.src, self.alt, reason), classes="placeholder")
+        box.border_title = "image"
+        return box
 
     def _why_not_drawn(self) -> str | None:
         if "://" in self.src or self.src.startswith("//"):

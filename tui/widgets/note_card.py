@@ -14,7 +14,7 @@ from indexer.notes import Note
 from tui.text import error_location, one_line
 
 MAX_AUTHORS = 6
-"""Longer author lists are cut to this many, with "and N more"."""
+"""Longer author lists are cut to this many, with "and N more" (N ≥ 2: one more name is simply shown)."""
 RELATED_KEYS = 4
 """Related notes are opened with the keys 1..RELATED_KEYS."""
 
@@ -35,7 +35,7 @@ def _link(url: str) -> tuple[str, Style] | str:
 def authors_line(authors: list[str]) -> str:
     """Authors joined with commas, cut to MAX_AUTHORS."""
     names = [one_line(a) for a in authors]
-    if len(names) > MAX_AUTHORS:
+    if len(names) > MAX_AUTHORS + 1:  # "and 1 more" would hide a name in the room it takes
         return ", ".join(names[:MAX_AUTHORS]) + f" and {len(names) - MAX_AUTHORS} more"
     return ", ".join(names)
 

@@ -1,4 +1,4 @@
-"""Provides the reader: a note's header card, problems, Markdown body and table of contents."""
+"""Provides the reader: a note's header card, problems, body and table of contents, changed together."""
 
 from __future__ import annotations
 
@@ -10,21 +10,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Markdown
-from textual.widgets.markdown import MarkdownBlock, MarkdownTableOfContents
 
 from indexer.answer import Citation
 from indexer.chunking import ABOUT_SECTION
 from indexer.errors import NoteError
 from indexer.notes import Note
-from tui.messages import OpenNote
-from tui.widgets.document import NoteDocument
+from tui.messages import HeadingChosen, LinkClicked, OpenNote
+from tui.widgets.contents import Contents
+from tui.widgets.document import FIRST_ROWS, NoteDocument, Spot
 from tui.widgets.note_card import NoteCard, ProblemCard
+from tui.widgets.run_view import RunView
 
 logger = logging.getLogger(__name__)
 
 CITED = "-cited"
-"""CSS class of the blocks behind the citation being shown."""
+"""CSS class of the pieces behind the citation being shown."""
+LAYOUT_TRIES = 10
+"""Refreshes a scroll waits for its target to be laid out."""
 
 
 class Reader(VerticalScroll):
@@ -40,18 +42,16 @@ class Reader(VerticalScroll):
         """The citation highlighted, if any."""
 
     def compose(self) -> ComposeResult:
-        document = NoteDocument(id="document")
-        document.can_focus = False
         yield NoteCard(id="card")
         yield ProblemCard(id="problems")
-        yield document
-        toc = MarkdownTableOfContents(document, id="toc")
+        yield NoteDocument(id="document")
+        toc = Contents(id="toc")
         toc.border_title = "Contents"
         yield toc
 
     @property
     def document(self) -> NoteDocument:
-        """The Markdown body."""
+        """The note body."""
         return self.query_one(NoteDocument)
 
     @property
@@ -59,80 +59,115 @@ class Reader(VerticalScroll):
         """The header card."""
         return self.query_one(NoteCard)
 
-    async def show_note(
-        self, note: Note, citation: Citation | None = None, *, keep_scroll: bool = False
+    @property
+    def contents(self) -> Contents:
+        """The table of contents."""
+        return self.query_one(Contents)
+
+    def show_note(
+        self,
+        note: Note,
+        citation: Citation | None = None,
+        *,
+        keep_scroll: bool = False,
+        scroll_y: float | None = None,
     ) -> None:
-        """Show `note`; with a citation, scroll to its passage and highlight it (else keep or reset the scroll)."""
-        scroll_y = self.scroll_y
-        same = (
-            self.error is None
-            and self.note is not None
-            and self.note.id == note.id
-            and self.note.content_hash == note.content_hash
-        )
-        keep_related = self.note is not None and self.note.id == note.id
-        self.note, self.error = note, None
+        """Show `note` with card, contents and body changed in one go.
+
+        With a citation, scroll to its passage and highlight it; else go to `scroll_y`, keep the
+        scroll (`keep_scroll`) or start at the top.
+        """
+        old_y = self.scroll_y
+        same = self.error is None and self.note is not None and self.note.id == note.id
+        keep_related = same
         related, related_note = self.card.related, self.card.related_note
+        self.note, self.error = note, None
         self.card.show(note)
         if keep_related:
             self.card.set_related(related, related_note)
         self.query_one(ProblemCard).show_warnings(note)
-        if not same:
-            try:
-                await self.document.show(note)
-            except Exception as error:  # never let one note's content take the app down
-                logger.exception("cannot render %s", note.rel_path)
-                await self.document.show(None)
-                self.query_one(ProblemCard).show_error(
-                    NoteError(f"{note.rel_path}: cannot be shown ({error})")
-                )
+        rows = int(max(self.size.height, self.screen.size.height) * FIRST_ROWS)
+        through = citation.lines[1] - 1 if citation is not None else None
+        try:
+            self.document.show(note, rows, through)
+        except Exception as error:  # never let one note's content take the app down
+            logger.exception("cannot render %s", note.rel_path)
+            self.document.show(None, rows)
+            self.query_one(ProblemCard).show_error(
+                NoteError(f"{note.rel_path}: cannot be shown ({error})")
+            )
+        self.contents.show(self.document.table_of_contents, self.screen.size.width)
         self.clear_highlight()
         if citation is not None:
             self.citation = citation
             self.call_after_refresh(self._highlight, citation)
-        elif keep_scroll:
-            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
-        elif not same:
-            self.scroll_home(animate=False)
+        elif scroll_y is not None or keep_scroll:
+            target = scroll_y if scroll_y is not None else old_y
+            self.scroll_to(y=target, animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_to, y=target, animate=False)
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
 
-    async def show_error(self, error: NoteError) -> None:
+    def show_error(self, error: NoteError) -> None:
         """Show the error card of an unreadable file."""
         self.note, self.error, self.citation = None, error, None
         self.card.display = False
         self.query_one(ProblemCard).show_error(error)
-        await self.document.show(None)
-        self.scroll_home(animate=False)
+        self.document.show(None, 0)
+        self.contents.show([], self.screen.size.width)
+        self.scroll_to(y=0, animate=False, immediate=True)
 
     def clear_highlight(self) -> None:
         """Remove the citation highlight."""
         self.citation = None
-        for block in self.query(f".{CITED}"):
-            block.remove_class(CITED)
+        self.card.remove_class(CITED)
+        self.document.cite([])
+
+    def cited_spots(self) -> list[Spot]:
+        """The pieces highlighted as the cited passage."""
+        return [
+            spot
+            for spot in self.document.spots()
+            if (
+                spot.index in spot.widget.cited
+                if isinstance(spot.widget, RunView)
+                else spot.widget.has_class(CITED)
+            )
+        ]
 
     def _highlight(self, citation: Citation) -> None:
-        """Highlight the cited blocks and scroll to their section (the card for the About passage)."""
+        """Highlight the cited pieces and scroll to their section (the card for the About passage)."""
         if self.citation is not citation:
             return
         first, last = citation.lines
-        blocks = (
-            [] if citation.section == ABOUT_SECTION else self.document.blocks_for_lines(first, last)
+        spots = (
+            [] if citation.section == ABOUT_SECTION else self.document.spots_for_lines(first, last)
         )
-        if not blocks:
+        if not spots:
             self.card.add_class(CITED)
             self.scroll_home(animate=False)
             return
-        for block in blocks:
-            block.add_class(CITED)
-        target: MarkdownBlock = blocks[0]
+        self.document.cite(spots)
+        self.call_after_refresh(self._scroll_to_spot, spots[0], citation)
+
+    def _scroll_to_spot(self, target: Spot, citation: Citation | None = None, tries: int = LAYOUT_TRIES) -> None:
+        """Scroll so `target` shows, with its section heading when both fit (once it is laid out)."""
+        if citation is not None and self.citation is not citation:
+            return
+        if not target.widget.size.height and tries > 0:  # mounted but not laid out yet
+            self.call_after_refresh(self._scroll_to_spot, target, citation, tries - 1)
+            return
+        top = self.spot_y(target)
         heading = self.document.heading_before(target)
         if heading is not None:
-            gap = self._offset_of(target) - self._offset_of(heading)
-            if (
-                0 <= gap
-                and gap + target.outer_size.height <= self.scrollable_content_region.height - 1
-            ):
-                target = heading
-        self.scroll_to(y=self._offset_of(target), animate=False)
+            gap = top - self.spot_y(heading)
+            if 0 <= gap and gap + target.height <= self.scrollable_content_region.height - 1:
+                top = self.spot_y(heading)
+        self.scroll_to(y=top, animate=False)
+
+    def spot_y(self, spot: Spot) -> int:
+        """How far down the reader's content a piece starts."""
+        return self._offset_of(spot.widget) + spot.y
 
     def _offset_of(self, widget: Widget) -> int:
         """How far down the reader's content `widget` starts."""
@@ -144,28 +179,34 @@ class Reader(VerticalScroll):
             node = parent if isinstance(parent, Widget) else None
         return y
 
-    @on(Markdown.TableOfContentsUpdated)
-    def _toc_updated(self, message: Markdown.TableOfContentsUpdated) -> None:
-        message.stop()
-        self.query_one(MarkdownTableOfContents).table_of_contents = message.table_of_contents
+    def scroll_to_anchor(self, anchor: str) -> None:
+        """Scroll to the heading with `anchor`."""
+        heading = self.document.heading_for(anchor)
+        if heading is not None:
+            self.call_after_refresh(self._scroll_to_heading, heading, LAYOUT_TRIES)
 
-    @on(Markdown.TableOfContentsSelected)
-    def _toc_selected(self, message: Markdown.TableOfContentsSelected) -> None:
-        message.stop()
-        block = self.document.query_one(f"#{message.block_id}", MarkdownBlock)
-        self.scroll_to_widget(block, top=True)
+    def _scroll_to_heading(self, heading: Spot, tries: int) -> None:
+        if not heading.widget.size.height and tries > 0:
+            self.call_after_refresh(self._scroll_to_heading, heading, tries - 1)
+        else:
+            self.scroll_to(y=self.spot_y(heading), animate=False)
 
-    @on(Markdown.LinkClicked)
-    async def _link_clicked(self, message: Markdown.LinkClicked) -> None:
+    @on(HeadingChosen)
+    def _heading_chosen(self, message: HeadingChosen) -> None:
+        message.stop()
+        self.scroll_to_anchor(message.anchor)
+
+    @on(LinkClicked)
+    async def _link_clicked(self, message: LinkClicked) -> None:
         """Web links open in the browser, links to other notes open them, anchors scroll."""
         message.stop()
         href = message.href
         if href.startswith("#"):
-            self.document.goto_anchor(href[1:])
+            self.scroll_to_anchor(href[1:])
         elif "://" in href or href.startswith("mailto:"):
             await self.run_action(f"app.open_link({href!r})")
         elif self.note is not None:
             target = posixpath.normpath(
                 str(PurePosixPath(self.note.rel_path).parent / href.split("#", 1)[0])
             )
-            self.post_message(OpenNote(target))
+            self.post_message(OpenNote(target, jump=True))

@@ -46,12 +46,12 @@ def index_text(state: AppState) -> tuple[str, str]:
     if status is None:
         return "checking the index…", ""
     if not status.exists:
-        return "no index yet · press r to build it", "-warning"
+        return "no index yet · ctrl+r builds it", "-warning"
     if status.problem:
-        return f"{status.problem} · press r to rebuild", "-warning"
+        return f"{status.problem} · ctrl+r rebuilds it", "-warning"
     if status.changed:
         noun = "note" if status.changed == 1 else "notes"
-        return f"{status.changed} {noun} changed on disk · press r to update the index", "-warning"
+        return f"{status.changed} {noun} changed on disk · ctrl+r updates the index", "-warning"
     return "index up to date", ""
 
 

@@ -1,0 +1,189 @@
+"""The app with long notes and big libraries: first paint of a note, n/p, held-down n, a citation jump, start-up.
+
+    python -m bench.app_reader [--smoke] [--repeat N]
+
+Runs the real app headless at 200×60 in fresh processes. "Paint" is the moment Textual has refreshed
+the screen after the change (a `call_after_refresh` callback), measured from the moment the key (or
+the open request) was posted. Notes: the shipped ones plus a generated 400-line note with 10 figures
+(`bench.notes_gen.long_note`); the library case uses 1,000 generated notes (`many_notes`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import CONTENT, arguments, median, report, run_child, table
+from bench.notes_gen import long_note, many_notes
+
+_STARTUP = """
+import json, os, sys, time
+t0 = float(os.environ["BENCH_T0"])
+marks = {}
+from pathlib import Path
+from indexer.knowledge import KnowledgeBase
+from tui.app import PapernotesApp
+
+class TimedApp(PapernotesApp):
+    def _mark_paint(self, final):
+        def painted():
+            marks.setdefault("library painted s", time.time() - t0)
+            if self.main.reader.note is not None and self.main.showing_reader:
+                marks.setdefault("last note painted s", time.time() - t0)
+            if final:
+                marks["every note parsed s"] = time.time() - t0
+                self.exit()
+        self.call_after_refresh(painted)
+
+    async def on_notes_listed(self, message):
+        await super().on_notes_listed(message)
+        self._mark_paint(False)
+
+    async def on_notes_loaded(self, message):
+        await super().on_notes_loaded(message)
+        self._mark_paint(True)
+
+TimedApp(KnowledgeBase(Path(sys.argv[1])), watch=False).run(headless=True, size=(200, 60))
+print("MARKS " + json.dumps(marks))
+"""
+
+_READER = """
+import asyncio, json, sys, time, contextlib
+from pathlib import Path
+from textual import events
+from textual.worker import WorkerCancelled
+from indexer.answer import Citation
+from indexer.knowledge import KnowledgeBase
+from tui.app import PapernotesApp
+
+marks = {}
+
+async def painted(app):
+    done = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(lambda: done.done() or done.set_result(time.perf_counter()))
+    return await done
+
+async def shown(app, note_id):
+    while app.main.reader.note is None or app.main.reader.note.id != note_id:
+        await asyncio.sleep(0.001)
+    return await painted(app)
+
+async def idle(app, pilot):
+    for _ in range(3):
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+
+async def main():
+    app = PapernotesApp(KnowledgeBase(Path(sys.argv[1])), watch=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.1)
+            if app.state.model != "loading":
+                break
+        await idle(app, pilot)
+        while app.screen is not app.main:  # the offer to build an index: not now
+            app.pop_screen()
+            await pilot.pause()
+        notes = [n.id for n in app.collection.notes if n.id != "long"]
+        t0 = time.perf_counter()
+        await app.open_note("long")
+        marks["open 400-line note: first paint s"] = await painted(app) - t0
+        await idle(app, pilot)
+        marks["open 400-line note: all of it s"] = time.perf_counter() - t0
+        await app.open_note(notes[0]); await idle(app, pilot)
+        t0 = time.perf_counter()
+        await app.open_note("long")
+        marks["reopen it (kept) s"] = await painted(app) - t0
+        await idle(app, pilot)
+        await app.open_note(notes[0]); await idle(app, pilot)
+        steps = []
+        for note in notes[1:]:
+            t0 = time.perf_counter()
+            app.post_message(events.Key("n", "n"))
+            steps.append(await shown(app, note) - t0)
+            await idle(app, pilot)
+        marks["n to a new note: paint s (median)"] = sorted(steps)[len(steps) // 2]
+        marks["n to a new note: paint s (max)"] = max(steps)
+        await app.open_note(notes[0]); await idle(app, pilot)
+        t0 = time.perf_counter()
+        for _ in range(len(notes) - 1):  # held down: key repeat at 30 per second
+            app.post_message(events.Key("n", "n"))
+            await asyncio.sleep(1 / 30)
+        released = time.perf_counter()
+        end = await shown(app, notes[-1])
+        marks["held n over %d notes: caught up s after release" % (len(notes) - 1)] = end - released
+        marks["held n: total s"] = end - t0
+        await idle(app, pilot)
+        note = app.collection.find("long")
+        section = note.sections[-2]
+        block = section.blocks[0]
+        citation = Citation(1, note.id, note.title, section.label, note.rel_path, (block.start_line, block.end_line), 1.0, block.text, block.text)
+        await app.open_note(notes[0]); await idle(app, pilot)
+        t0 = time.perf_counter()
+        await app.open_note("long", citation)
+        while app.main.reader.scroll_y == 0 and time.perf_counter() - t0 < 10:
+            await asyncio.sleep(0.001)
+        marks["citation near the end: passage on screen s"] = await painted(app) - t0
+    print("MARKS " + json.dumps(marks))
+
+asyncio.run(main())
+"""
+
+
+def _marks(code: str, folder: Path, env: dict[str, str]) -> dict[str, float]:
+    run = run_child([sys.executable, "-c", code, str(folder)], env=env)
+    lines = [line for line in run.stdout.splitlines() if line.startswith("MARKS ")]
+    if run.returncode != 0 or not lines:
+        raise SystemExit(f"app run failed: {run.stderr.strip()[-2000:]}")
+    return json.loads(lines[-1][6:])
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def main(argv: Sequence[str] | None = None) -> str:
+    """Run the benchmark and print (and return) its tables."""
+    args = arguments(__doc__.splitlines()[0], None, argv)
+    repeat = args.repeat or (1 if args.smoke else 3)
+    count = 50 if args.smoke else 1000
+    loads = [_load()]
+    with tempfile.TemporaryDirectory(prefix="papernotes-bench-") as tmp:
+        root = Path(tmp)
+        notes = root / "notes"
+        shutil.copytree(CONTENT, notes, ignore=shutil.ignore_patterns(".papernotes"))
+        long_note(notes, lines=400, images=10)
+        library = many_notes(root / "library", count)
+        config = root / "config"
+        reader_runs, start_runs, last_runs = [], [], []
+        env = {"PAPERNOTES_CONFIG_DIR": str(config)}
+        cold = _marks(_STARTUP, library, {**env, "BENCH_T0": repr(time.time())})  # the first start ever: no catalog yet
+        for _ in range(repeat):
+            env = {"PAPERNOTES_CONFIG_DIR": str(config)}
+            reader_runs.append(_marks(_READER, notes, env))
+            start_runs.append(_marks(_STARTUP, library, {**env, "BENCH_T0": repr(time.time())}))
+            # The reader run left the long note as the last one read: a restart reopens it.
+            (config / "tui.json").write_text(json.dumps({"last_notes": {str(notes.resolve()): "long"}}))
+            last_runs.append(_marks(_STARTUP, notes, {**env, "BENCH_T0": repr(time.time())}))
+            loads.append(_load())
+    rows = [(key, median([r[key] for r in reader_runs])) for key in reader_runs[0]]
+    rows.append((f"first start ever, {count} notes: library painted s", cold["library painted s"]))
+    rows.append((f"start-up, {count} notes: library painted s", median([r["library painted s"] for r in start_runs])))
+    rows.append((f"start-up, {count} notes: every note parsed s", median([r["every note parsed s"] for r in start_runs])))
+    rows.append(
+        ("restart with the 400-line note last read: painted s", median([r.get("last note painted s", float("nan")) for r in last_runs]))
+    )
+    body = table(("case (200×60, headless)", "p50 of runs"), rows)
+    body += f"\n\n{repeat} run(s) each; load average (1 / 5 / 15 min) before and after each round: {'; '.join(loads)}."
+    return report("App: long notes and big libraries", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Generated notes for the app benchmarks: one long note with figures, and a library of 1,000 notes."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+WORDS = (
+    "model encoder decoder attention mask token image patch feature scale loss training "
+    "dataset segmentation detection depth prompt query backbone distillation accuracy speed "
+    "latency memory batch gradient layer head anchor box point label teacher student"
+).split()
+
+
+def _sentence(rng: random.Random, words: int = 14) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def _png(path: Path, seed: int) -> None:
+    from PIL import Image  # deferred: only the benchmarks that draw figures need it
+
+    rng = random.Random(seed)
+    colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+    Image.new("RGB", (320, 200), colour).save(path)
+
+
+def long_note(folder: Path, *, lines: int = 400, images: int = 10, name: str = "long") -> Path:
+    """Write a note of about `lines` lines (nested bullets, code, a table, links) with `images` PNG figures."""
+    rng = random.Random(7)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "figures").mkdir(exist_ok=True)
+    out = [
+        "---",
+        f'title: "Long Note: {lines} Lines with {images} Figures"',
+        "authors: [Ada Lovelace, Alan Turing, Grace Hopper]",
+        "year: 2024",
+        "tags: [benchmark, long]",
+        "aliases: [LongNote]",
+        "---",
+        "",
+        f"# Long Note: {lines} Lines with {images} Figures",
+        "",
+    ]
+    section = 0
+    figure = 0
+    every = max(1, lines // (images + 1))
+    while len(out) < lines:
+        section += 1
+        out += [f"## Section {section}", "", _sentence(rng, 30), ""]
+        for item in range(6):
+            out.append(f"- {_sentence(rng)}")
+            for _ in range(2):
+                out.append(
+                    f"  - {_sentence(rng, 10)} See [the paper](https://example.com/{section}/{item})."
+                )
+        out.append("")
+        if section % 3 == 0:
+            out += ["```python", "def step(x):", "    return x * 2", "```", ""]
+        if section % 4 == 0:
+            out += ["| metric | value |", "| --- | --- |", "| AP | 41.2 |", "| FPS | 142 |", ""]
+        if figure < images and len(out) >= every * (figure + 1):
+            figure += 1
+            _png(folder / "figures" / f"figure{figure}.png", figure)
+            out += [f"![Figure {figure}: {_sentence(rng, 5)}](figures/figure{figure}.png)", ""]
+    while figure < images:
+        figure += 1
+        _png(folder / "figures" / f"figure{figure}.png", figure)
+        out += [f"![Figure {figure}](figures/figure{figure}.png)", ""]
+    path = folder / f"{name}.md"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def many_notes(folder: Path, count: int = 1000) -> Path:
+    """Write `count` short notes (title, year, tags, three sections) into `folder`."""
+    rng = random.Random(11)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(1, count + 1):
+        body = [
+            "---",
+            f'title: "Paper {number:04d}: {_sentence(rng, 6)[:-1]}"',
+            f"year: {2000 + number % 25}",
+            f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]",
+            "---",
+            "",
+            f"# Paper {number:04d}",
+            "",
+        ]
+        for part in ("Idea", "Method", "Results"):
+            body += [f"## {part}", "", _sentence(rng, 25), ""]
+        (folder / f"paper{number:04d}.md").write_text("\n".join(body), encoding="utf-8")
+    return folder

@@ -1,0 +1,168 @@
+"""What the scorer sees of each candidate: meaning, words shared (with its context), place, and fit to the question's type."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.answer.candidates import PASSAGES, Candidate, overlap
+from indexer.answer.naming import has_subject_pronoun, is_naming_sentence, mentions_name
+from indexer.answer.questions import COMPARISON, Asked, metric_terms
+from indexer.chunking import ABOUT_SECTION
+from indexer.retrieval import Hit
+
+FEATURES: tuple[str, ...] = (
+    "meaning",          # cosine of the sentence (after its heading) and the question
+    "meaning_gap",      # how far below the best candidate's cosine
+    "words",            # share of the question's terms in the sentence, subject resolved
+    "context_words",    # ... in its heading path and the sentence before it
+    "passage_meaning",  # cosine of its passage and the question
+    "passage_rank",     # 1 for the best passage, falling to 0 past the top passages
+    "best_note",        # it is in the best passage's note
+    "number",           # it holds a figure
+    "asked_number",     # the question asks for a quantity and it holds a figure
+    "asked_metric",     # ... and it names the kind of figure asked for (accuracy, FPS, parameters)
+    "asked_comparison", # the question compares and so does it
+    "reference",        # it is a metadata line or a link list
+    "short",            # under 40 characters
+    "length",           # characters / 200, at most 1
+    "names_note",       # it says the note's name
+    "asked_name",       # the question asks for a name and it says the note's name
+    "asked_naming",     # ... and it is the sentence that introduces the method by name
+    "asked_list",       # the question asks for a list and it is a list item or enumerates
+    "asked_count",      # the question asks for N things and it says N
+    "pronoun",          # it starts with They/It/The paper (resolved to the note's name)
+    "early",            # it sits in the note's first sections
+    "overview",         # its heading is a summary, abstract, introduction or idea
+    "new_name",         # the question asks "which <thing>" and it says a name the question doesn't
+    "thing_words",      # share of the asked thing's words ("similarity measure") in it
+    "expansion",        # the question asks what an acronym stands for and it spells one out
+    "link",             # it is mostly a link
+)
+_DIGIT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half)\b",
+    re.IGNORECASE,
+)
+_NAME_TOKEN = re.compile(r"\b(?:[A-Za-z]*[A-Z][A-Za-z]*[A-Z0-9][\w-]*|[A-Za-z]+\d[\w-]*|[A-Z][a-z]{2,}(?:[\s-][A-Z][a-z]{2,})+)")
+_SPELLED_OUT = re.compile(r"\b[A-Z]{2,}[\w-]*\s*\((?:[A-Z][\w-]*[\s,]+(?:and\s+|&\s+|of\s+|for\s+)?){2,}|\b(?:short\s+for|stands?\s+for)\b")
+_URL = re.compile(r"https?://\S+")
+_OVERVIEW = re.compile(r"\b(summary|abstract|introduction|overview|tl;?dr|idea|in short|gist|key idea|motivation)\b", re.IGNORECASE)
+_COUNT_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_ENUMERATION = re.compile(r"(?:,[^,]+){2,}|:\s*\S|\b(?:both|either|first|second|third)\b|\(\w\)|\b\d\)", re.IGNORECASE)
+REFERENCE_HEADINGS = {"sources", "links", "references", "resources", "source", "reference", "bibliography", "citation"}
+
+
+def is_reference_section(section: str) -> bool:
+    """The metadata chunk and link lists: right for "who wrote it?", noise for most questions."""
+    head = section.split(" › ")[0].strip().lower()
+    return section == ABOUT_SECTION or head in REFERENCE_HEADINGS
+
+
+def figure_of(sentence: str, metric: str) -> bool:
+    """Whether the sentence gives a figure of kind `metric` (a number and a word or sign for it)."""
+    if not _DIGIT.search(_URL.sub("", sentence)):
+        return False
+    lowered = sentence.lower()
+    return any((t in lowered) if not t.isalpha() else re.search(rf"(?<![a-z]){re.escape(t)}(?![a-z])", lowered) is not None for t in metric_terms(metric))
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What a sentence is, whatever the question: worked out once per sentence and remembered."""
+
+    has_number: bool
+    list_item: bool
+    enumerates: bool
+    says_name: bool
+    naming: bool
+    pronoun: bool
+    name_tokens: tuple[str, ...]
+    spelled_out: bool
+    link: bool
+    comparison: bool
+    lowered: str
+
+
+@lru_cache(maxsize=65_536)
+def traits(sentence: str, names: tuple[str, ...]) -> Traits:
+    """The question-independent traits of `sentence` in a note called `names`."""
+    bare = _URL.sub("", sentence)
+    pronoun = has_subject_pronoun(sentence)
+    start = sentence.lstrip("-*+ ")
+    return Traits(
+        has_number=bool(_DIGIT.search(bare)),
+        list_item=sentence.lstrip().startswith(("-", "*", "+")) or bool(re.match(r"\s*\d+[.)]\s", sentence)),
+        enumerates=bool(_ENUMERATION.search(sentence)),
+        says_name=mentions_name(sentence, names) or pronoun,
+        naming=is_naming_sentence(sentence, names),
+        pronoun=pronoun,
+        name_tokens=tuple(n.lower() for n in _NAME_TOKEN.findall(bare) if not start.startswith(n)),
+        spelled_out=bool(_SPELLED_OUT.search(sentence)),
+        link=len(bare.strip(" -*+:")) < 0.5 * len(sentence),
+        comparison=bool(COMPARISON.search(sentence)),
+        lowered=sentence.lower(),
+    )
+
+
+def gives_asked_figure(sentence: str, asked: Asked) -> bool:
+    """Whether the sentence gives the figure asked for: of the metric named, or a count of the thing counted."""
+    if any(figure_of(sentence, m) for m in asked.metrics):
+        return True
+    if asked.counted and _DIGIT.search(_URL.sub("", sentence)):
+        return re.search(rf"\b{re.escape(asked.counted[:5])}", sentence, re.IGNORECASE) is not None
+    return False
+
+
+def feature_rows(
+    asked: Asked,
+    candidates: Sequence[Candidate],
+    pool: Sequence[Hit],
+    query_terms: set[str],
+    meanings: Sequence[float],
+    asked_text: str = "",
+) -> list[list[float]]:
+    """One row of FEATURES per candidate."""
+    best_note = pool[0].chunk.note_id if pool else ""
+    top_meaning = max(meanings, default=0.0)
+    question_words = {w.lower() for w in re.findall(r"[\w-]+", asked_text)}
+    count = asked.count or 0
+    count_pattern = re.compile(rf"\b({_COUNT_WORDS[count]}|{count})\b", re.IGNORECASE) if 0 < count < len(_COUNT_WORDS) else None
+    thing_patterns = [re.compile(rf"\b{re.escape(w[:-1] if w.endswith('s') else w)}", re.IGNORECASE) for w in asked.thing]
+    rows: list[list[float]] = []
+    for candidate, meaning in zip(candidates, meanings, strict=True):
+        hit = pool[candidate.hit_index]
+        sentence = candidate.sentence
+        t = traits(sentence, candidate.names)
+        new_names = [n for n in t.name_tokens if n not in question_words]
+        thing_hits = sum(1 for pattern in thing_patterns if pattern.search(candidate.resolved))
+        rows.append([
+            meaning,
+            meaning - top_meaning,
+            overlap(query_terms, candidate.resolved),
+            overlap(query_terms, f"{hit.chunk.context} {candidate.previous}"),
+            hit.dense,
+            max(0.0, 1.0 - candidate.hit_index / PASSAGES),
+            1.0 if hit.chunk.note_id == best_note else 0.0,
+            1.0 if t.has_number else 0.0,
+            1.0 if asked.quantitative and t.has_number else 0.0,
+            1.0 if t.has_number and gives_asked_figure(sentence, asked) else 0.0,
+            1.0 if asked.comparative and t.comparison else 0.0,
+            1.0 if is_reference_section(hit.chunk.section) else 0.0,
+            1.0 if len(sentence) < 40 else 0.0,
+            min(1.0, len(sentence) / 200),
+            1.0 if t.says_name else 0.0,
+            1.0 if asked.kind == "name" and t.says_name else 0.0,
+            1.0 if asked.kind == "name" and t.naming else 0.0,
+            1.0 if asked.kind == "list" and (t.list_item or t.enumerates) else 0.0,
+            1.0 if count_pattern is not None and count_pattern.search(sentence) else 0.0,
+            1.0 if t.pronoun else 0.0,
+            1.0 / (1.0 + hit.chunk.ordinal),
+            1.0 if _OVERVIEW.search(hit.chunk.section) else 0.0,
+            1.0 if asked.entity and new_names else 0.0,
+            thing_hits / len(asked.thing) if asked.thing else 0.0,
+            1.0 if asked.expansion and t.spelled_out else 0.0,
+            1.0 if t.link else 0.0,
+        ])
+    return rows

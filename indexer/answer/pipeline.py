@@ -1,0 +1,125 @@
+"""The answer pipeline: classify the question, retrieve, gather candidates, score them, refuse or compose."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from indexer.answer.candidates import PASSAGES, Candidate, candidates_of, gather_pool, shortlist
+from indexer.answer.composing import citations_of, compose, compose_metadata
+from indexer.answer.features import feature_rows
+from indexer.answer.metadata import metadata_lines
+from indexer.answer.naming import short_name
+from indexer.answer.questions import Asked, classify, is_follow_up
+from indexer.answer.refusing import (
+    MIN_MEANING,
+    asked_thing,
+    missing_details,
+    refusal_reason,
+    uncovered_figure,
+    unknown_names,
+)
+from indexer.answer.result import Answer
+from indexer.answer.scoring import score_candidates
+from indexer.lexical import tokenize
+from indexer.retrieval import Hit, Mode, Retriever
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Evidence:
+    """What the pipeline gathered for a question before deciding: kept for fitting and inspection."""
+
+    asked: Asked
+    pool: list[Hit]
+    focus: str
+    """The note the answer is about: the one the question names, else the best passage's."""
+    named: bool
+    every: list[Candidate]
+    shortlisted: list[Candidate]
+    rows: list[list[float]]
+
+
+def answer_question(
+    question: str,
+    retriever: Retriever,
+    *,
+    mode: Mode = "hybrid",
+    scope: Sequence[str] | None = None,
+    previous: Answer | None = None,
+    threshold: float = MIN_MEANING,
+) -> Answer:
+    """Answer `question` from the notes with cited sentences, or refuse and say what is missing."""
+    question = " ".join(question.split())
+    unknown = unknown_names(question, retriever)
+    evidence = gather(question, retriever, mode=mode, scope=scope, previous=previous)
+    if evidence is None:
+        return Answer(question, None, [], reason=refusal_reason(unknown, None, None))
+    asked, pool, focus = evidence.asked, evidence.pool, evidence.focus
+    note = retriever.index.notes.get(focus)
+    note_name = short_name(note) if note is not None and evidence.named else None
+
+    def refuse(reason: str, confidence: float = 0.0) -> Answer:
+        logger.debug("refused %r: %s", question, reason)
+        return Answer(question, None, [], closest=citations_of(pool[:3], {}), confidence=confidence, kind=asked.kind, reason=reason)
+
+    if unknown:
+        return refuse(refusal_reason(unknown, None, None))
+    if asked.kind == "metadata":
+        lines = metadata_lines(asked.fields, pool, focus, retriever.index.root)
+        if lines:
+            return compose_metadata(question, lines, pool)
+    in_focus = [c for c in evidence.every if pool[c.hit_index].chunk.note_id == focus] or evidence.every
+    details = missing_details(question, [pool[i].chunk.text for i in range(len(pool)) if pool[i].chunk.note_id == focus])
+    if details:
+        return refuse(refusal_reason([], note_name, f"the {details[0]}") if note_name else refusal_reason([], None, None))
+    if uncovered_figure(asked, in_focus if evidence.named else evidence.every):
+        return refuse(refusal_reason([], note_name, asked_thing(question)) if note_name else refusal_reason([], None, None))
+    scored = score_candidates(evidence.shortlisted, evidence.rows)
+    confidence = scored[0].score if scored else 0.0
+    closest_meaning = max((row[0] for row in evidence.rows), default=0.0)
+    if not scored or (mode != "lexical" and closest_meaning < threshold):
+        return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
+    return compose(asked, question, scored, evidence.every, pool, named=evidence.named)
+
+
+def gather(
+    question: str,
+    retriever: Retriever,
+    *,
+    mode: Mode = "hybrid",
+    scope: Sequence[str] | None = None,
+    previous: Answer | None = None,
+) -> Evidence | None:
+    """Retrieve for `question` and build the scored-to-be candidates with their feature rows; None when nothing matches."""
+    prefer: list[str] = []
+    search_text = question
+    named_notes = retriever.named_notes(question)
+    if previous is not None and previous.notes and is_follow_up(question) and not named_notes:
+        prefer = previous.notes[:2]
+        search_text = f"{question} ({', '.join(c.title for c in previous.citations[:1])})"
+    query_vector = retriever.embed(search_text) if mode != "lexical" else None
+    hits = retriever.search(search_text, k=8, mode=mode, scope=scope, prefer=prefer, query_vector=query_vector)
+    if not hits:
+        return None
+    top = hits[:PASSAGES]
+    named = [n for n in named_notes if scope is None or n in scope]
+    focus = named[0] if named else top[0].chunk.note_id
+    if focus not in {h.chunk.note_id for h in top}:
+        focus = top[0].chunk.note_id
+    pool = gather_pool(top, retriever, query_vector, focus)
+    query_terms = set(tokenize(question))
+    every = candidates_of(pool, retriever)
+    shortlisted = shortlist(every, pool, query_terms)
+    if query_vector is not None and shortlisted:
+        vectors = retriever.sentence_vectors([c.embed_text for c in shortlisted])
+        meanings = [float(v) for v in vectors @ query_vector]
+    else:  # lexical mode: word overlap stands in for meaning
+        from indexer.answer.candidates import overlap
+
+        meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
+    asked = classify(question)
+    rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
+    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows)

@@ -1,0 +1,67 @@
+"""The outside development set: questions over papers_we_read, a collection nobody here wrote."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from indexer.cli import main
+from indexer.evaluation import EvalResult, evaluate, evaluate_baseline, load_questions
+from indexer.knowledge import KnowledgeBase
+from indexer.notes import load_notes
+from tests.conftest import papers_we_read_or_skip
+
+QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "papers_we_read.jsonl"
+
+
+def _kinds() -> Counter[str]:
+    lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
+    return Counter(json.loads(line)["kind"] for line in lines if line.strip())
+
+
+def test_question_file_shape() -> None:
+    questions = load_questions(QUESTIONS)
+    kinds = _kinds()
+    assert len(questions) >= 60
+    assert len({q.id for q in questions}) == len(questions)
+    assert kinds["named"] + kinds["metadata"] >= 20 and kinds["described"] >= 20 and kinds["number"] >= 10
+    assert kinds["absent-paper"] == 5 and kinds["absent-detail"] == 5
+    assert all(q.keys for q in questions if q.note) and not any(q.keys for q in questions if q.note is None)
+    assert len({q.note for q in questions if q.note}) >= 40
+
+
+def test_every_note_and_key_is_in_the_imported_collection(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = papers_we_read_or_skip()
+    assert main(["--notes", str(tmp_path), "import", str(source)]) == 0
+    notes = {note.id: note for note in load_notes(tmp_path).notes}
+    missing = []
+    for question in load_questions(QUESTIONS):
+        if question.note is None:
+            continue
+        note = notes.get(question.note)
+        if note is None:
+            missing.append((question.id, question.note, "no such note"))
+            continue
+        missing += [(question.id, question.note, key) for key in question.keys if key not in note.text]
+    assert not missing
+    assert not list(source.rglob(".papernotes"))  # nothing was written into the read-only collection
+
+
+@pytest.fixture(scope="module")
+def hybrid_result(papers_we_read_kb: KnowledgeBase) -> EvalResult:
+    """The hybrid pipeline's scores on the set, computed once for the tests below."""
+    return evaluate(papers_we_read_kb, load_questions(QUESTIONS), mode="hybrid")
+
+
+def test_hybrid_retrieval_holds_the_bar_on_papers_we_read(hybrid_result: EvalResult) -> None:
+    misses = [(r.id, r.expected, r.ranked_notes[:3]) for r in hybrid_result.results if r.expected and r.ranked_notes[:1] != [r.expected]]
+    assert hybrid_result.hit_at_1 >= 0.97, misses
+
+
+def test_hybrid_retrieval_is_no_worse_than_the_plain_baseline(papers_we_read_kb: KnowledgeBase, hybrid_result: EvalResult) -> None:
+    baseline = evaluate_baseline(papers_we_read_kb, load_questions(QUESTIONS))
+    assert baseline.retrieval_only and baseline.answerable == hybrid_result.answerable
+    assert hybrid_result.hit_at_1 >= baseline.hit_at_1 and hybrid_result.mrr >= baseline.mrr

@@ -1,0 +1,172 @@
+"""Pilot tests: keys are never lost or misrouted (typed before focus settles, q with a draft, typing in the list)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from indexer.knowledge import KnowledgeBase
+from tests.tui.test_app import SIZE, listed, settle
+from tui.app import PapernotesApp
+from tui.screens.confirm import ConfirmQuit
+from tui.widgets.library import NoteList
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
+
+
+def queue_keys(app: PapernotesApp, *keys: str) -> None:
+    """Put every key in the app's queue before any is handled (a fast typist, or a busy app)."""
+    for key in keys:
+        character = {"space": " ", "ctrl+a": "\x01"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+def typed(text: str) -> list[str]:
+    return ["space" if c == " " else c for c in text]
+
+
+async def read_alpha(app: PapernotesApp, pilot: Pilot) -> None:
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert app.main.showing_reader and app.main.reader.note is not None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_keys_typed_right_after_a_all_land_in_the_question_box(kb: KnowledgeBase, size: tuple[int, int]) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await read_alpha(app, pilot)
+        queue_keys(app, "a", *typed("quick how is it running"))  # q quits, h goes home, r reindexes
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running
+        box = app.main.query_one("#question", Input)
+        assert app.focused is box and box.value == "quick how is it running"
+        assert app.main.showing_reader and not app.state.building
+
+
+async def test_ctrl_a_asks_from_the_filter_and_keeps_every_key(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.focused, Input) and app.focused.id == "filter"
+        queue_keys(app, "ctrl+a", *typed("quit"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and app.main.library.filter_text == ""
+        assert app.main.query_one("#question", Input).value == "quit"
+
+
+async def test_a_question_typed_while_the_model_loads_starts_nothing(kb: KnowledgeBase) -> None:
+    gate = threading.Event()
+
+    class SlowModel(KnowledgeBase):
+        def encoder(self):  # type: ignore[override]
+            gate.wait(30)
+            return kb.encoder()
+
+    app = PapernotesApp(SlowModel(kb.root), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if listed(app):
+                break
+        await app.open_note("alpha")
+        await pilot.pause()
+        assert app.state.model == "loading"
+        queue_keys(app, "a", *typed("are results reproducible"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and not app.state.building
+        assert app.main.query_one("#question", Input).value == "are results reproducible"
+        gate.set()
+        await settle(app, pilot)
+
+
+async def test_q_with_a_half_typed_question_asks_first(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await read_alpha(app, pilot)
+        await pilot.press("a", *typed("how fast"))
+        await pilot.press("escape")  # the pane closes, the draft stays; the reader has the keys again
+        assert not app.main.asking and not isinstance(app.focused, Input)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmQuit) and app.is_running
+        assert "how fast" in str(app.screen.query_one("#confirm-message").render())
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert app.screen is app.main and app.is_running
+        assert app.main.query_one("#question", Input).value == "how fast"
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_q_without_a_draft_and_ctrl_q_in_the_box_quit_at_once(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await read_alpha(app, pilot)
+        await pilot.press("a", *typed("half a question"), "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    again = PapernotesApp(kb, watch=False)
+    async with again.run_test(size=SIZE) as pilot:
+        await read_alpha(again, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not again.is_running
+
+
+async def test_typing_in_the_list_filters_and_slash_goes_to_the_filter(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        notes = app.main.query_one("#notes", NoteList)
+        app.main.set_focus(notes)
+        await pilot.pause()
+        queue_keys(app, *typed("seg"))  # all queued before the first moves the focus
+        await pilot.pause()
+        await pilot.pause()
+        assert app.main.library.filter_text == "seg" and listed(app) == ["beta"]
+        assert isinstance(app.focused, Input) and app.focused.id == "filter"
+        app.main.library.clear_filter()
+        app.main.set_focus(notes)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input) and app.main.library.filter_text == ""
+        await pilot.press(*"hopper", "enter")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "beta"
+
+
+async def test_ask_is_in_every_footer_and_the_footer_fits_80_columns(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+
+        def footer_keys() -> list[str]:
+            return [
+                active.binding.key
+                for active in app.active_bindings.values()
+                if active.enabled and active.binding.show
+            ]
+
+        places = {"filter": footer_keys()}
+        app.main.set_focus(app.main.query_one("#notes"))
+        await pilot.pause()
+        places["list"] = footer_keys()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        places["reader"] = footer_keys()
+        await pilot.press("a")
+        await pilot.pause()
+        places["ask"] = footer_keys()
+        for place, keys in places.items():
+            assert "ctrl+a" in keys, place
+        footer = app.main.query_one("Footer")
+        shown = [key for key in footer.query("FooterKey") if key.display]
+        assert shown and sum(k.outer_size.width for k in shown) <= 80 - len("^p palette")

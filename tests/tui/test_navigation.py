@@ -1,0 +1,221 @@
+"""Pilot tests: going back after a jump, held-down n, long notes shown a screenful first, contents, screenshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from bench.notes_gen import long_note
+from indexer.answer import Citation
+from indexer.knowledge import KnowledgeBase
+from tests.tui.test_app import SIZE, ask, settle
+from tui.app import PapernotesApp
+from tui.widgets.contents import Contents
+from tui.widgets.image_view import ImageBlock
+from tui.widgets.run_view import RunView
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
+
+
+def shown(app: PapernotesApp) -> str | None:
+    note = app.main.reader.note
+    return note.id if note is not None and app.main.showing_reader else None
+
+
+async def test_escape_after_a_related_note_goes_back_and_forward_again(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")  # alpha, from the library
+        await settle(app, pilot)
+        app.main.reader.scroll_to(y=6, animate=False, immediate=True)
+        await pilot.pause()
+        where = app.main.reader.scroll_y
+        assert where > 0
+        await pilot.press("1")  # related: beta
+        await settle(app, pilot)
+        assert shown(app) == "beta" and app.sub_title.startswith("2 / 4")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert shown(app) == "alpha" and app.main.reader.scroll_y == where  # back where we were
+        await pilot.press("right_square_bracket")  # forward
+        await settle(app, pilot)
+        assert shown(app) == "beta"
+        await pilot.press("escape", "escape")  # back to alpha, then (nothing further back) the library
+        await settle(app, pilot)
+        assert not app.main.showing_reader and app.sub_title == "Library"
+
+
+async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "n")
+        await settle(app, pilot)
+        assert shown(app) == "beta"
+        await pilot.press("escape")  # no jump was made: out to the library
+        await pilot.pause()
+        assert not app.main.showing_reader
+        await pilot.press("down", "down", "enter")  # from beta, highlighted
+        await settle(app, pilot)
+        assert shown(app) == "delta" and not app.history.back_places
+
+
+async def test_escape_after_a_citation_goes_back_to_the_note_it_was_chosen_from(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("beta")
+        await settle(app, pilot)
+        await ask(app, pilot, "How fast is AlphaNet?")
+        await pilot.press("up", "enter")  # the first citation: AlphaNet's speed
+        await settle(app, pilot)
+        assert shown(app) == "alpha" and app.main.reader.cited_spots()
+        await pilot.press("escape")  # the focus is in the ask pane: it closes first
+        await pilot.pause()
+        assert not app.main.asking and shown(app) == "alpha"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert shown(app) == "beta" and not app.main.reader.cited_spots()
+
+
+async def test_held_down_n_only_renders_the_note_it_ends_on(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        for _ in range(3):  # all three wait in the queue, as when a key repeats faster than notes render
+            app.post_message(events.Key("n", "n"))
+        await settle(app, pilot)
+        assert shown(app) == "delta" and app.sub_title.startswith("4 / 4")
+        rendered = [body.note.id for body in app.main.reader.document._bodies]
+        assert rendered == ["alpha", "delta"]  # beta and gamma were passed over, never built
+        card = str(app.main.reader.card.render())
+        assert "Delta" in card and app.main.reader.document.note is app.main.reader.card.note
+
+
+@pytest.fixture(scope="module")
+def long_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("long") / "notes"
+    long_note(folder, lines=400, images=10)
+    (folder / "short.md").write_text("# Short\n\n## Only\n\nOne line.\n", encoding="utf-8")
+    KnowledgeBase(folder).build()
+    return folder
+
+
+async def test_a_long_note_shows_a_screenful_first_then_everything_with_images(long_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(app, pilot)
+        await app.open_note("long")
+        body = app.main.reader.document.body
+        assert body is not None and 0 < body.mounted < len(body.parts)  # the first screenful only
+        assert app.main.reader.card.note is not None and app.main.reader.card.note.id == "long"
+        assert [title for _, title, _ in app.main.reader.contents.table_of_contents][:2] == [
+            "Long Note: 400 Lines with 10 Figures",
+            "Section 1",
+        ]
+        await settle(app, pilot)
+        assert body.complete
+        images = list(body.query(ImageBlock))
+        assert len(images) == 10 and all(image.query(".picture") for image in images)
+        assert not body.query(".-loading")  # every figure decoded and swapped in
+        text = "\n".join(run.text() for run in body.query(RunView))
+        assert "Section 1" in text and "def step(x):" in text and "FPS" in text
+
+
+async def test_a_citation_near_the_end_of_a_long_note_is_shown_at_once(long_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(app, pilot)
+        note = app.collection.find("long") if app.collection else None
+        assert note is not None
+        section = note.sections[-2]
+        block = section.blocks[0]
+        citation = Citation(
+            1, note.id, note.title, section.label, note.rel_path,
+            (block.start_line, block.end_line), 1.0, block.text, block.text,
+        )
+        await app.open_note("long", citation)
+        await settle(app, pilot)
+        reader = app.main.reader
+        spots = reader.cited_spots()
+        assert spots and all(block.start_line - 1 <= s.piece.start < block.end_line for s in spots)
+        top = reader.scroll_y
+        assert top > 100 and reader.spot_y(spots[0]) >= top
+        assert reader.spot_y(spots[0]) + spots[0].height <= top + reader.scrollable_content_region.height
+
+
+async def test_contents_jump_to_a_heading_and_are_sized_to_the_terminal(long_notes: Path) -> None:
+    widths = {}
+    for size in ((120, 40), (200, 60)):
+        app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            await app.open_note("long")
+            await settle(app, pilot)
+            contents = app.main.reader.query_one(Contents)
+            widths[size[0]] = contents.outer_size.width
+            target = next(i for i, (_, t, _) in enumerate(contents.table_of_contents) if t == "Section 9")
+            contents.highlighted = target
+            app.main.set_focus(contents)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            heading = app.main.reader.document.heading_for("section-9")
+            assert heading is not None and app.main.reader.scroll_y == app.main.reader.spot_y(heading)
+    assert widths[200] > widths[120] >= 20  # at 200 columns the contents use the room
+
+
+async def test_screenshot_says_where_it_went(kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # no Downloads folder there
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_screenshot()
+        await pilot.pause()
+        saved = [n for n in app._notifications if n.title == "Screenshot saved"]
+        assert saved and Path(saved[0].message).parent == tmp_path and Path(saved[0].message).is_file()
+        monkeypatch.setenv("PAPERNOTES_SCREENSHOT_DIR", str(tmp_path / "file.txt" / "sub"))
+        (tmp_path / "file.txt").write_text("not a folder")
+        app.action_screenshot()
+        await pilot.pause()
+        failed = [n for n in app._notifications if n.title == "Screenshot not saved"]
+        assert failed and "file.txt" in failed[0].message
+
+
+async def test_the_list_and_the_last_note_show_before_every_note_is_parsed(
+    notes_copy: Path, config_dir: Path
+) -> None:
+    import threading
+
+    KnowledgeBase(notes_copy).catalog()  # a previous run left the catalog's records
+    gate = threading.Event()
+
+    class SlowParse(KnowledgeBase):
+        def notes(self):  # type: ignore[override]
+            gate.wait(30)
+            return super().notes()
+
+    first = PapernotesApp(KnowledgeBase(notes_copy), watch=False)
+    async with first.run_test(size=SIZE) as pilot:
+        await settle(first, pilot)
+        await first.open_note("beta")
+        await pilot.press("q")
+    app = PapernotesApp(SlowParse(notes_copy), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if shown(app) == "beta":
+                break
+        assert app.collection is None  # still parsing…
+        assert shown(app) == "beta" and "BetaFormer" in app.main.reader.query_one(RunView).text()
+        assert app.sub_title.startswith("2 / 4")
+        assert app.main.query_one("#notes").option_count == 5  # 4 notes and the unreadable file
+        await app.open_note("gamma")  # asked for now, opened once everything is parsed
+        gate.set()
+        await settle(app, pilot)
+        assert app.collection is not None and shown(app) == "gamma"

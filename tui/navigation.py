@@ -1,0 +1,339 @@
+"""Moving between notes: opening, stepping (coalesced when keys repeat), and a back/forward history like a browser's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from indexer.answer import Citation
+from indexer.notes import Note, NoteCollection
+from tui.config import save_config
+from tui.messages import CitationChosen, OpenBrokenNote, OpenNote
+from tui.text import one_line, short_title
+from tui.widgets.conversation import citation_place
+
+if TYPE_CHECKING:
+    from tui.app import PapernotesApp
+
+HISTORY_LIMIT = 50
+"""Places remembered each way."""
+PREFETCH_DELAY = 0.25
+"""Seconds after a note is shown before its neighbours are parsed (not while it paints, nor while n repeats)."""
+CONFIG_DELAY = 1.0
+"""Seconds before a changed last-read note is saved (once for a run of n presses)."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the reader was: a note and how far down it."""
+
+    note_id: str
+    scroll_y: float = 0.0
+
+
+class History:
+    """Back and forward through the notes jumped between (related notes, citations, links)."""
+
+    def __init__(self) -> None:
+        self.back_places: list[Place] = []
+        """Places to go back to, the latest last."""
+        self.forward_places: list[Place] = []
+        """Places gone back from, the latest last."""
+
+    def jump(self, here: Place) -> None:
+        """Leaving `here` for somewhere new: `here` is the way back, and the way forward is forgotten."""
+        if not self.back_places or self.back_places[-1].note_id != here.note_id:
+            self.back_places.append(here)
+        else:
+            self.back_places[-1] = here
+        del self.back_places[:-HISTORY_LIMIT]
+        self.forward_places.clear()
+
+    def back(self, here: Place) -> Place | None:
+        """The place to go back to (None when there is none); `here` becomes the way forward."""
+        if not self.back_places:
+            return None
+        self.forward_places.append(here)
+        return self.back_places.pop()
+
+    def forward(self, here: Place) -> Place | None:
+        """The place to go forward to again (None when there is none)."""
+        if not self.forward_places:
+            return None
+        self.back_places.append(here)
+        return self.forward_places.pop()
+
+    def clear(self) -> None:
+        """Forget everything (a note opened from the library starts a new trail)."""
+        self.back_places.clear()
+        self.forward_places.clear()
+
+
+class Navigation:
+    """The app's part that moves between notes (mixed into PapernotesApp)."""
+
+    def _navigation_init(self: PapernotesApp) -> None:
+        self.history = History()
+        """Back/forward through jumps."""
+        self._wanted: Note | None = None
+        """The note a coalesced step will show (set while keys repeat faster than notes render)."""
+        self._config_due = False
+        """The remembered state changed and is not saved yet."""
+        self._pending_open: tuple[str, Citation | None, bool] | None = None
+        """A note asked for before the notes were all parsed: opened once they are."""
+
+    # --- requests from widgets ------------------------------------------------------------------
+
+    async def on_open_note(self: PapernotesApp, message: OpenNote) -> None:
+        await self.open_note(message.note_id, message.citation, jump=message.jump)
+
+    def on_open_broken_note(self: PapernotesApp, message: OpenBrokenNote) -> None:
+        self.history.clear()
+        self.main.show_error(message.error)
+        self.main.ask_pane.set_scope_note(None, None)
+        self.sub_title = "Unreadable file"
+        self.refresh_bindings()
+
+    async def on_citation_chosen(self: PapernotesApp, message: CitationChosen) -> None:
+        citation = message.citation
+        await self.open_note(citation.note, citation, jump=True)
+        shown = self.main.reader.note
+        if shown is None or shown.id != citation.note:
+            return  # the note is gone (the index is older than the notes): open_note said so
+        where = one_line(citation.section) or "the note"
+        self.notify(
+            f"{where} · {citation_place(citation)}",
+            title=f"Cited passage [{citation.number}]",
+            markup=False,
+        )
+
+    # --- opening ----------------------------------------------------------------------------------
+
+    def here(self: PapernotesApp) -> Place | None:
+        """Where the reader is now (None when no note is shown)."""
+        note = self.main.reader.note
+        if note is None or not self.main.showing_reader:
+            return None
+        return Place(note.id, self.main.reader.scroll_y)
+
+    async def open_note(
+        self: PapernotesApp,
+        key: str,
+        citation: Citation | None = None,
+        *,
+        jump: bool = False,
+        scroll_y: float | None = None,
+    ) -> None:
+        """Show the note `key` (id, path or title), at `citation` if given.
+
+        A `jump` (related note, citation, link) can be undone with Escape; a note opened from the
+        library starts a new history.
+        """
+        if self.collection is None:
+            self._pending_open = (key, citation, jump)  # listed from the catalog, still being parsed
+            return
+        note = self.collection.find(key)
+        if note is None:
+            self.notify(
+                f"There is no note {one_line(key)!r} in the notes folder.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        here = self.here()
+        if here is None:
+            self.history.clear()
+        elif jump and here.note_id != note.id:
+            self.history.jump(here)
+        self._wanted = None
+        self.main.show_note(note, citation, scroll_y=scroll_y)
+        self._note_shown(note)
+
+    def show_early(self: PapernotesApp, note: Note, ids: list[str]) -> None:
+        """Show the last note read while the rest are still being parsed (`ids`: the reading order)."""
+        self.main.show_note(note)
+        position = ids.index(note.id) + 1 if note.id in ids else 0
+        self.sub_title = f"{position} / {len(ids)} · {one_line(note.title)}"
+        self.main.ask_pane.set_scope_note(note.id, short_title(note))
+        self.refresh_bindings()
+
+    def _note_shown(self: PapernotesApp, note: Note) -> None:
+        collection = self.collection
+        assert collection is not None
+        self._gone = None
+        self.show_position(note)
+        self.main.ask_pane.set_scope_note(note.id, short_title(note))
+        self.config.remember_note(self.kb.root, note.id)
+        self.save_config_soon()
+        self._request_related(note.id)
+        self.set_timer(PREFETCH_DELAY, lambda: self._prefetch_neighbours(collection, note))
+        self.refresh_bindings()
+
+    def follow_shown_note(
+        self: PapernotesApp, before: NoteCollection | None, collection: NoteCollection
+    ) -> None:
+        """After a reload: the note shown is refreshed, followed to its new name, or said deleted (once)."""
+        reader = self.main.reader
+        shown = reader.note
+        if shown is None:
+            return
+        fresh = next((n for n in collection.notes if n.id == shown.id), None)
+        if fresh is None:
+            fresh = renamed(shown, before, collection)
+            if fresh is not None:
+                self.notify(
+                    f"{one_line(shown.rel_path)} is now {one_line(fresh.rel_path)}.",
+                    title="Note renamed",
+                    markup=False,
+                )
+        if fresh is None:
+            if self._gone != shown.id:  # once per deletion, however many reloads follow
+                self._gone = shown.id
+                self._gone_neighbours = neighbours(shown.id, before)
+                self.notify(
+                    f"{one_line(shown.rel_path)} was deleted from the notes folder; "
+                    "n and p go on from where it was.",
+                    title="Note deleted",
+                    markup=False,
+                )
+            if self.main.showing_reader:
+                self.show_position(shown)
+            return
+        if fresh.content_hash != shown.content_hash or fresh.id != shown.id:
+            reader.show_note(fresh, keep_scroll=True)
+            if self.main.showing_reader:
+                self._note_shown(fresh)
+            return
+        reader.note = fresh  # same text: keep the page as it is
+        self._gone = None
+        if self.main.showing_reader:
+            self.show_position(fresh)
+
+    def show_position(self: PapernotesApp, note: Note) -> None:
+        """The header: where the note shown is in the reading order ("3 / 14 · Title")."""
+        if self.collection is None:
+            return
+        ids = [n.id for n in self.collection.notes]
+        position = f"{ids.index(note.id) + 1}" if note.id in ids else "–"
+        deleted = " (deleted)" if note.id not in ids else ""
+        self.sub_title = f"{position} / {len(ids)} · {one_line(note.title)}{deleted}"
+
+    def save_config_soon(self: PapernotesApp) -> None:
+        """Remember the state in a moment, in a thread (an fsync per note would slow n and p down)."""
+        if not self._config_due:
+            self._config_due = True
+            self.set_timer(CONFIG_DELAY, self._flush_config)
+
+    def _flush_config(self: PapernotesApp) -> None:
+        if self._config_due:
+            self._config_due = False
+            self._save_config()
+
+    def flush_config_now(self: PapernotesApp) -> None:
+        """Save a pending state change at once (on exit)."""
+        if self._config_due:
+            self._config_due = False
+            save_config(self.config)
+
+    # --- stepping, coalesced ------------------------------------------------------------------------
+
+    def step(self: PapernotesApp, step: int) -> None:
+        """Move `step` notes along the reading order; repeated keys only show the note they end on."""
+        current = self._wanted or self.main.reader.note
+        if current is None or self.collection is None:
+            return
+        notes = self.collection.notes
+        ids = [n.id for n in notes]
+        if current.id not in ids:  # deleted: go on from where it was
+            before, after = self._gone_neighbours if self._gone == current.id else ([], [])
+            target = next((i for i in (after if step > 0 else before) if i in ids), None)
+            if target is not None:
+                self._wanted = notes[ids.index(target)]
+                self.call_later(self._show_wanted)
+            elif notes:
+                where = "after" if step > 0 else "before"
+                self.notify(f"There is no note {where} the deleted one.", title="No more notes")
+            return
+        index = ids.index(current.id) + step
+        if index >= len(notes):
+            self.notify(
+                f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes"
+            )
+        elif index < 0:
+            self.notify(f"This is the first note (1 / {len(notes)}).", title="Start of the notes")
+        else:
+            pending = self._wanted is not None
+            self._wanted = notes[index]
+            if not pending:
+                self.call_later(
+                    self._show_wanted
+                )  # runs after the keys already waiting: they only move the target
+
+    def _show_wanted(self: PapernotesApp) -> None:
+        note, self._wanted = self._wanted, None
+        if note is not None and self.collection is not None and note in self.collection.notes:
+            self.main.show_note(note)
+            self._note_shown(note)
+
+    def _prefetch_neighbours(self: PapernotesApp, collection: NoteCollection, note: Note) -> None:
+        """Parse the next and previous notes in a thread, so n and p find them ready."""
+        if note not in collection.notes:
+            return
+        index = collection.notes.index(note)
+        around = [
+            collection.notes[i] for i in (index + 1, index - 1) if 0 <= i < len(collection.notes)
+        ]
+        self._parse_ahead([n.markdown for n in around])
+
+    # --- back and forward ---------------------------------------------------------------------------
+
+    async def go_back(self: PapernotesApp) -> bool:
+        """Go back to where the last jump came from; False when there is nowhere to go back to."""
+        here = self.here()
+        place = self.history.back(here) if here is not None else None
+        if place is None:
+            return False
+        await self._go_to(place)
+        return True
+
+    async def go_forward(self: PapernotesApp) -> bool:
+        """Redo a jump undone with go_back()."""
+        here = self.here()
+        place = self.history.forward(here) if here is not None else None
+        if place is None:
+            return False
+        await self._go_to(place)
+        return True
+
+    async def _go_to(self: PapernotesApp, place: Place) -> None:
+        note = self.collection.find(place.note_id) if self.collection is not None else None
+        if note is None:
+            self.notify("That note is gone from the notes folder.", severity="warning")
+            return
+        self._wanted = None
+        self.main.show_note(note, scroll_y=place.scroll_y)
+        self._note_shown(note)
+
+    def home(self: PapernotesApp) -> None:
+        """Back to the library (the trail of jumps is forgotten)."""
+        self._wanted = None
+        self.history.clear()
+        self.main.show_library()
+        self.sub_title = "Library"
+        self.refresh_bindings()
+
+
+def renamed(note: Note, before: NoteCollection | None, now: NoteCollection) -> Note | None:
+    """The note `note` became when its file was renamed: the one new note with its content."""
+    old_ids = {n.id for n in before.notes} if before is not None else set()
+    same = [n for n in now.notes if n.content_hash == note.content_hash and n.id not in old_ids]
+    return same[0] if len(same) == 1 else None
+
+
+def neighbours(note_id: str, collection: NoteCollection | None) -> tuple[list[str], list[str]]:
+    """The ids before `note_id` (nearest first) and after it in `collection`'s reading order."""
+    ids = [n.id for n in collection.notes] if collection is not None else []
+    if note_id not in ids:
+        return [], []
+    at = ids.index(note_id)
+    return ids[:at][::-1], ids[at + 1 :]

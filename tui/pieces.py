@@ -1,0 +1,198 @@
+"""Cuts a note's Markdown into pieces the reader renders one by one: headings, paragraphs, list items, images."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from indexer.notes import slugify
+from tui.text import safe_markdown
+
+PARSED_CACHE = 32
+"""Parsed notes kept (by text), so switching back and forth between notes never parses twice."""
+_KINDS = {
+    "paragraph_open": "paragraph",
+    "fence": "code",
+    "code_block": "code",
+    "table_open": "table",
+    "blockquote_open": "quote",
+    "hr": "rule",
+    "html_block": "html",
+}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One renderable part of a note and the source lines it comes from (0-based, end exclusive)."""
+
+    kind: str
+    """heading, paragraph, item (one item of a top-level list), image, code, table, quote, rule, html."""
+    start: int
+    end: int
+    tokens: tuple[Token, ...] = field(default=(), compare=False, repr=False)
+    """The piece's markdown-it tokens (images taken out), ready for Rich's Markdown renderer."""
+    level: int = 0
+    """Heading level (1-6)."""
+    text: str = ""
+    """A heading's text, or the literal source of an HTML block."""
+    anchor: str = ""
+    """Slug of a heading, for the contents and `#anchor` links."""
+    src: str = ""
+    """Image reference as written (images only)."""
+    alt: str = ""
+    """Image alt text (images only)."""
+    last_item: bool = False
+    """Whether this list item is the last of its list (space follows it)."""
+
+
+def _parser() -> MarkdownIt:
+    # The indexer's dialect (CommonMark, tables, strikethrough): line numbers agree with citations.
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough").use(front_matter_plugin)
+
+
+_MD = _parser()
+
+
+def _close(tokens: list[Token], start: int) -> int:
+    """Index of the token closing the block opened at `start`."""
+    token = tokens[start]
+    if token.nesting != 1:
+        return start
+    for index in range(start + 1, len(tokens)):
+        other = tokens[index]
+        if other.level == token.level and other.nesting == -1:
+            return index
+    return len(tokens) - 1
+
+
+def _without_images(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, str]]]:
+    """Copies of `tokens` with images taken out of inline content (and inline HTML made literal text)."""
+    images: list[tuple[str, str]] = []
+    out: list[Token] = []
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            children = []
+            for child in token.children:
+                if child.type == "image":
+                    images.append((str(child.attrs.get("src", "")), child.content))
+                    continue
+                if (
+                    child.type == "html_inline"
+                ):  # Rich drops inline HTML: show it as written instead
+                    child = copy.copy(child)
+                    child.type = "text"
+                children.append(child)
+            token = copy.copy(token)
+            token.children = children
+        out.append(token)
+    return out, images
+
+
+def _has_text(tokens: list[Token]) -> bool:
+    for token in tokens:
+        if token.type == "inline":
+            if any(
+                c.content.strip()
+                for c in token.children or []
+                if c.type not in ("softbreak", "hardbreak")
+            ):
+                return True
+        elif token.type not in (
+            "paragraph_open",
+            "paragraph_close",
+            "list_item_open",
+            "list_item_close",
+        ):
+            return True
+    return False
+
+
+def _add(
+    pieces: list[Piece], kind: str, tokens: list[Token], start: int, end: int, **extra: object
+) -> None:
+    """Add a piece, its images after it as pieces of their own."""
+    kept, images = _without_images(tokens)
+    if _has_text(kept):
+        pieces.append(Piece(kind, start, end, tuple(kept), **extra))  # type: ignore[arg-type]
+    for src, alt in images:
+        pieces.append(Piece("image", start, end, src=src, alt=alt))
+
+
+def _list_items(pieces: list[Piece], tokens: list[Token], open_at: int, close_at: int) -> None:
+    """One piece per item of the list between `open_at` and `close_at`; ordered items keep their numbers."""
+    opening = tokens[open_at]
+    ordered = opening.type == "ordered_list_open"
+    number = int(str(opening.attrs.get("start", 1))) if ordered else 1
+    items = [
+        i
+        for i in range(open_at + 1, close_at)
+        if tokens[i].type == "list_item_open" and tokens[i].level == opening.level + 1
+    ]
+    for position, index in enumerate(items):
+        wrapper = copy.copy(opening)
+        wrapper.attrs = dict(opening.attrs)
+        if ordered:
+            wrapper.attrs["start"] = number + position
+        first, last = tokens[index].map or (0, 0)
+        body = tokens[index : _close(tokens, index) + 1]
+        _add(
+            pieces,
+            "item",
+            [wrapper, *body, tokens[close_at]],
+            first,
+            last,
+            last_item=position == len(items) - 1,
+        )
+
+
+@lru_cache(maxsize=PARSED_CACHE)
+def pieces_of(text: str) -> tuple[Piece, ...]:
+    """The pieces of Markdown `text` in order (front matter left out); cached by text."""
+    text = safe_markdown(text)
+    tokens = _MD.parse(text)
+    lines = text.split("\n")
+    pieces: list[Piece] = []
+    seen: dict[str, int] = {}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        close_at = _close(tokens, index)
+        if token.level != 0 or token.nesting == -1 or token.type == "front_matter":
+            index += 1
+            continue
+        first, last = token.map or (0, 0)
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            slug = slugify(inline.content)
+            seen[slug] = seen.get(slug, 0) + 1
+            anchor = slug if seen[slug] == 1 else f"{slug}-{seen[slug] - 1}"
+            heading = [copy.copy(t) for t in tokens[index : close_at + 1]]
+            _add(
+                pieces,
+                "heading",
+                heading,
+                first,
+                last,
+                level=int(token.tag[1:]),
+                text=inline.content,
+                anchor=anchor,
+            )
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            _list_items(pieces, tokens, index, close_at)
+        elif token.type == "html_block":
+            pieces.append(Piece("html", first, last, text="\n".join(lines[first:last]).rstrip()))
+        else:
+            _add(
+                pieces,
+                _KINDS.get(token.type, "paragraph"),
+                tokens[index : close_at + 1],
+                first,
+                last,
+            )
+        index = close_at + 1
+    return tuple(pieces)
