@@ -225,6 +225,7 @@ class PapernotesApp(Navigation, Workers, App[None]):
         offered = tuple(
             (key, active.binding.action, active.enabled)
             for key, active in self.active_bindings.items()
+            if active.binding.show
         )
         if offered != self._offered_keys:
             self._offered_keys = offered
@@ -249,8 +250,10 @@ class PapernotesApp(Navigation, Workers, App[None]):
             if not self.main.is_current or not self.main.showing_reader:
                 return False
             if action == "related" and parameters:
-                related = self.main.reader.card.related or []
-                return int(str(parameters[0])) <= len(related)
+                card = self.main.reader.card
+                if card.related is None and card.related_note == "looking…":
+                    return True  # still looking: no footer rebuild on every n (the action checks again)
+                return int(str(parameters[0])) <= len(card.related or [])
         return True
 
     def action_next_note(self) -> None:

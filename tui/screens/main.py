@@ -148,6 +148,6 @@ class MainScreen(Screen[None]):
             return True
         notes = self.library.query_one("#notes", OptionList)
         if isinstance(self.focused, Input):
-            notes.focus()
+            self.set_focus(notes)
             return True
         return False
