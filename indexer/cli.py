@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", parents=[common], help="import Streamlit pages or Markdown notes")
     importing.add_argument("sources", nargs="+", type=Path, help="pages, notes, or folders of them")
     importing.add_argument("--force", action="store_true", help="overwrite notes whose content differs")
+    importing.add_argument(
+        "--all",
+        action="store_true",
+        dest="keep_all",
+        help="also import README, CONTRIBUTING, LICENSE and templates found in folders",
+    )
 
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval and answers on a question file")
     evaluate.add_argument("questions", type=Path, help="JSON Lines file of questions")
@@ -363,7 +369,7 @@ def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes import`: bring Streamlit pages or Markdown notes into the notes folder."""
     from indexer.importers import import_sources
 
-    report = import_sources(list(args.sources), kb.root, force=args.force)
+    report = import_sources(list(args.sources), kb.root, force=args.force, keep_all=args.keep_all)
     for warning in report.warnings:
         print(f"warning: {single_line(warning)}", file=sys.stderr)
     for source, reason in report.skipped:

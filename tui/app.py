@@ -112,6 +112,10 @@ class PapernotesApp(Navigation, Workers, App[None]):
         """Whether changes on disk update the index by themselves (not while a build offer is open or declined)."""
         self._quiet_build = False
         """Whether the running build was started by the watcher (no "up to date" message then)."""
+        self._gone: str | None = None
+        """The id of the note shown when its file was deleted (said once, until another is shown)."""
+        self._gone_neighbours: tuple[list[str], list[str]] = ([], [])
+        """The ids before (nearest first) and after the deleted note in the reading order it had."""
         self.touched = False
         """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()
@@ -201,7 +205,8 @@ class PapernotesApp(Navigation, Workers, App[None]):
             self._find_related(note_id)
 
     async def _use_collection(self, collection: NoteCollection) -> None:
-        """Show a (re)loaded collection; the note being read is refreshed if it changed."""
+        """Show a (re)loaded collection; the note being read follows it (changed, renamed, deleted)."""
+        before = self.collection
         self.collection = collection
         names = {note.id: short_title(note) for note in collection.notes}
         self.main.ask_pane.names = names
@@ -211,18 +216,7 @@ class PapernotesApp(Navigation, Workers, App[None]):
         reader = self.main.reader
         self.main.library.set_notes(collection, keep=reader.note.id if reader.note else None)
         self._show_state()
-        shown = reader.note
-        if shown is None:
-            return
-        fresh = collection.find(shown.id)
-        if fresh is None:
-            self.notify(f"{shown.rel_path} is gone from the notes folder.", markup=False)
-        elif fresh.content_hash != shown.content_hash:
-            reader.show_note(fresh, keep_scroll=True)
-            if self.main.showing_reader:
-                self._note_shown(fresh)
-        else:
-            reader.note = fresh  # same text: keep the page as it is
+        self.follow_shown_note(before, collection)
 
     # --- actions ---------------------------------------------------------------------------------
 
