@@ -42,15 +42,28 @@ The baseline (`indexer/baseline.py`, `python -m bench.baseline_retrieval`) is wh
 build first: each note's whole text in fixed 200-word windows, embedded with the same model, BM25
 with bm25s defaults, reciprocal-rank fusion (k = 60). The system must never rank worse than it: a
 test holds hybrid hit@1 and MRR at or above the baseline on both sets, and hit@1 ≥ 0.97 on
-papers_we_read (≥ 0.95 on content/)."""
+papers_we_read (≥ 0.95 on content/, which is at 0.967: the aim of 0.97 is not reached there). The
+answer bar (key facts ≥ 0.85, ≥ 90% of unanswerables refused, ≤ 3% false refusals) is held on both
+sets by tests/indexer/test_evaluation.py."""
 
-ANSWERS = """\
-## How answers are chosen
+def answers_section() -> str:
+    """How answers are chosen: a pointer to their page, and the sentence scorer's own fit report."""
+    import indexer.answer.weights as weights
 
-The answer side (question types, candidate sentences, the fitted sentence scorer, refusals) is
-described with its own numbers in [ANSWERS.md](ANSWERS.md) when present, and in `indexer/answer/`;
-its constants were fitted on both sets (`scripts/fit_answer_model.py`). BM25-only answers use word
-overlap in place of meaning: shown for retrieval comparison."""
+    page = "[ANSWERS.md](ANSWERS.md)" if (REPO / "docs" / "ANSWERS.md").exists() else "`indexer/answer/` (read in order)"
+    fit = [line for line in (weights.__doc__ or "").splitlines()[1:] if line.strip()]
+    lines = [
+        "## How answers are chosen",
+        "",
+        f"Question types, candidate sentences, the fitted sentence scorer and refusals: see {page}. The",
+        "scorer was fitted on both sets by `scripts/fit_answer_model.py`; its own report (indexer/answer/weights.py):",
+        "",
+        *(f"    {line}" for line in fit),
+        "",
+        "BM25-only answers use word overlap in place of meaning: shown for retrieval comparison.",
+    ]
+    return "\n".join(lines)
+
 
 SETS = """\
 ## The sets
@@ -63,8 +76,9 @@ SETS = """\
   authors, venue, code or demo link, award), 40 describe the paper without naming it (the answer is
   usually the method's name), 14 ask for a number, 10 cannot be answered (5 papers not in the
   collection, 5 details its notes do not state). Keys are short facts that occur verbatim in the
-  note (tested); the questions are paraphrased, never copied. 19 of them (`pwr-d24`–`pwr-d40`,
-  `pwr-f13`, `pwr-f14`) were added after the answer scorer was fitted."""
+  note (tested); the questions are paraphrased, never copied. Both sets are development sets: the
+  fusion grid and the answer scorer were chosen on them, so the unseen collections the issue
+  mentions are the real test."""
 
 
 def main(argv: Sequence[str] | None = None) -> str:
@@ -86,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     write_report(
         args.write, results, command="python -m bench.evaluation_report",
-        sections=[SETS, RETRIEVAL, grid, ANSWERS, f"Load average when written (1, 5, 15 min): {load}."],
+        sections=[SETS, RETRIEVAL, grid, answers_section(), f"Load average when written (1, 5, 15 min): {load}."],
     )
     text = args.write.read_text(encoding="utf-8")
     print(text)

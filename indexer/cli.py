@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from indexer import __version__
+from indexer.cli_info import cmd_info, cmd_init, index_folder_for, say_location
 from indexer.embedding import PRECISIONS
-from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
+from indexer.errors import IndexBusyError, PapernotesError
 from indexer.notefiles import default_notes_dir
 from indexer.textsafe import printable, single_line
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from indexer.catalog import Catalog
     from indexer.knowledge import KnowledgeBase
     from indexer.notes import NoteCollection
+    from indexer.store import IndexStatus
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,10 @@ def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--notes", type=Path, default=default(None), help="notes folder (default: $PAPERNOTES_NOTES or the shipped content/)")
+    common.add_argument(
+        "--index", type=Path, default=default(None), metavar="DIR",
+        help="index folder (default: $PAPERNOTES_INDEX, else NOTES/.papernotes, else the user cache when the notes can't be written)",
+    )
     common.add_argument("--model", default=default(None), help="embedding model: a local folder or a cached name (default: the packaged all-MiniLM-L6-v2)")
     common.add_argument(
         "--precision", choices=PRECISIONS, default=default(None),
@@ -83,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", parents=[common], help="import Streamlit pages or Markdown notes")
     importing.add_argument("sources", nargs="+", type=Path, help="pages, notes, or folders of them")
     importing.add_argument("--force", action="store_true", help="overwrite notes whose content differs")
+    importing.add_argument(
+        "--all",
+        action="store_true",
+        dest="keep_all",
+        help="also import README, CONTRIBUTING, LICENSE and templates found in folders",
+    )
 
     evaluate = commands.add_parser("eval", parents=[common], help="score retrieval and answers on a question file")
     evaluate.add_argument("questions", type=Path, help="JSON Lines file of questions")
@@ -100,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     mcp.add_argument("--port", type=int, default=None, help="with --http: the port (default 8765)")
     mcp.add_argument("--token", default=None, help="with --http: the bearer token every request must carry (or $PAPERNOTES_MCP_TOKEN)")
     mcp.add_argument("--no-watch", action="store_true", help="don't watch the notes folder (changes are still picked up before each call)")
+
+    info = commands.add_parser("info", parents=[common], help="where the notes and the index are, and what the index holds")
+    info.add_argument("--json", action="store_true", help="print JSON")
+
+    init = commands.add_parser("init", parents=[common], help="copy the shipped notes into a folder to start your own collection")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("notes"), help="where (default: ./notes); existing files are kept")
 
     tui = commands.add_parser("tui", parents=[common], help="open the terminal app (the default)")
     tui.add_argument("--no-watch", action="store_true", help="don't watch the notes folder for changes")
@@ -123,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": cmd_import,
         "eval": cmd_eval,
         "mcp": cmd_mcp,
+        "info": cmd_info,
+        "init": cmd_init,
         "tui": cmd_tui,
     }
     try:
@@ -136,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reranker=args.reranker,
             reader=getattr(args, "reader", None),
             precision=args.precision,
+            index=args.index,
         )
         return handlers[command](args, kb)
     except PapernotesError as error:
@@ -197,6 +218,7 @@ class _ProgressBar:
 
 
 def _build(kb: KnowledgeBase, *, rebuild: bool = False, wait: float = 0.0) -> None:
+    say_location(kb)
     collection = kb.catalog()
     _report_problems(collection)
     with _ProgressBar() as bar:
@@ -221,25 +243,24 @@ def cmd_index(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     return 0
 
 
-_AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
-"""Index problems `ask` repairs by itself; any other (damage, a newer schema, another model) stops it."""
-
-
 def _ensure_index(kb: KnowledgeBase) -> None:
-    """Build the index when it is missing or stale, saying so on stderr."""
+    """Bring the index up to date, saying so on stderr; when it can't be written, warn and use the last good one."""
+    say_location(kb)
     collection = kb.catalog()
-    status = kb.status(collection)
-    if status.problem and not status.problem.startswith(_AUTO_UPDATABLE):
-        raise IndexCorruptError(status.problem, "run: papernotes index --rebuild")
-    if not status.up_to_date:
+
+    def updating(status: IndexStatus) -> None:
         why = "no index yet" if not status.exists else (status.problem or f"{status.changed} notes changed")
         print(f"updating the index ({why})…", file=sys.stderr)
         _report_problems(collection)
-        try:
-            report = kb.build(collection=collection, wait=60.0)
-        except IndexBusyError as error:  # `ask` has no --wait: don't suggest it
-            raise IndexBusyError(error.message, "try again when that update has finished") from error
-        print(report.summary(), file=sys.stderr)
+
+    try:
+        freshness = kb.refresh(collection=collection, before_update=updating)
+    except IndexBusyError as error:  # `ask` has no --wait: don't suggest it
+        raise IndexBusyError(error.message, "try again when that update has finished") from error
+    if freshness.warning:
+        print(f"warning: {single_line(freshness.warning)}", file=sys.stderr)
+    elif freshness.report is not None:
+        print(freshness.report.summary(), file=sys.stderr)
 
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
@@ -312,7 +333,7 @@ def cmd_list(args: argparse.Namespace, root: Path) -> int:
     """`papernotes list`: notes in reading order, from what the index (or the notes cache) knows."""
     from indexer.catalog import scan
 
-    collection = scan(root)
+    collection = scan(root, index_folder_for(root, args.index))
     _report_problems(collection)
     if args.json:
         from indexer.views import note_row
@@ -332,7 +353,7 @@ def cmd_show(args: argparse.Namespace, root: Path) -> int:
     from indexer.catalog import scan
     from indexer.notefiles import decode_note
 
-    collection = scan(root)
+    collection = scan(root, index_folder_for(root, args.index))
     note = collection.find(args.note)
     if note is None:
         raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
@@ -348,7 +369,7 @@ def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes import`: bring Streamlit pages or Markdown notes into the notes folder."""
     from indexer.importers import import_sources
 
-    report = import_sources(list(args.sources), kb.root, force=args.force)
+    report = import_sources(list(args.sources), kb.root, force=args.force, keep_all=args.keep_all)
     for warning in report.warnings:
         print(f"warning: {single_line(warning)}", file=sys.stderr)
     for source, reason in report.skipped:

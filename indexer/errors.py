@@ -40,6 +40,22 @@ class IndexBusyError(PapernotesError):
 
     title = "Index busy"
 
+    def __init__(self, message: str, hint: str | None = None, *, reason: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.reason = reason or message
+        """Why the index could not be updated now, in a few words (for a stale-index warning)."""
+
+
+class IndexWriteError(PapernotesError):
+    """The index could not be written (no space, read-only, no permission); its last good generation is intact."""
+
+    title = "Index not updated"
+
+    def __init__(self, message: str, hint: str | None = None, *, reason: str) -> None:
+        super().__init__(message, hint)
+        self.reason = reason
+        """Why, in a few words: "no space left on /mnt", "/mnt is read-only"."""
+
 
 class ModelError(PapernotesError):
     """The embedding model could not be loaded."""
@@ -51,3 +67,9 @@ class ImportFailed(PapernotesError):
     """A source could not be imported."""
 
     title = "Import failed"
+
+
+class IndexStale(PapernotesError):
+    """The index could not be updated; answers come from its last good generation (the message says why)."""
+
+    title = "Answering from the last good index"

@@ -105,7 +105,10 @@ def _note_resolver(kb: KnowledgeBase) -> Callable[[str], str]:
         for note in collection_notes:
             if lowered in (note.id.lower(), note.rel_path.lower().removesuffix(".md"), note.title.lower()):
                 return note.id
-        raise PapernotesError(f"question file names note {key!r}, which is not in the index")
+        raise PapernotesError(
+            f"question file names note {key!r}, which is not in the index",
+            "for questions about another collection, pass --collection DIR",
+        )
 
     return resolve
 

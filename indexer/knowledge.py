@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +18,18 @@ if TYPE_CHECKING:  # the modules behind these are imported when first used: `ind
 
     from indexer.answer import Answer
     from indexer.catalog import Catalog
+    from indexer.errors import IndexStale
     from indexer.notes import NoteCollection
     from indexer.reader import GenerativeReader, ReaderResult, TokenCallback
     from indexer.retrieval import Hit, Mode, Retriever
-    from indexer.store import BuildProgress, BuildReport, IndexStatus, StoredIndex
+    from indexer.store import (
+        BuildProgress,
+        BuildReport,
+        Freshness,
+        IndexLocation,
+        IndexStatus,
+        StoredIndex,
+    )
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +71,14 @@ class KnowledgeBase:
         reranker: str | None = None,
         reader: str | None = None,
         precision: str | None = None,
+        index: Path | None = None,
     ) -> None:
+        from indexer.shipped import is_installed_copy
+        from indexer.store.location import locate
+
         self.root = (root or default_notes_dir()).expanduser().resolve()
+        self.location: IndexLocation = locate(self.root, index, read_only=is_installed_copy(self.root))
+        """Where the index lives (`index`: an explicit folder, as `--index DIR`), and why there."""
         self.model_name = model
         self.precision = precision
         """The embedding precision, fp32 or int8; None means `$PAPERNOTES_PRECISION`, else fp32."""
@@ -95,13 +109,18 @@ class KnowledgeBase:
         """The notes as their file stats and the index know them: only changed notes are read."""
         from indexer.catalog import scan
 
-        return scan(self.root)
+        return scan(self.root, self.index_folder)
 
     def status(self, collection: NoteCollection | Catalog | None = None) -> IndexStatus:
         """How the index compares with the notes on disk (no model load)."""
         from indexer.store import index_status
 
-        return index_status(collection or self.catalog(), self.spec)
+        return index_status(collection or self.catalog(), self.spec, self.index_folder)
+
+    @property
+    def index_folder(self) -> Path:
+        """The index folder (see `location`)."""
+        return self.location.folder
 
     def encoder(self) -> Encoder:
         """The loaded encoder (slow the first time: imports torch); safe to share between threads."""
@@ -134,10 +153,55 @@ class KnowledgeBase:
             progress=progress,
             cancel=cancel,
             wait=wait,
+            folder=self.index_folder,
         )
-        if report.changed:
+        if report.changed or self._frozen():
             self.close_index()
         return report
+
+    def refresh(
+        self,
+        *,
+        collection: NoteCollection | Catalog | None = None,
+        progress: BuildProgress | None = None,
+        cancel: threading.Event | None = None,
+        before_update: Callable[[IndexStatus], None] | None = None,
+    ) -> Freshness:
+        """Update the index if it can be written, else keep answering from the last good one.
+
+        The returned `Freshness.warning` is the one line to show when answers come from a stale index
+        (no space, read-only, another build holding the lock); see `indexer.store.stale`.
+        """
+        from indexer.store.stale import refresh
+
+        freshness = refresh(
+            collection or self.catalog(),
+            self.spec,
+            self.encoder,
+            folder=self.index_folder,
+            progress=progress,
+            cancel=cancel,
+            before_update=before_update,
+        )
+        if (freshness.report is not None and freshness.report.changed) or self._frozen():
+            self.close_index()
+        return freshness
+
+    def stale_warning(self, error: BaseException) -> IndexStale | None:
+        """After a failed build: the stale-index warning when answers still come from the last good index, else None."""
+        from indexer.errors import IndexStale, PapernotesError
+        from indexer.store.stale import stale_warning
+
+        try:
+            status = self.status()
+        except PapernotesError:
+            return None
+        warning = stale_warning(status, error)
+        return IndexStale(warning) if warning else None
+
+    def _frozen(self) -> bool:
+        with self._lock:
+            return self._index is not None and self._index.frozen
 
     def close_index(self) -> None:
         """Forget the open index so the next question reads the newest one."""
@@ -150,11 +214,13 @@ class KnowledgeBase:
     def retriever(self) -> Retriever:
         """The retriever over the current index (opened on first use)."""
         with self._lock:
+            if self._index is not None and self._index.outdated():
+                self.close_index()  # a frozen reader (full or read-only disk) whose database has since changed
             if self._retriever is None:
                 from indexer.retrieval import Retriever
                 from indexer.store import StoredIndex
 
-                self._index = StoredIndex(self.root, self.spec)
+                self._index = StoredIndex(self.root, self.spec, self.index_folder)
                 reranker = None
                 if self.reranker_name:
                     from indexer.rerank import Reranker

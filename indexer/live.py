@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from indexer.errors import IndexBusyError, IndexCorruptError, NoteError, PapernotesError
+from indexer.errors import NoteError, PapernotesError
 from indexer.knowledge import KnowledgeBase
 from indexer.notes import (
     MAX_NOTE_BYTES,
@@ -25,20 +25,16 @@ from indexer.notes import (
     read_note,
     reading_order,
 )
-from indexer.store import DB_NAME, REBUILD_HINT, BuildProgress, index_dir
+from indexer.store import DB_NAME, BuildProgress
 
 logger = logging.getLogger(__name__)
 
 Signature = tuple[int, int, int, int]
 """(mtime_ns, ctime_ns, size, inode) of a note file: any edit, replace or rename changes it."""
 
-AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
-"""Index problems an update repairs by itself; any other (damage, a newer schema, another model) needs a rebuild."""
 RACY_NS = 2_000_000_000
 """A file modified less than this (2 s, coarse file-system clocks) before it was read may change again
 without its signature changing: until it is older, each check compares its content too."""
-BUSY_WAIT_NO_INDEX = 60.0
-"""Seconds a call waits for another process's build when there is no index to answer from yet."""
 
 
 def _same_content(path: str, parsed: Note | NoteError) -> bool:
@@ -134,7 +130,7 @@ class LiveIndex:
         self._listeners: list[BuildProgress] = []
         self._listeners_lock = threading.Lock()
         self.warning: str | None = None
-        """Why the index may lag behind the notes (another process was writing it), else None."""
+        """Why the index lags behind the notes (another process was writing it, or it can't be written), else None."""
 
     def notes(self) -> NoteCollection:
         """The notes on disk now (changed files parsed again), without touching the index."""
@@ -147,7 +143,7 @@ class LiveIndex:
 
     def has_index(self) -> bool:
         """Whether the notes folder has an index (of any state) yet."""
-        return (index_dir(self.kb.root) / DB_NAME).exists()
+        return (self.kb.index_folder / DB_NAME).exists()
 
     def refresh(self, progress: BuildProgress | None = None) -> NoteCollection:
         """Bring the index in step with the notes folder and return the notes it matches.
@@ -180,25 +176,18 @@ class LiveIndex:
                     self._listeners.remove(progress)
 
     def _update_index(self, collection: NoteCollection) -> bool:
-        """Update the index for `collection`; False when another process held it (answers use the old one)."""
-        status = self.kb.status(collection)
-        if status.problem and not status.problem.startswith(AUTO_UPDATABLE):
-            raise IndexCorruptError(status.problem, REBUILD_HINT)
-        if status.up_to_date:
-            self.warning = None
-            return True
-        wait = 0.0 if status.exists and not status.problem else BUSY_WAIT_NO_INDEX
-        try:
-            report = self.kb.build(collection=collection, progress=self._broadcast, wait=wait)
-        except IndexBusyError as error:
-            if wait:
-                raise
-            self.warning = f"{error.message}; answering from the index as it was"
-            logger.warning("%s", self.warning)
-            return False
-        self.warning = None
-        logger.info("index updated: %s", report.summary())
-        return True
+        """Update the index for `collection` (the store's stale-beats-broken refresh).
+
+        False when it could not be written (another build holds it, a full or read-only disk):
+        answers then come from the last good index and `warning` says why.
+        """
+        freshness = self.kb.refresh(collection=collection, progress=self._broadcast)
+        self.warning = freshness.warning
+        if freshness.warning:
+            logger.warning("%s", freshness.warning)
+        elif freshness.report is not None:
+            logger.info("index updated: %s", freshness.report.summary())
+        return not freshness.stale
 
     def _broadcast(self, stage: str, done: int, total: int) -> None:
         with self._listeners_lock:

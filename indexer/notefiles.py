@@ -15,12 +15,13 @@ MAX_NOTE_BYTES = 2_000_000
 
 
 def default_notes_dir() -> Path:
-    """`$PAPERNOTES_NOTES`, else the `content/` folder shipped beside the package, else ./content."""
+    """`$PAPERNOTES_NOTES`, else the shipped notes (a clone's `content/`, or the wheel's copy), else ./content."""
+    from indexer.shipped import shipped_notes
+
     configured = os.environ.get("PAPERNOTES_NOTES")
     if configured:
         return Path(configured).expanduser()
-    shipped = Path(__file__).resolve().parent.parent / "content"
-    return shipped if shipped.is_dir() else Path.cwd() / "content"
+    return shipped_notes() or Path.cwd() / "content"
 
 
 def note_id_for(path: Path, root: Path) -> str:

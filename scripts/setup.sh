@@ -8,7 +8,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.papernotes-setup
-wanted="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)"
+wanted="$(cat pyproject.toml setup.py scripts/setup.sh | sha256sum | cut -c1-16)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
   exit 0
 fi

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -111,6 +112,12 @@ class PapernotesApp(Navigation, Workers, App[None]):
         """Whether changes on disk update the index by themselves (not while a build offer is open or declined)."""
         self._quiet_build = False
         """Whether the running build was started by the watcher (no "up to date" message then)."""
+        self._gone: str | None = None
+        """The id of the note shown when its file was deleted (said once, until another is shown)."""
+        self._gone_neighbours: tuple[list[str], list[str]] = ([], [])
+        """The ids before (nearest first) and after the deleted note in the reading order it had."""
+        self.touched = False
+        """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()
         """The keys the footer offers (see refresh_bindings)."""
         self._navigation_init()
@@ -127,6 +134,11 @@ class PapernotesApp(Navigation, Workers, App[None]):
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
             self._watch()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.touched = True  # from now on, start-up never opens a note by itself
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         self.flush_config_now()
@@ -193,7 +205,8 @@ class PapernotesApp(Navigation, Workers, App[None]):
             self._find_related(note_id)
 
     async def _use_collection(self, collection: NoteCollection) -> None:
-        """Show a (re)loaded collection; the note being read is refreshed if it changed."""
+        """Show a (re)loaded collection; the note being read follows it (changed, renamed, deleted)."""
+        before = self.collection
         self.collection = collection
         names = {note.id: short_title(note) for note in collection.notes}
         self.main.ask_pane.names = names
@@ -203,18 +216,7 @@ class PapernotesApp(Navigation, Workers, App[None]):
         reader = self.main.reader
         self.main.library.set_notes(collection, keep=reader.note.id if reader.note else None)
         self._show_state()
-        shown = reader.note
-        if shown is None:
-            return
-        fresh = collection.find(shown.id)
-        if fresh is None:
-            self.notify(f"{shown.rel_path} is gone from the notes folder.", markup=False)
-        elif fresh.content_hash != shown.content_hash:
-            reader.show_note(fresh, keep_scroll=True)
-            if self.main.showing_reader:
-                self._note_shown(fresh)
-        else:
-            reader.note = fresh  # same text: keep the page as it is
+        self.follow_shown_note(before, collection)
 
     # --- actions ---------------------------------------------------------------------------------
 
@@ -223,6 +225,7 @@ class PapernotesApp(Navigation, Workers, App[None]):
         offered = tuple(
             (key, active.binding.action, active.enabled)
             for key, active in self.active_bindings.items()
+            if active.binding.show
         )
         if offered != self._offered_keys:
             self._offered_keys = offered
@@ -247,8 +250,10 @@ class PapernotesApp(Navigation, Workers, App[None]):
             if not self.main.is_current or not self.main.showing_reader:
                 return False
             if action == "related" and parameters:
-                related = self.main.reader.card.related or []
-                return int(str(parameters[0])) <= len(related)
+                card = self.main.reader.card
+                if card.related is None and card.related_note == "looking…":
+                    return True  # still looking: no footer rebuild on every n (the action checks again)
+                return int(str(parameters[0])) <= len(card.related or [])
         return True
 
     def action_next_note(self) -> None:

@@ -160,14 +160,63 @@ class Navigation:
     def _note_shown(self: PapernotesApp, note: Note) -> None:
         collection = self.collection
         assert collection is not None
-        position = collection.notes.index(note) + 1 if note in collection.notes else 0
-        self.sub_title = f"{position} / {len(collection.notes)} · {one_line(note.title)}"
+        self._gone = None
+        self.show_position(note)
         self.main.ask_pane.set_scope_note(note.id, short_title(note))
         self.config.remember_note(self.kb.root, note.id)
         self.save_config_soon()
         self._request_related(note.id)
         self.set_timer(PREFETCH_DELAY, lambda: self._prefetch_neighbours(collection, note))
         self.refresh_bindings()
+
+    def follow_shown_note(
+        self: PapernotesApp, before: NoteCollection | None, collection: NoteCollection
+    ) -> None:
+        """After a reload: the note shown is refreshed, followed to its new name, or said deleted (once)."""
+        reader = self.main.reader
+        shown = reader.note
+        if shown is None:
+            return
+        fresh = next((n for n in collection.notes if n.id == shown.id), None)
+        if fresh is None:
+            fresh = renamed(shown, before, collection)
+            if fresh is not None:
+                self.notify(
+                    f"{one_line(shown.rel_path)} is now {one_line(fresh.rel_path)}.",
+                    title="Note renamed",
+                    markup=False,
+                )
+        if fresh is None:
+            if self._gone != shown.id:  # once per deletion, however many reloads follow
+                self._gone = shown.id
+                self._gone_neighbours = neighbours(shown.id, before)
+                self.notify(
+                    f"{one_line(shown.rel_path)} was deleted from the notes folder; "
+                    "n and p go on from where it was.",
+                    title="Note deleted",
+                    markup=False,
+                )
+            if self.main.showing_reader:
+                self.show_position(shown)
+            return
+        if fresh.content_hash != shown.content_hash or fresh.id != shown.id:
+            reader.show_note(fresh, keep_scroll=True)
+            if self.main.showing_reader:
+                self._note_shown(fresh)
+            return
+        reader.note = fresh  # same text: keep the page as it is
+        self._gone = None
+        if self.main.showing_reader:
+            self.show_position(fresh)
+
+    def show_position(self: PapernotesApp, note: Note) -> None:
+        """The header: where the note shown is in the reading order ("3 / 14 · Title")."""
+        if self.collection is None:
+            return
+        ids = [n.id for n in self.collection.notes]
+        position = f"{ids.index(note.id) + 1}" if note.id in ids else "–"
+        deleted = " (deleted)" if note.id not in ids else ""
+        self.sub_title = f"{position} / {len(ids)} · {one_line(note.title)}{deleted}"
 
     def save_config_soon(self: PapernotesApp) -> None:
         """Remember the state in a moment, in a thread (an fsync per note would slow n and p down)."""
@@ -191,10 +240,21 @@ class Navigation:
     def step(self: PapernotesApp, step: int) -> None:
         """Move `step` notes along the reading order; repeated keys only show the note they end on."""
         current = self._wanted or self.main.reader.note
-        if current is None or self.collection is None or current not in self.collection.notes:
+        if current is None or self.collection is None:
             return
         notes = self.collection.notes
-        index = notes.index(current) + step
+        ids = [n.id for n in notes]
+        if current.id not in ids:  # deleted: go on from where it was
+            before, after = self._gone_neighbours if self._gone == current.id else ([], [])
+            target = next((i for i in (after if step > 0 else before) if i in ids), None)
+            if target is not None:
+                self._wanted = notes[ids.index(target)]
+                self.call_later(self._show_wanted)
+            elif notes:
+                where = "after" if step > 0 else "before"
+                self.notify(f"There is no note {where} the deleted one.", title="No more notes")
+            return
+        index = ids.index(current.id) + step
         if index >= len(notes):
             self.notify(
                 f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes"
@@ -223,7 +283,7 @@ class Navigation:
         around = [
             collection.notes[i] for i in (index + 1, index - 1) if 0 <= i < len(collection.notes)
         ]
-        self._parse_ahead([n.text for n in around])
+        self._parse_ahead([n.markdown for n in around])
 
     # --- back and forward ---------------------------------------------------------------------------
 
@@ -261,3 +321,19 @@ class Navigation:
         self.main.show_library()
         self.sub_title = "Library"
         self.refresh_bindings()
+
+
+def renamed(note: Note, before: NoteCollection | None, now: NoteCollection) -> Note | None:
+    """The note `note` became when its file was renamed: the one new note with its content."""
+    old_ids = {n.id for n in before.notes} if before is not None else set()
+    same = [n for n in now.notes if n.content_hash == note.content_hash and n.id not in old_ids]
+    return same[0] if len(same) == 1 else None
+
+
+def neighbours(note_id: str, collection: NoteCollection | None) -> tuple[list[str], list[str]]:
+    """The ids before `note_id` (nearest first) and after it in `collection`'s reading order."""
+    ids = [n.id for n in collection.notes] if collection is not None else []
+    if note_id not in ids:
+        return [], []
+    at = ids.index(note_id)
+    return ids[:at][::-1], ids[at + 1 :]

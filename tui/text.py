@@ -7,6 +7,7 @@ import re
 from rich.text import Text
 
 from indexer.errors import NoteError
+from indexer.names import short_name
 from indexer.notes import Note
 from indexer.textsafe import printable
 
@@ -38,13 +39,8 @@ def with_citation_marks(text: str, style: str = "bold") -> Text:
 
 
 def short_title(note: Note) -> str:
-    """A short name for a note: its first alias, else its title up to a colon, else its title."""
-    if note.meta.aliases and len(note.meta.aliases[0]) <= 24:
-        return one_line(note.meta.aliases[0])
-    head, colon, _ = note.title.partition(":")
-    if colon and len(head) <= 30:
-        return one_line(head)
-    return one_line(note.title)
+    """A note's short name (`indexer.names.short_name`), safe to show."""
+    return one_line(short_name(note))
 
 
 def error_location(error: NoteError) -> tuple[str, int | None, str]:

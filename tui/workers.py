@@ -137,8 +137,10 @@ class Workers:
         except BuildCancelled as error:
             self.post_message(BuildFailed(error, cancelled=True))
         except Exception as error:
-            logger.exception("index build failed")
-            self.post_message(BuildFailed(error))
+            stale = self.kb.stale_warning(error)  # no space, read-only, lock held: keep answering
+            if stale is None:
+                logger.exception("index build failed")
+            self.post_message(BuildFailed(stale or error))
         else:
             self.post_message(BuildFinished(report, collection, status))
 
@@ -221,7 +223,7 @@ class Workers:
                 fresh = message.collection.find(early.id)
                 if fresh is not None:
                     self._note_shown(fresh)
-            elif last and message.collection.find(last) is not None:
+            elif last and not self.touched and message.collection.find(last) is not None:
                 await self.open_note(last)
             self._offer_build(message.status)
         elif self._check_disk:
@@ -238,7 +240,7 @@ class Workers:
         self.main.library.set_notes(catalog)  # type: ignore[arg-type]  (rows need ids, titles, metadata)
         self.state.notes, self.state.unreadable = len(catalog.notes), len(catalog.errors)
         self._show_state()
-        if message.first is not None:
+        if message.first is not None and not self.touched:
             self.show_early(message.first, [n.id for n in catalog.notes])
 
     @while_running

@@ -23,7 +23,7 @@ PASSAGES = 4
 """How many top passages (from any note) answers are drawn from."""
 REST_OF_NOTE = 40
 """At most this many further passages of the best note are searched for the answer (notes are short)."""
-SHORTLIST = 48
+SHORTLIST = 32
 """At most this many candidate sentences are scored per question (their vectors are read from the index)."""
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from indexer.answer.candidates import PASSAGES, Candidate, overlap
+from indexer.answer.candidates import PASSAGES, Candidate, overlap, terms
 from indexer.answer.naming import has_subject_pronoun, is_naming_sentence, mentions_name
 from indexer.answer.questions import COMPARISON, Asked, metric_terms
 from indexer.chunking import ABOUT_SECTION
@@ -48,6 +47,7 @@ _DIGIT = re.compile(
 _NAME_TOKEN = re.compile(r"\b(?:[A-Za-z]*[A-Z][A-Za-z]*[A-Z0-9][\w-]*|[A-Za-z]+\d[\w-]*|[A-Z][a-z]{2,}(?:[\s-][A-Z][a-z]{2,})+)")
 _SPELLED_OUT = re.compile(r"\b[A-Z]{2,}[\w-]*\s*\((?:[A-Z][\w-]*[\s,]+(?:and\s+|&\s+|of\s+|for\s+)?){2,}|\b(?:short\s+for|stands?\s+for)\b")
 _URL = re.compile(r"https?://\S+")
+_NUMBERED = re.compile(r"\s*\d+[.)]\s")
 _OVERVIEW = re.compile(r"\b(summary|abstract|introduction|overview|tl;?dr|idea|in short|gist|key idea|motivation)\b", re.IGNORECASE)
 _COUNT_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _ENUMERATION = re.compile(r"(?:,[^,]+){2,}|:\s*\S|\b(?:both|either|first|second|third)\b|\(\w\)|\b\d\)", re.IGNORECASE)
@@ -68,42 +68,60 @@ def figure_of(sentence: str, metric: str) -> bool:
     return any((t in lowered) if not t.isalpha() else re.search(rf"(?<![a-z]){re.escape(t)}(?![a-z])", lowered) is not None for t in metric_terms(metric))
 
 
-@dataclass(frozen=True)
 class Traits:
-    """What a sentence is, whatever the question: worked out once per sentence and remembered."""
+    """What a sentence is, whatever the question: each trait worked out on first use and remembered."""
 
-    has_number: bool
-    list_item: bool
-    enumerates: bool
-    says_name: bool
-    naming: bool
-    pronoun: bool
-    name_tokens: tuple[str, ...]
-    spelled_out: bool
-    link: bool
-    comparison: bool
-    lowered: str
+    def __init__(self, sentence: str, names: tuple[str, ...]) -> None:
+        self.sentence = sentence
+        self.names = names
+        self.bare = _URL.sub("", sentence)
+
+    @cached_property
+    def has_number(self) -> bool:
+        return bool(_DIGIT.search(self.bare))
+
+    @cached_property
+    def list_item(self) -> bool:
+        return self.sentence.lstrip().startswith(("-", "*", "+")) or bool(_NUMBERED.match(self.sentence))
+
+    @cached_property
+    def enumerates(self) -> bool:
+        return bool(_ENUMERATION.search(self.sentence))
+
+    @cached_property
+    def pronoun(self) -> bool:
+        return has_subject_pronoun(self.sentence)
+
+    @cached_property
+    def says_name(self) -> bool:
+        return self.pronoun or mentions_name(self.sentence, self.names)
+
+    @cached_property
+    def naming(self) -> bool:
+        return is_naming_sentence(self.sentence, self.names)
+
+    @cached_property
+    def name_tokens(self) -> tuple[str, ...]:
+        start = self.sentence.lstrip("-*+ ")
+        return tuple(n.lower() for n in _NAME_TOKEN.findall(self.bare) if not start.startswith(n))
+
+    @cached_property
+    def spelled_out(self) -> bool:
+        return bool(_SPELLED_OUT.search(self.sentence))
+
+    @cached_property
+    def link(self) -> bool:
+        return len(self.bare.strip(" -*+:")) < 0.5 * len(self.sentence)
+
+    @cached_property
+    def comparison(self) -> bool:
+        return bool(COMPARISON.search(self.sentence))
 
 
 @lru_cache(maxsize=65_536)
 def traits(sentence: str, names: tuple[str, ...]) -> Traits:
-    """The question-independent traits of `sentence` in a note called `names`."""
-    bare = _URL.sub("", sentence)
-    pronoun = has_subject_pronoun(sentence)
-    start = sentence.lstrip("-*+ ")
-    return Traits(
-        has_number=bool(_DIGIT.search(bare)),
-        list_item=sentence.lstrip().startswith(("-", "*", "+")) or bool(re.match(r"\s*\d+[.)]\s", sentence)),
-        enumerates=bool(_ENUMERATION.search(sentence)),
-        says_name=mentions_name(sentence, names) or pronoun,
-        naming=is_naming_sentence(sentence, names),
-        pronoun=pronoun,
-        name_tokens=tuple(n.lower() for n in _NAME_TOKEN.findall(bare) if not start.startswith(n)),
-        spelled_out=bool(_SPELLED_OUT.search(sentence)),
-        link=len(bare.strip(" -*+:")) < 0.5 * len(sentence),
-        comparison=bool(COMPARISON.search(sentence)),
-        lowered=sentence.lower(),
-    )
+    """The (lazily computed) question-independent traits of `sentence` in a note called `names`."""
+    return Traits(sentence, names)
 
 
 def gives_asked_figure(sentence: str, asked: Asked) -> bool:
@@ -135,13 +153,14 @@ def feature_rows(
         hit = pool[candidate.hit_index]
         sentence = candidate.sentence
         t = traits(sentence, candidate.names)
-        new_names = [n for n in t.name_tokens if n not in question_words]
+        new_names = asked.entity and any(n not in question_words for n in t.name_tokens)
         thing_hits = sum(1 for pattern in thing_patterns if pattern.search(candidate.resolved))
+        in_context = terms(hit.chunk.context) | terms(candidate.previous)
         rows.append([
             meaning,
             meaning - top_meaning,
             overlap(query_terms, candidate.resolved),
-            overlap(query_terms, f"{hit.chunk.context} {candidate.previous}"),
+            len(query_terms & in_context) / len(query_terms) if query_terms else 0.0,
             hit.dense,
             max(0.0, 1.0 - candidate.hit_index / PASSAGES),
             1.0 if hit.chunk.note_id == best_note else 0.0,
@@ -160,7 +179,7 @@ def feature_rows(
             1.0 if t.pronoun else 0.0,
             1.0 / (1.0 + hit.chunk.ordinal),
             1.0 if _OVERVIEW.search(hit.chunk.section) else 0.0,
-            1.0 if asked.entity and new_names else 0.0,
+            1.0 if new_names else 0.0,
             thing_hits / len(asked.thing) if asked.thing else 0.0,
             1.0 if asked.expansion and t.spelled_out else 0.0,
             1.0 if t.link else 0.0,

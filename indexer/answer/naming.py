@@ -15,6 +15,7 @@ _SUBJECT = re.compile(
     r"this\s+(?:paper|work|model|method|approach|framework|study|network))\b",
     re.IGNORECASE,
 )
+_MARKER = re.compile(r"^\s*[-*+]\s+")
 _NAMING_VERB = re.compile(
     r"\b(?:propos(?:e|es|ed|ing)|introduc(?:e|es|ed|ing)|present(?:s|ed|ing)?|call(?:s|ed)?|named?|dub(?:s|bed)?|"
     r"coin(?:s|ed)?|develop(?:s|ed)?|design(?:s|ed)?|stands?\s+for)\b",
@@ -57,18 +58,19 @@ def short_name(note: StoredNote) -> str:
 
 def resolve_subject(sentence: str, name: str) -> str:
     """The sentence with a leading "They/It/The paper/This model" read as `name` (for scoring, never shown)."""
-    text = re.sub(r"^\s*[-*+]\s+", "", sentence)
+    text = _MARKER.sub("", sentence)
     return _SUBJECT.sub(name, text, count=1) if _SUBJECT.match(text) else text
 
 
 def has_subject_pronoun(sentence: str) -> bool:
     """Whether the sentence starts with "They", "It", "The paper", ... (its subject is the note's paper)."""
-    return bool(_SUBJECT.match(re.sub(r"^\s*[-*+]\s+", "", sentence)))
+    return bool(_SUBJECT.match(_MARKER.sub("", sentence)))
 
 
 def mentions_name(sentence: str, names: tuple[str, ...]) -> bool:
     """Whether the sentence says one of `names` as a whole word (acronyms case-sensitively)."""
-    return any(_name_pattern(name).search(sentence) for name in names)
+    lowered = sentence.lower()
+    return any(name.lower() in lowered and _name_pattern(name).search(sentence) for name in names)
 
 
 def is_naming_sentence(sentence: str, names: tuple[str, ...]) -> bool:

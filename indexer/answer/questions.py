@@ -170,7 +170,7 @@ def classify(question: str) -> Asked:
         return Asked("list", comparative=comparative, **extra)
     if quantitative:
         return Asked("quantity", metrics=metrics, comparative=comparative, quantitative=True, **extra)
-    if comparative:
+    if comparative and not re.match(r"\s*why\b", text, re.IGNORECASE):
         return Asked("comparison", comparative=True, **extra)
     return Asked("explanation", **extra)
 

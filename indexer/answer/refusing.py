@@ -25,6 +25,8 @@ on both sets every answerable question's closest sentence scores 0.39 or more, o
 ("What is the capital of France?") 0.27 or less (docs/ANSWERS.md)."""
 MENTION_ROWS = 400
 """At most this many passages are read to check how a name is written; more rows means a common word."""
+MENTION_BATCH = 16
+"""Passages are read this many at a time, stopping at the first that writes the name."""
 _NAME = re.compile(r"\b[A-Za-z]+\d[\w-]*|\b[A-Z][a-z]*[A-Z][\w-]*|(?<=\w )[A-Z][a-z]{2,}(?:-[A-Z]\w*)?\b")
 _NAME_NUMBER = re.compile(
     r"\b([A-Z][A-Za-z]+(?:-[A-Z]+)?) (\d+(?:\.\d+)?)\b(?!\s*(?:%|ms|fps|mb|gb|m\b|b\b|k\b|x\b|times|images|masks|epochs|gpus?))",
@@ -134,8 +136,10 @@ def _known(form: str, retriever: Retriever) -> bool:
     rows = lexical.rows_with_all(terms[:1])  # as the keyword index spells it ("SOTS" → "sot")
     if rows is not None and len(rows):
         pattern = _form_pattern(form)
-        if any(pattern.search(c.text) or pattern.search(c.context) for c in retriever.index.chunks([int(r) for r in rows[:MENTION_ROWS]])):
-            return True
+        for start in range(0, min(len(rows), MENTION_ROWS), MENTION_BATCH):  # most names show in the first batch
+            batch = retriever.index.chunks([int(r) for r in rows[start : start + MENTION_BATCH]])
+            if any(pattern.search(c.text) or pattern.search(c.context) for c in batch):
+                return True
     # "TPU" in "TPUv3", "GPT" in "GPT4": the acronym followed by a version, never by more letters of a word
     return any(lexical.knows(stem + tail) for stem in {compact, terms[0]} for tail in ("v", *"0123456789"))
 

@@ -12,6 +12,7 @@ from indexer.errors import ImportFailed
 from indexer.fileio import atomic_write_bytes
 from indexer.importers.converted import ConvertedNote, ImageCopy, SkipSource
 from indexer.importers.markdown import convert_note
+from indexer.importers.selection import NOT_A_NOTE, is_repository_file
 from indexer.importers.streamlit import convert_page
 
 logger = logging.getLogger(__name__)
@@ -49,9 +50,16 @@ class ImportReport:
     """`page.py:12: skipped dynamic st.markdown(...)` and the like."""
 
     def summary(self) -> str:
-        """One line: "imported 3, unchanged 1, skipped 1 (exists; use --force), failed 0"."""
+        """One line: "imported 3, unchanged 1, skipped 1 (exists; use --force), failed 0".
+
+        Files that are not paper notes are named: "skipped 2 (not a paper note: README.md,
+        Summary_Template.md; --all imports them)".
+        """
         reasons = Counter(reason for _, reason in self.skipped)
-        why = ", ".join(reason if n == 1 else f"{reason} x{n}" for reason, n in reasons.items())
+        why = ", ".join(
+            self._not_notes(n) if reason == NOT_A_NOTE else reason if n == 1 else f"{reason} x{n}"
+            for reason, n in reasons.items()
+        )
         parts = [
             f"imported {len(self.imported)}",
             f"unchanged {len(self.unchanged)}",
@@ -63,6 +71,12 @@ class ImportReport:
         return ", ".join(parts)
 
 
+    def _not_notes(self, count: int) -> str:
+        names = [path.name for path, reason in self.skipped if reason == NOT_A_NOTE]
+        shown = ", ".join(names[:4]) + (f" and {count - 4} more" if count > 4 else "")
+        return f"{NOT_A_NOTE}: {shown}; --all imports them"
+
+
 @dataclass(frozen=True)
 class _Source:
     path: Path
@@ -72,8 +86,13 @@ class _Source:
     """How messages name the file: its path under `root`."""
 
 
-def import_sources(sources: list[Path], notes_dir: Path, *, force: bool = False) -> ImportReport:
+def import_sources(
+    sources: list[Path], notes_dir: Path, *, force: bool = False, keep_all: bool = False
+) -> ImportReport:
     """Import Streamlit pages (`.py`), Markdown notes, or folders of them into `notes_dir`.
+
+    In a folder, files that aren't paper notes (README, CONTRIBUTING, LICENSE…, and templates
+    with a placeholder title like `PAPER_TITLE`) are skipped unless `keep_all`.
 
     A note is written to `<notes_dir>/<id>.md` and its images to `<notes_dir>/<id>/`. An existing
     note or image with different content is only replaced with `force`; an identical one is left
@@ -85,11 +104,11 @@ def import_sources(sources: list[Path], notes_dir: Path, *, force: bool = False)
     seen: set[str] = set()
     ids: dict[str, str] = {}
     for source in sources:
-        for item in _expand(Path(source), notes_dir, report):
+        for item in _expand(Path(source), notes_dir, report, keep_all):
             key = os.path.realpath(item.path)
             if key not in seen:
                 seen.add(key)
-                _import_one(item, notes_dir, force, report, ids)
+                _import_one(item, notes_dir, force, report, ids, keep_all)
     logger.info("import into %s: %s", notes_dir, report.summary())
     return report
 
@@ -108,7 +127,7 @@ def _usable_folder(notes_dir: Path) -> Path:
     return notes_dir
 
 
-def _expand(source: Path, notes_dir: Path, report: ImportReport) -> list[_Source]:
+def _expand(source: Path, notes_dir: Path, report: ImportReport, keep_all: bool) -> list[_Source]:
     """The files to import for one source argument, in a stable order."""
     if source.is_file():
         if source.suffix.lower() not in PAGE_SUFFIXES + NOTE_SUFFIXES:
@@ -131,11 +150,12 @@ def _expand(source: Path, notes_dir: Path, report: ImportReport) -> list[_Source
             and os.path.realpath(here / d) != notes_real
         )
         for name in sorted(files):
-            if (
-                not name.startswith(".")
-                and Path(name).suffix.lower() in PAGE_SUFFIXES + NOTE_SUFFIXES
-            ):
-                found.append(_source(here / name, source))
+            if name.startswith(".") or Path(name).suffix.lower() not in PAGE_SUFFIXES + NOTE_SUFFIXES:
+                continue
+            if not keep_all and Path(name).suffix.lower() in NOTE_SUFFIXES and is_repository_file(Path(name)):
+                report.skipped.append((here / name, NOT_A_NOTE))
+                continue
+            found.append(_source(here / name, source))
     return found
 
 
@@ -149,12 +169,19 @@ def _source(path: Path, base: Path) -> _Source:
 
 
 def _import_one(
-    item: _Source, notes_dir: Path, force: bool, report: ImportReport, ids: dict[str, str]
+    item: _Source,
+    notes_dir: Path,
+    force: bool,
+    report: ImportReport,
+    ids: dict[str, str],
+    keep_all: bool,
 ) -> None:
     """Convert one file and write its note and images, unless they are there already."""
-    convert = convert_page if item.path.suffix.lower() in PAGE_SUFFIXES else convert_note
     try:
-        note = convert(item.path, item.root, item.display)
+        if item.path.suffix.lower() in PAGE_SUFFIXES:
+            note = convert_page(item.path, item.root, item.display)
+        else:
+            note = convert_note(item.path, item.root, item.display, keep_all=keep_all)
     except SkipSource as reason:
         report.skipped.append((item.path, str(reason)))
         return

@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 
 from indexer.errors import ImportFailed, NoteError
+from indexer.frontmatter import yaml_error_line, yaml_error_message
+from indexer.html import rewrite_image_sources
 from indexer.importers.converted import (
     ConvertedNote,
     ImagePlacer,
@@ -19,6 +21,7 @@ from indexer.importers.converted import (
     link_target,
     render_note,
 )
+from indexer.importers.selection import NOT_A_NOTE, is_placeholder_title, without_placeholder
 from indexer.notes import METADATA_KEYS, decode_note
 
 logger = logging.getLogger(__name__)
@@ -26,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _IMAGE = re.compile(r"(!\[(?:[^\[\]\\\n]|\\.)*\]\(\s*)(<[^<>\n]*>|[^\s()<>]+)")
-_HTML_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)([\"'])([^\"'<>]*)\2", re.IGNORECASE)
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -39,7 +41,9 @@ _ARXIV_ID = re.compile(r"(?:arxiv:\s*)?(\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
-def convert_note(path: Path, root: Path | None = None, display: str | None = None) -> ConvertedNote:
+def convert_note(
+    path: Path, root: Path | None = None, display: str | None = None, *, keep_all: bool = True
+) -> ConvertedNote:
     """Turn the Markdown note at `path` into a papernotes note.
 
     Front matter is kept as it is; without it, one is made from the first `# heading` and a
@@ -65,40 +69,48 @@ def convert_note(path: Path, root: Path | None = None, display: str | None = Non
     if not text.strip():
         raise SkipSource("empty note")
     placer = ImagePlacer(note_id, root, display)
-    front = _front_matter(text, display)
+    front, front_title = _front_matter(text, display)
     if front is not None:
+        if not keep_all and is_placeholder_title(front_title):
+            raise SkipSource(NOT_A_NOTE)
         body = _rewrite_images(text[len(front) :], front.count("\n") + 1, placer, path.parent)
         markdown = front + body
     else:
         title, meta, body = _derive(_rewrite_images(text, 1, placer, path.parent), path.stem)
-        markdown = render_note(title, meta, body)
+        if not keep_all and is_placeholder_title(title):
+            raise SkipSource(NOT_A_NOTE)
+        markdown = render_note(without_placeholder(title), meta, body)
     return ConvertedNote(
         id=note_id, source=path, markdown=markdown, warnings=placer.warnings(), images=placer.copies
     )
 
 
-def _front_matter(text: str, display: str) -> str | None:
-    """The front matter block (with its `---` lines), None when there is none; ImportFailed if broken."""
+def _front_matter(text: str, display: str) -> tuple[str | None, str]:
+    """The front matter block (with its `---` lines; None when there is none) and its title.
+
+    ImportFailed if it is broken, naming the line where the problem starts.
+    """
     if not text.startswith("---\n"):
-        return None
+        return None, ""
     lines = text.split("\n")
     for end in range(1, len(lines)):
         if lines[end].rstrip() == "---":
             break
     else:
-        return None
+        return None, ""
     try:
         data = yaml.safe_load("\n".join(lines[1:end]))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise ImportFailed(f"{display}:{line}: invalid front matter ({problem})") from None
+        line = yaml_error_line(error, 2)
+        raise ImportFailed(
+            f"{display}:{line}: invalid front matter ({yaml_error_message(error)})"
+        ) from None
     except RecursionError:
         raise ImportFailed(f"{display}:2: invalid front matter (too deeply nested)") from None
     if data is not None and not isinstance(data, dict):
         raise ImportFailed(f"{display}:2: front matter is not `key: value` pairs")
-    return "\n".join(lines[: end + 1]) + "\n"
+    title = data.get("title") if isinstance(data, dict) else None
+    return "\n".join(lines[: end + 1]) + "\n", title if isinstance(title, str) else ""
 
 
 def _derive(text: str, stem: str) -> tuple[str, dict[str, Any], str]:
@@ -194,11 +206,8 @@ def _rewrite_images(text: str, first_line: int, placer: ImagePlacer, folder: Pat
             line = _IMAGE.sub(
                 lambda m, n=number: m[1] + _destination(m[2], n, placer, folder), line
             )
-            line = _HTML_IMAGE.sub(
-                lambda m, n=number: (
-                    m[1] + m[2] + _destination(m[3], n, placer, folder, html=True) + m[2]
-                ),
-                line,
+            line = rewrite_image_sources(
+                line, lambda src, n=number: _destination(src, n, placer, folder, html=True)
             )
         out.append(line)
     return "\n".join(out)

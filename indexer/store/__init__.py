@@ -12,11 +12,13 @@ _HOMES = {
     "CHUNKER_VERSION": "database", "DB_NAME": "database", "REBUILD_HINT": "database",
     "SCHEMA_VERSION": "database", "SENTENCE_DTYPE": "database",
     "BACKEND_FILE": "generations",
-    "INDEX_DIR": "location", "index_dir": "location",
+    "INDEX_DIR": "location", "INDEX_ENV": "location", "IndexLocation": "location", "index_dir": "location",
+    "locate": "location",
     "write_lock": "lock",
     "BuildCancelled": "records", "BuildProgress": "records", "BuildReport": "records",
     "IndexStatus": "records", "StoredChunk": "records", "StoredNote": "records",
     "index_status": "status",
+    "Freshness": "stale", "refresh": "stale", "stale_warning": "stale",
     "MENTION_ROWS": "stored_index", "StoredIndex": "stored_index",
 }  # fmt: skip
 """Which module holds each public name. They are imported on first use, so that `indexer.store.location`
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
         SENTENCE_DTYPE,
     )
     from indexer.store.generations import BACKEND_FILE
-    from indexer.store.location import INDEX_DIR, index_dir
+    from indexer.store.location import INDEX_DIR, INDEX_ENV, IndexLocation, index_dir, locate
     from indexer.store.lock import write_lock
     from indexer.store.records import (
         BuildCancelled,
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
         StoredChunk,
         StoredNote,
     )
+    from indexer.store.stale import Freshness, refresh, stale_warning
     from indexer.store.status import index_status
     from indexer.store.stored_index import MENTION_ROWS, StoredIndex
 
@@ -63,6 +66,7 @@ __all__ = [
     "DB_NAME",
     "EMBED_BATCH",
     "INDEX_DIR",
+    "INDEX_ENV",
     "MENTION_ROWS",
     "REBUILD_HINT",
     "SCHEMA_VERSION",
@@ -70,6 +74,8 @@ __all__ = [
     "BuildCancelled",
     "BuildProgress",
     "BuildReport",
+    "Freshness",
+    "IndexLocation",
     "IndexStatus",
     "StoredChunk",
     "StoredIndex",
@@ -77,5 +83,8 @@ __all__ = [
     "build",
     "index_dir",
     "index_status",
+    "locate",
+    "refresh",
+    "stale_warning",
     "write_lock",
 ]

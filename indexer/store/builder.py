@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from indexer import vectors
 from indexer.embedding import Encoder, ModelSpec
-from indexer.errors import IndexBusyError, IndexCorruptError, PapernotesError
+from indexer.errors import IndexBusyError, IndexCorruptError, IndexWriteError
 from indexer.store.database import (
     CHUNKER_VERSION,
     DB_NAME,
@@ -27,11 +30,12 @@ from indexer.store.generations import (
     NoteStats,
     cleanup,
     commit_generation,
+    gen_dir,
     next_generation,
     write_generation,
     write_note_files,
 )
-from indexer.store.location import index_dir
+from indexer.store.location import index_dir, writable
 from indexer.store.lock import write_lock
 from indexer.store.manifest import (
     generation_problem,
@@ -62,6 +66,7 @@ def build(
     cancel: threading.Event | None = None,
     wait: float = 0.0,
     exact_below: int = vectors.EXACT_BELOW,
+    folder: Path | None = None,
 ) -> BuildReport:
     """Bring the index of `collection` up to date, embedding only new or changed chunks.
 
@@ -69,24 +74,81 @@ def build(
     as it is without parsing a note, loading the model or reading its vector and keyword files; only
     when something changed are the notes parsed.
 
+    `folder` is the index folder (default: where `location.locate` puts it). A write that fails for
+    lack of space or write access raises IndexWriteError with a one-line reason; nothing half-written
+    stays behind (batches of vectors already embedded stay cached for the next run).
+
     Vectors are cached by content hash as they are computed, so an interrupted build resumes;
     the new generation becomes visible in one SQLite commit, so readers see old or new, never half.
     """
     started = time.perf_counter()
-    folder = index_dir(collection.root)
+    folder = folder or index_dir(collection.root)
     try:
         report = _build(collection, spec, encoder_factory, folder, rebuild, progress, cancel, wait, exact_below)
     except sqlite3.DatabaseError as error:
+        unwritable = write_failure(error, folder)
+        if unwritable is not None:
+            raise unwritable from error
         if "locked" in str(error) or "busy" in str(error):
             raise IndexBusyError(f"the index database in {folder} is locked ({error})", "try again") from error
         raise IndexCorruptError(f"the index database in {folder} is damaged ({error})", REBUILD_HINT) from error
     except OSError as error:
-        raise PapernotesError(
+        raise write_failure(error, folder) or IndexWriteError(
             f"cannot update the index in {folder} ({error.strerror or error})",
             "check free space and permissions, then run: papernotes index",
+            reason=f"cannot write {folder} ({error.strerror or error})",
         ) from error
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_failure(error: BaseException, folder: Path) -> IndexWriteError | None:
+    """The one-line reason an index write failed for lack of space or of write access (None for other errors).
+
+    SQLite and FAISS report a full disk in their own words ("disk I/O error", a failed write), so
+    for them the filesystem itself is asked whether it is full or read-only.
+    """
+    text = str(error)
+    number = getattr(error, "errno", None)
+    io_error = isinstance(error, (OSError, sqlite3.OperationalError))
+    mount = mount_point(folder)
+    try:
+        stats = os.statvfs(mount)
+    except OSError:
+        stats = None
+    full = stats is not None and stats.f_bavail == 0
+    read_only = stats is not None and bool(stats.f_flag & os.ST_RDONLY)
+    if number in (errno.ENOSPC, errno.EDQUOT) or "No space left" in text or "disk is full" in text or (io_error and full):
+        reason, hint = f"no space left on {mount}", "free some space, then run: papernotes index"
+    elif number == errno.EROFS or "readonly database" in text or (io_error and read_only):
+        reason, hint = f"{mount} is read-only", "pass --index DIR to keep the index elsewhere"
+    elif number in (errno.EACCES, errno.EPERM) or (io_error and not writable(folder)):
+        reason, hint = f"no permission to write {folder}", "pass --index DIR to keep the index elsewhere"
+    else:
+        return None
+    return IndexWriteError(f"cannot update the index in {folder}: {reason}", hint, reason=reason)
+
+
+def mount_point(path: Path) -> Path:
+    """The mount point of the filesystem holding `path` (or its nearest existing parent).
+
+    Read from /proc/self/mounts where there is one: `os.path.ismount` misses bind mounts.
+    """
+    path = Path(os.path.abspath(path))
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    path = path.resolve()
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as table:
+            points = [Path(line.split()[1].replace("\\040", " ")) for line in table if len(line.split()) > 1]
+    except OSError:
+        points = []
+    inside = [point for point in points if path == point or point in path.parents]
+    if inside:
+        return max(inside, key=lambda point: len(point.parts))
+    while not os.path.ismount(path) and path != path.parent:
+        path = path.parent
+    return path
 
 
 def _build(
@@ -200,10 +262,14 @@ def _build(
             matrix, dimension = matrix_for(connection, chunks)
             new_generation = next_generation(folder, generation)
             written = write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name)
-            commit_generation(
-                connection, collection.notes, chunks, new_generation, generation, spec, dimension, set(live_quotes),
-                backend_name, written, stats,
-            )
+            try:
+                commit_generation(
+                    connection, collection.notes, chunks, new_generation, generation, spec, dimension,
+                    set(live_quotes), backend_name, written, stats,
+                )
+            except BaseException:
+                shutil.rmtree(gen_dir(folder, new_generation), ignore_errors=True)  # never made current
+                raise
             cleanup(folder, keep={generation, new_generation})
             if progress:
                 progress("writing", 1, 1)

@@ -44,12 +44,35 @@ SENTENCE_DTYPE = "float16"
 """Sentence vectors are stored at half precision: scores move by ~1e-4, the table halves."""
 
 
+class _Connection(sqlite3.Connection):
+    frozen = False
+    """Opened as immutable: the disk was full or read-only, so SQLite could not set up its WAL index."""
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """A connection to the index database (WAL for writers; read-only by URI for readers)."""
+    """A connection to the index database (WAL for writers; read-only by URI for readers).
+
+    A reader that can't set up the WAL's shared-memory file (a full or read-only disk) opens the
+    database as immutable instead, when no WAL content is left over; its `frozen` is then True.
+    """
     if readonly:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        connection = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False, factory=_Connection
+        )
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()  # sets up the WAL index, or fails
+        except sqlite3.OperationalError:
+            connection.close()
+            wal = path.with_name(path.name + "-wal")
+            if wal.exists() and wal.stat().st_size:
+                raise  # committed pages may live only in the WAL: immutable would miss them
+            connection = sqlite3.connect(
+                f"file:{path}?mode=ro&immutable=1", uri=True, timeout=30, check_same_thread=False,
+                factory=_Connection,
+            )
+            connection.frozen = True
     else:
-        connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        connection = sqlite3.connect(path, timeout=30, check_same_thread=False, factory=_Connection)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
     connection.row_factory = sqlite3.Row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -62,23 +63,31 @@ def write_generation(
     final = gen_dir(folder, generation)
     staging = folder / f"{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    if len(matrix):
-        try:
-            vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
-            (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
-        except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
-            raise OSError(f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}") from error
-    lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
     files: dict[str, list[int]] = {}
-    for item in sorted(staging.rglob("*")):
-        if item.is_file():
-            with open(item, "rb") as handle:
-                checksum = file_checksum(handle)
-                os.fsync(handle.fileno())
-                info = os.fstat(handle.fileno())
-            files[item.relative_to(staging).as_posix()] = [info.st_size, checksum, info.st_mtime_ns, info.st_ino]
-    os.rename(staging, final)  # keeps every file's inode and mtime
+    try:
+        staging.mkdir(parents=True)
+        if len(matrix):
+            try:
+                vectors.backend(backend_name).write(matrix, staging, exact_below=exact_below)
+                (staging / BACKEND_FILE).write_text(backend_name + "\n", encoding="utf-8")
+            except RuntimeError as error:  # faiss reports a failed write (e.g. a full disk) this way
+                full = os.statvfs(staging).f_bavail == 0  # asked now: removing the staging frees space
+                raise OSError(
+                    errno.ENOSPC if full else errno.EIO,
+                    f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}",
+                ) from error
+        lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
+        for item in sorted(staging.rglob("*")):
+            if item.is_file():
+                with open(item, "rb") as handle:
+                    checksum = file_checksum(handle)
+                    os.fsync(handle.fileno())
+                    info = os.fstat(handle.fileno())
+                files[item.relative_to(staging).as_posix()] = [info.st_size, checksum, info.st_mtime_ns, info.st_ino]
+        os.rename(staging, final)  # keeps every file's inode and mtime
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # a full disk or a cancel leaves nothing half-written
+        raise
     fsync_dir(folder)
     return {"chunks": len(chunks), "dimension": int(matrix.shape[1]) if len(matrix) else 0, "files": files}
 

@@ -33,6 +33,7 @@ def write_lock(folder: Path, *, wait: float = 0.0) -> Iterator[None]:
                     raise IndexBusyError(
                         f"the index in {folder} is being updated by {holder}",
                         "wait for it to finish, or pass --wait SECONDS",
+                        reason=f"the index is being updated by {holder}",
                     ) from None
                 time.sleep(0.1)
         handle.seek(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.store.database import DB_NAME, connect, read_manifest
@@ -15,10 +16,11 @@ if TYPE_CHECKING:
     from indexer.embedding import ModelSpec
     from indexer.notes import NoteCollection
 
-
-def index_status(collection: NoteCollection | Catalog, spec: ModelSpec | None = None) -> IndexStatus:
-    """Compare the notes on disk with the index, without loading any model."""
-    db = index_dir(collection.root) / DB_NAME
+def index_status(
+    collection: NoteCollection | Catalog, spec: ModelSpec | None = None, folder: Path | None = None
+) -> IndexStatus:
+    """Compare the notes on disk with the index in `folder` (default: located from the notes), without a model."""
+    db = (folder or index_dir(collection.root)) / DB_NAME
     if not db.exists():
         return IndexStatus(False, [n.id for n in collection.notes], [], [])
     try:
@@ -43,3 +45,21 @@ def index_status(collection: NoteCollection | Catalog, spec: ModelSpec | None = 
         removed=[i for i in stored if i not in current],
         problem=problem,
     )
+
+
+def manifest_of(folder: Path) -> dict[str, str] | None:
+    """The manifest of the index in `folder` plus its note count (None when there is no readable index)."""
+    db = folder / DB_NAME
+    if not db.exists():
+        return None
+    try:
+        connection = connect(db, readonly=True)
+        try:
+            manifest = read_manifest(connection)
+            generation = int(manifest.get("generation", "0"))
+            count = connection.execute("SELECT COUNT(*) FROM notes WHERE generation=?", (generation,)).fetchone()[0]
+        finally:
+            connection.close()
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+    return {**manifest, "notes": str(count)}

@@ -38,9 +38,10 @@ MENTION_ROWS = 5_000
 class StoredIndex:
     """A read-only view of one generation of the index: vectors, keywords and chunk records."""
 
-    def __init__(self, root: Path, spec: ModelSpec | None = None) -> None:
+    def __init__(self, root: Path, spec: ModelSpec | None = None, folder: Path | None = None) -> None:
         self.root = root
-        folder = index_dir(root)
+        folder = folder or index_dir(root)
+        self.folder = folder
         db = folder / DB_NAME
         if not db.exists():
             raise IndexMissingError(f"no index for {root} yet", "run: papernotes index")
@@ -59,6 +60,8 @@ class StoredIndex:
     def _open(self, db: Path, folder: Path, spec: ModelSpec | None) -> None:
         try:
             self._db = connect(db, readonly=True)
+            self.frozen = bool(getattr(self._db, "frozen", False))
+            self._signature = _signature(db)
         except sqlite3.DatabaseError as error:
             raise IndexCorruptError(f"the index database {db} is damaged ({error})", REBUILD_HINT) from error
         try:
@@ -243,6 +246,18 @@ class StoredIndex:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.vstack([self.vector_index.reconstruct(int(r)) for r in rows])
 
+    def outdated(self) -> bool:
+        """Whether this reader must be reopened: it is frozen (immutable) and the database has changed since."""
+        return self.frozen and _signature(self.folder / DB_NAME) != self._signature
+
     def close(self) -> None:
         """Release the database connection."""
         self._db.close()
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)

@@ -12,7 +12,7 @@ from indexer.errors import IndexCorruptError
 from indexer.knowledge import KnowledgeBase
 from indexer.live import LiveIndex, NoteFiles
 from indexer.notes import find_note_files
-from indexer.store import BuildReport
+from indexer.store import Freshness
 
 
 def _tree(root: Path) -> Path:
@@ -68,14 +68,15 @@ def test_refresh_builds_then_follows_edits_and_shares_one_update(notes: Path) ->
     assert live.has_index() and live.kb.status().up_to_date
     assert any(stage == "embedding" for stage, _, _ in heard)
     (notes / "zebra.md").write_text("# Zebra Net\n\nZebraNet now counts zebras with 7 layers.\n")
-    build, updates = live.kb.build, []
+    refresh, updates = live.kb.refresh, []
 
-    def counted(**options: object) -> BuildReport:
-        report = build(**options)  # type: ignore[arg-type]
-        updates.append(report)
-        return report
+    def counted(**options: object) -> Freshness:
+        freshness = refresh(**options)  # type: ignore[arg-type]
+        if freshness.report is not None:
+            updates.append(freshness.report)
+        return freshness
 
-    live.kb.build = counted  # type: ignore[method-assign]
+    live.kb.refresh = counted  # type: ignore[method-assign]
     results = []
     threads = [threading.Thread(target=lambda: results.append(live.refresh())) for _ in range(4)]
     for thread in threads:

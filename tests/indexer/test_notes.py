@@ -91,3 +91,73 @@ def test_shipped_content_is_in_reading_order_without_problems() -> None:
     assert ids.index("mobilesam") == ids.index("sam") + 1
     for note in collection.notes:
         assert "## Sources" in note.text, note.id
+
+
+HTML_NOTE = """\
+---
+title: "Widget Transformers for Tiny Screens"
+---
+# Widget Transformers for Tiny Screens
+
+Intro with R<sup>H×W</sup> features.
+
+<p align="center">
+<img src="images/arch.png" width=480 alt="architecture">
+<br><i>Figure 1: the zanzibarine attention block</i></p>
+
+<img src='../outside.png'>
+
+## Results
+
+Scores after the figure.
+"""
+
+
+def test_html_images_and_captions_are_parsed_like_markdown(tmp_path: Path) -> None:
+    from PIL import Image as Picture
+
+    (tmp_path / "images").mkdir()
+    Picture.new("RGB", (4, 4)).save(tmp_path / "images" / "arch.png")
+    (tmp_path.parent / "outside.png").write_bytes(b"not read")
+    note = read_note(write(tmp_path, "widget.md", HTML_NOTE), tmp_path)
+    assert note.markdown.count("\n") == note.text.count("\n")
+    inside, outside = note.images
+    assert (inside.src, inside.alt, inside.width, inside.file) == (
+        "images/arch.png", "architecture", 480, tmp_path / "images" / "arch.png"
+    )
+    assert outside.file is None  # outside the notes folder: never read
+    assert any("points outside the notes folder" in w.message and w.line == 12 for w in note.warnings)
+    texts = {b.text: (b.start_line, b.end_line) for s in note.sections for b in s.blocks}
+    caption = next(t for t in texts if "zanzibarine" in t)
+    assert texts[caption] == (9, 10) and "Figure 1" in caption  # the image's paragraph, as in the file
+    assert any("R^(H×W)" in t for t in texts)
+    results = next(s for s in note.sections if s.path == ("Results",))
+    assert results.start_line == 14 and results.blocks[0].start_line == 16  # lines unchanged
+
+
+def test_wrong_metadata_types_are_reported_with_their_line(tmp_path: Path) -> None:
+    text = "---\ntitle: Odd\nauthors: 5\ntags: {a: 1}\nyear: soon\naliases: [Odd, {x: 1}]\norder: first\n---\n\nBody.\n"
+    note = read_note(write(tmp_path, "odd.md", text), tmp_path)
+    problems = {w.field: (w.line, w.message) for w in note.metadata_warnings}
+    assert problems["authors"] == (3, "authors should be a list or text, not a number (5); ignored")
+    assert problems["tags"][0] == 4 and "a mapping" in problems["tags"][1]
+    assert problems["year"][0] == 5 and "'soon' is not a year" in problems["year"][1]
+    assert problems["aliases"][0] == 6 and problems["order"][0] == 7
+    assert note.meta.authors == [] and note.meta.tags == [] and note.meta.year is None
+    assert note.meta.aliases == ["Odd"] and str(note.metadata_warnings[0]).startswith("odd.md:3: ")
+
+
+def test_good_metadata_gives_no_warnings(tmp_path: Path) -> None:
+    text = "---\ntitle: 1984\nauthors: A, B and C\ntags: [x, 2]\nyear: 2023-05-01\norder: 2\n---\n\nBody.\n"
+    note = read_note(write(tmp_path, "good.md", text), tmp_path)
+    assert note.warnings == [] and note.title == "1984" and note.meta.year == 2023
+    assert note.meta.authors == ["A", "B", "C"] and note.meta.tags == ["x", "2"]
+
+
+def test_yaml_errors_point_at_the_line_that_starts_the_problem(tmp_path: Path) -> None:
+    quote = read_note(write(tmp_path, "q.md", '---\ntitle: "Open quote\ntags: [a]\nyear: 2020\n---\n\nBody.\n'), tmp_path)
+    assert [(w.line, w.message) for w in quote.warnings] == [(2, "front matter ignored: a quote is never closed")]
+    bracket = read_note(write(tmp_path, "b.md", "---\ntitle: T\ntags: [a, b\nyear: 2020\n---\n\nBody.\n"), tmp_path)
+    assert [w.line for w in bracket.warnings] == [3]
+    date = read_note(write(tmp_path, "d.md", "---\ntitle: T\ndate: 2023-13-45\n---\n\nBody.\n"), tmp_path)
+    assert [w.line for w in date.warnings] == [3]

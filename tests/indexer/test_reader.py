@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer import reader as reader_module
 from indexer.answer import Answer, Citation
 from indexer.cli import main
 from indexer.errors import ModelError
@@ -24,6 +23,7 @@ from indexer.reader import (
     resolve_reader,
     unsupported_reason,
 )
+from indexer.reader import models as reader_module
 
 TRAINING_TEXTS = [
     "MobileSAM distils the image encoder of SAM into a small TinyViT encoder.",

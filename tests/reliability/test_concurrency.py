@@ -109,7 +109,7 @@ def test_killed_lock_holder_releases_the_lock(notes: Path) -> None:
 
 
 def test_two_asks_on_a_stale_index_both_answer(notes: Path, spec) -> None:
-    """Both `ask` runs want to update the index: one updates it while the other waits, then both answer."""
+    """Both `ask` runs want to update the index: one updates it, the other answers meanwhile (from the last good index, with a warning), then both have answered."""
     _edit(notes, 4, revision=4)
     question = f"How many frames per second does {model_name(0)} run at?"
     runs = [start_cli("ask", question, "--json", notes=notes) for _ in range(2)]
@@ -168,3 +168,20 @@ def test_readers_keep_answering_while_cli_builds_run(notes: Path, spec, ask) -> 
     assert held.generation == first_generation
     assert ask(held, question).citations[0].note.endswith("-005")
     held.close()
+
+
+def test_ask_answers_from_the_last_index_while_a_long_build_holds_the_lock(notes: Path) -> None:
+    """Stale beats broken: with a usable index, `ask` doesn't wait for another build; it warns once and answers."""
+    _edit(notes, 3, revision=7)
+    question = f"How many frames per second does {model_name(0)} run at?"
+    with write_lock(index_dir(notes)):  # a long `papernotes index` elsewhere, as far as the CLI can tell
+        asked = run_cli("ask", question, "--json", notes=notes)
+        update = run_cli("index", notes=notes)
+    assert asked.returncode == 0, asked.stderr
+    assert b"Traceback" not in asked.stderr.encode()
+    assert '"answer"' in asked.stdout
+    warnings = [line for line in asked.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1, asked.stderr
+    assert warnings[0].startswith("warning: 3 notes changed since the index was built: the index is being updated by papernotes pid ")
+    assert_one_clear_error(update, "is being updated by papernotes pid", "--wait SECONDS")
+    assert update.returncode == 2

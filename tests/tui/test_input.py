@@ -170,3 +170,18 @@ async def test_ask_is_in_every_footer_and_the_footer_fits_80_columns(kb: Knowled
         footer = app.main.query_one("Footer")
         shown = [key for key in footer.query("FooterKey") if key.display]
         assert shown and sum(k.outer_size.width for k in shown) <= 80 - len("^p palette")
+
+
+async def test_up_then_enter_typed_at_once_opens_the_citation(kb: KnowledgeBase) -> None:
+    from tests.tui.test_app import ask
+
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        turn = await ask(app, pilot, "How fast is AlphaNet?")
+        assert turn.answer is not None and turn.answer.citations
+        queue_keys(app, "up", "enter")  # both waiting before the citation list has the focus
+        await settle(app, pilot)
+        reader = app.main.reader
+        assert app.main.showing_reader and reader.note is not None
+        assert reader.note.id == turn.answer.citations[0].note and reader.cited_spots()

@@ -85,7 +85,7 @@ class MainScreen(Screen[None]):
 
     def _fit(self, width: int) -> None:
         self.set_class(width < NARROW, "-narrow")
-        self.reader.contents.fit(width)
+        self.reader.contents.show(self.reader.contents.table_of_contents, width)
         self._update_toc()
 
     def _update_toc(self) -> None:
@@ -148,6 +148,6 @@ class MainScreen(Screen[None]):
             return True
         notes = self.library.query_one("#notes", OptionList)
         if isinstance(self.focused, Input):
-            notes.focus()
+            self.set_focus(notes)
             return True
         return False

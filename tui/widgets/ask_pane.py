@@ -73,7 +73,7 @@ class QuestionInput(Input):
         """Focus the citation list of the latest answer."""
         lists = self.screen.query(CitationList)
         if lists:
-            lists.last().focus()
+            self.screen.set_focus(lists.last())  # at once: the Enter typed right after goes there
 
 
 class AskPane(Vertical):

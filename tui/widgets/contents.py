@@ -30,20 +30,22 @@ class Contents(OptionList):
         """List `table_of_contents`, as wide as its longest heading allows within the screen's share."""
         self.table_of_contents = table_of_contents
         top = min((level for level, _, _ in table_of_contents), default=1)
+        labels = [("  " * (level - top) + one_line(heading), anchor) for level, heading, anchor in table_of_contents]
+        self.longest = max((len(label) for label, _ in labels), default=0)
+        room = self.fit(screen_width) - 2  # the border on the right and a space
         options = []
-        longest = 0
-        for level, heading, anchor in table_of_contents:
-            label = "  " * (level - top) + one_line(heading)
-            longest = max(longest, len(label))
-            options.append(Option(Text(label, no_wrap=True, overflow="ellipsis"), id=anchor))
+        for label, anchor in labels:
+            if len(label) > room:  # one line each: cut with an ellipsis
+                label = label[: max(1, room - 1)] + "…"
+            options.append(Option(Text(label), id=anchor))
         self.set_options(options)
-        self.longest = longest
-        self.fit(screen_width)
 
-    def fit(self, screen_width: int) -> None:
-        """Size the contents for a screen `screen_width` columns wide."""
+    def fit(self, screen_width: int) -> int:
+        """Size the contents for a screen `screen_width` columns wide; returns the width."""
         share = max(MIN_WIDTH, min(MAX_WIDTH, screen_width // WIDTH_SHARE))
-        self.styles.width = max(MIN_WIDTH, min(share, self.longest + 4))
+        width = max(MIN_WIDTH, min(share, self.longest + 4))
+        self.styles.width = width
+        return width
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from indexer.answer import Answer, Citation
+from indexer.answer import REFUSAL, Answer, Citation
 from tui.messages import CitationChosen
 from tui.text import one_line, with_citation_marks
 
@@ -90,10 +90,8 @@ class Turn(Vertical):
         self.remove_class("-pending")
         if answer.refused:
             self.add_class("-refused")
-            body = Content.assemble(
-                ("Not in your notes. ", "bold"),
-                ("Nothing in them answers this question.", "italic"),
-            )
+            detail = answer.reason if answer.reason != REFUSAL else "Nothing in them answers this question."
+            body = Content.assemble(("Not in your notes. ", "bold"), (detail, "italic"))
             self.mount(Static(body, classes="answer"))
             if answer.closest:
                 self.mount(Static(Content("Closest passages:"), classes="closest-label"))

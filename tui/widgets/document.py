@@ -95,7 +95,7 @@ class NoteBody(Vertical):
         """Start with the parts filling `rows` rows (and reaching source line `through_line`, if given)."""
         self.note = note
         """The note shown."""
-        self.pieces: tuple[Piece, ...] = pieces_of(note.text)
+        self.pieces: tuple[Piece, ...] = pieces_of(note.markdown)  # HTML as Markdown, line for line
         """All its pieces, in order."""
         self.parts = _parts(self.pieces)
         """Runs and images, in order."""

@@ -15,31 +15,62 @@ from textual.widgets.option_list import Option
 from indexer.errors import NoteError
 from indexer.notes import Note, NoteCollection
 from tui.messages import OpenBrokenNote, OpenNote
-from tui.text import error_location, one_line
+from tui.text import error_location, one_line, short_title
 
 BROKEN_PREFIX = "broken:"
 """Option ids of unreadable files start with this (note ids can't: they are paths)."""
 
 
 def note_matches(note: Note, terms: list[str]) -> bool:
-    """Whether every term occurs in the note's title, tags, authors, aliases or id."""
+    """Whether every term occurs in the note's short name, title, year, tags, authors, aliases or id."""
     meta = note.meta
-    haystack = " ".join([note.title, note.id, *meta.tags, *meta.authors, *meta.aliases]).lower()
+    year = str(meta.year) if meta.year else ""
+    words = [short_title(note), note.title, note.id, year, *meta.tags, *meta.authors, *meta.aliases]
+    haystack = " ".join(words).lower()
     return all(term in haystack for term in terms)
 
 
-def note_row(position: int, note: Note, width: int) -> Table:
-    """One library line: position, title, year, tags (title and tags cut to fit)."""
+def row_title(note: Note) -> Text:
+    """The short name, then the paper title in a dimmer style (without the name it starts with)."""
+    name = short_title(note)
+    title = one_line(note.title)
+    text = Text(name, style="bold")
+    rest = title
+    if title.lower().startswith(name.lower()):
+        rest = title[len(name) :].lstrip(" :–—-")
+    if rest and rest.lower() != name.lower():
+        text.append("  ")
+        text.append(rest, style="dim")
+    if note.warnings:
+        text.append(" ⚠", style="bold yellow")
+    return text
+
+
+def tags_width(collection: NoteCollection, width: int) -> int:
+    """Columns for the tags in a list `width` wide: what the longest needs when every title fits
+    beside it, else what the titles leave (at least a quarter of the width); 0 without tags."""
+    tags = max((len(", ".join(n.meta.tags)) for n in collection.notes), default=0)
+    if not tags:
+        return 0
+    digits = len(str(len(collection.notes)))
+    room = width - digits - 4 - 3 - 4  # position, year, the gaps between columns, borders
+    titles = max((row_title(n).cell_len for n in collection.notes), default=0)
+    if titles + tags <= room:
+        return tags
+    return max(1, min(tags, max(room // 4, room - titles)))
+
+
+def note_row(position: int, note: Note, width: int, tags: int = 0) -> Table:
+    """One library line: position, short name and title (the rest of the width), year, tags."""
     row = Table.grid(expand=True, padding=(0, 1))
     row.add_column(width=width, justify="right", style="dim")
-    row.add_column(ratio=3, no_wrap=True, overflow="ellipsis")
+    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     row.add_column(width=4, style="dim")
-    row.add_column(ratio=2, no_wrap=True, overflow="ellipsis", style="italic")
-    title = Text(one_line(note.title))
-    if note.warnings:
-        title.append(" ⚠", style="bold yellow")
-    year = str(note.meta.year) if note.meta.year else ""
-    row.add_row(f"{position}", title, year, Text(one_line(", ".join(note.meta.tags))))
+    cells: list[str | Text] = [f"{position}", row_title(note), str(note.meta.year or "")]
+    if tags:
+        row.add_column(width=tags, no_wrap=True, overflow="ellipsis", style="italic")
+        cells.append(Text(one_line(", ".join(note.meta.tags))))
+    row.add_row(*cells)
     return row
 
 
@@ -119,10 +150,12 @@ class Library(Vertical):
         super().__init__(id=id)
         self.collection: NoteCollection | None = None
         """The notes shown (None until loaded)."""
+        self._width = 0
+        """The width the rows were laid out for."""
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
-            placeholder="Type to filter by title, tag or author · Enter opens", id="filter"
+            placeholder="Type to filter by name, title, year, tag or author · Enter opens", id="filter"
         )
         notes = NoteList(id="notes")
         notes.border_title = "Library"
@@ -155,6 +188,11 @@ class Library(Vertical):
             notes.highlighted = notes.get_option_index(note_id)
         except Exception:  # not listed (filtered out)
             pass
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self._refill(None)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -190,8 +228,9 @@ class Library(Vertical):
         keep = keep or (previous.id if previous is not None else None)
         terms = self.filter_text.lower().split()
         width = len(str(len(collection.notes)))
+        tags = tags_width(collection, notes.size.width or self.app.size.width)
         options: list[Option] = [
-            Option(note_row(position, note, width), id=note.id)
+            Option(note_row(position, note, width, tags), id=note.id)
             for position, note in enumerate(collection.notes, start=1)
             if note_matches(note, terms)
         ]

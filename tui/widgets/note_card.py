@@ -40,6 +40,15 @@ def authors_line(authors: list[str]) -> str:
     return ", ".join(names)
 
 
+def metadata_problem(note: Note) -> str:
+    """"authors (line 3), tags (line 4) ignored: see the problems below" for the card."""
+    fields: dict[str, int | None] = {}
+    for warning in note.metadata_warnings:
+        fields.setdefault(warning.field or "", warning.line)
+    named = ", ".join(f"{name} (line {line})" if line else name for name, line in fields.items())
+    return f"{one_line(named)} ignored: see the problems below"
+
+
 def _field(
     label: str, *value: str | tuple[str, str | Style]
 ) -> list[str | tuple[str, str | Style]]:
@@ -65,6 +74,8 @@ def card_content(
         parts += ["\n", (byline, "italic")]
     if meta.tags:
         parts += ["\n", ("  ".join(f"#{one_line(t)}" for t in meta.tags), "$accent")]
+    if note.metadata_warnings:
+        parts += ["\n", ("⚠ ", "bold $warning"), (metadata_problem(note), "$warning")]
     if meta.paper:
         parts += _field("Paper", _link(meta.paper))
     if meta.code:

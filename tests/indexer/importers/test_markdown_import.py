@@ -133,7 +133,7 @@ def test_heading_title_keeps_a_different_listed_title_as_alias(tmp_path):
     [
         (
             b"---\ntitle: [unclosed\n---\n\nBody\n",
-            "bad.md:2: invalid front matter (expected ',' or ']', but got '<stream end>')",
+            "bad.md:2: invalid front matter (a bracket is never closed)",
         ),
         (b"---\n- a list\n---\n\nBody\n", "bad.md:2: front matter is not `key: value` pairs"),
         (

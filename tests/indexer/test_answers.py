@@ -1,0 +1,167 @@
+"""Answers by question type, sentence choice with context, and refusals that say what is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.answer import answer_question
+from indexer.answer.questions import classify
+from indexer.answer.refusing import name_forms, person_names
+from indexer.knowledge import KnowledgeBase
+from indexer.quotes import clean_sentence, quotes_of
+
+FOONET = """\
+# FooNet: Fast Object Networks
+
+Ada Lovelace, Alan Turing, Grace Hopper, CVPR 2021
+
+## Summary
+
+The paper proposes FooNet, a linear model that detects objects in a single pass over the image.
+They measure how close two region embeddings are with cosine similarity, which serves as the similarity metric.
+
+## Method
+
+Two tasks are considered:
+- object detection on street scenes
+- instance segmentation of pedestrians
+
+## Results
+
+FooNet runs at 120 FPS on a single V100 GPU.
+Its box AP on COCO is 38.5, two points below much slower detectors.
+
+## Resources
+
+* [Research Paper](https://arxiv.org/abs/2101.00001)
+* Code: https://github.com/example/foonet
+"""
+
+CLIPPING = """\
+---
+title: Gradient clipping for recurrent networks
+---
+
+# Gradient clipping for recurrent networks
+
+## Idea
+
+Clipping the gradient norm keeps recurrent networks from diverging when gradients explode.
+The note compares clipping by value with clipping by norm on language models.
+"""
+
+EMBEDDINGS = """\
+---
+title: Normalised sentence embeddings
+aliases: [NormEmb]
+---
+
+# Normalised sentence embeddings
+
+## Idea
+
+Sentence vectors are l2 normalized before the dot product, so the score is a cosine.
+Without normalization long sentences dominate the nearest neighbours.
+"""
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    root = tmp_path_factory.mktemp("answers")
+    (root / "foonet.md").write_text(FOONET, encoding="utf-8")
+    (root / "clipping.md").write_text(CLIPPING, encoding="utf-8")
+    (root / "embeddings.md").write_text(EMBEDDINGS, encoding="utf-8")
+    knowledge = KnowledgeBase(root)
+    knowledge.build()
+    return knowledge
+
+
+def ask(kb: KnowledgeBase, question: str):
+    return answer_question(question, kb.retriever())
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which method detects objects with a linear model in one pass?", "name"),
+        ("Who wrote the FooNet paper?", "metadata"),
+        ("What is the arXiv number of the MobileSAM paper?", "metadata"),
+        ("Where can I find the code for FooNet?", "metadata"),
+        ("How many parameters does FooNet have?", "quantity"),
+        ("What PSNR does FFA-Net reach?", "quantity"),
+        ("Which two tasks are considered in FooNet?", "list"),
+        ("Is FooNet better than Faster R-CNN on small objects?", "comparison"),
+        ("How does FooNet avoid region proposals?", "explanation"),
+        ("Why doesn't a more accurate teacher give a better student?", "explanation"),
+    ],
+)
+def test_question_types(question: str, kind: str) -> None:
+    assert classify(question).kind == kind
+
+
+def test_name_forms_cover_plurals_hyphens_and_spelling() -> None:
+    forms = name_forms("l2-normalised")
+    assert {"l2 normalised", "l2normalised", "l2-normalized", "l2 normalized"} <= set(forms)
+    assert "ViT" in name_forms("ViTs") and "MobileSAM" in name_forms("MobileSAMs")
+    assert person_names("In Smith and Lee's paper, what does FooNet do?") == {"Smith", "Lee"}
+    assert "OpenAI" in person_names("What does OpenAI's contrastive model reach?")
+
+
+def test_links_keep_no_glued_period_and_table_rows_read_as_sentences() -> None:
+    assert clean_sentence("- Code: https://github.com/example/foonet") == "Code: https://github.com/example/foonet"
+    assert clean_sentence("FooNet is fast") == "FooNet is fast."
+    quotes = quotes_of("Model | Params | FPS\nFooNet-S | 5M | 120\nFooNet-L | 50M | 40", "Results")
+    assert [q.sentence for q in quotes] == ["FooNet-S: Params 5M; FPS 120", "FooNet-L: Params 50M; FPS 40"]
+
+
+def test_a_name_question_leads_with_the_method_name(kb: KnowledgeBase) -> None:
+    answer = ask(kb, "Which approach finds objects with a linear model looking at the picture only once?")
+    assert answer.text is not None and answer.kind == "name"
+    assert answer.text.startswith("The paper proposes FooNet"), answer.text
+
+
+def test_metadata_comes_from_the_note_lines_with_links_written_out(kb: KnowledgeBase) -> None:
+    authors = ask(kb, "Who wrote the FooNet paper?")
+    assert authors.text is not None and "Ada Lovelace" in authors.text and authors.citations[0].path == "foonet.md"
+    arxiv = ask(kb, "What is the arXiv id of the FooNet paper?")
+    assert arxiv.text is not None and "2101.00001" in arxiv.text, arxiv.text
+    code = ask(kb, "Where is the code for FooNet?")
+    assert code.text is not None and "https://github.com/example/foonet [" in code.text, code.text
+    venue = ask(kb, "At which conference was FooNet published?")
+    assert venue.text is not None and "CVPR 2021" in venue.text
+
+
+def test_lists_quantities_and_resolved_subjects(kb: KnowledgeBase) -> None:
+    tasks = ask(kb, "Which two tasks does FooNet consider?")
+    assert tasks.text is not None and "object detection" in tasks.text and "instance segmentation" in tasks.text, tasks.text
+    speed = ask(kb, "How fast does FooNet run?")
+    assert speed.text is not None and "120 FPS" in speed.text
+    similarity = ask(kb, "What similarity function does FooNet use?")
+    assert similarity.text is not None and "cosine similarity" in similarity.text
+
+
+def test_person_names_and_spelling_variants_do_not_cause_refusals(kb: KnowledgeBase) -> None:
+    people = ask(kb, "In Smith and Lee's paper, how fast does FooNet run?")
+    assert people.text is not None and "120 FPS" in people.text, people.reason
+    spelled = ask(kb, "Why are the sentence vectors l2-normalised?")
+    assert spelled.text is not None, spelled.reason
+
+
+def test_refusals_say_what_is_missing(kb: KnowledgeBase) -> None:
+    accuracy = ask(kb, "What top-1 accuracy does FooNet reach?")
+    assert accuracy.refused and accuracy.reason == "Your note on FooNet doesn't give a top-1 accuracy."
+    assert accuracy.closest and accuracy.closest[0].note == "foonet"
+    unknown = ask(kb, "What does YOLOv8 do?")
+    assert unknown.refused and unknown.reason == "No note covers YOLOv8."
+    acronym = ask(kb, "How does CLIP align images with captions?")  # the notes only say "clipping"
+    assert acronym.refused and acronym.reason == "No note covers CLIP."
+    off_topic = ask(kb, "What is the boiling point of mercury?")
+    assert off_topic.refused
+
+
+def test_refusal_reason_reaches_json(kb: KnowledgeBase) -> None:
+    data = ask(kb, "What does YOLOv8 do?").to_json()
+    assert data["answer"] is None and data["refusal"] == "No note covers YOLOv8."
+    assert Path(data["citations"][0]["path"]).suffix == ".md"

@@ -1,0 +1,104 @@
+"""What notes show: HTML figures drawn with their captions, and short names in the library (Pilot and SVG snapshots)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+from textual.worker import WorkerCancelled
+
+from indexer.knowledge import KnowledgeBase
+from tui.app import PapernotesApp
+from tui.widgets.image_view import ImageBlock
+from tui.widgets.run_view import RunView
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
+)
+
+FIGURE_NOTE = """\
+---
+title: "Pocket Detectors: Object Detection on Phones"
+authors: 5
+year: 2021
+tags: [detection, mobile]
+---
+
+# Pocket Detectors
+
+Pocket detectors find objects on phones with features in R<sup>H×W</sup>.
+
+<p align="center">
+<img src="images/arch.png" width=400 alt="architecture">
+<br><i>Figure 2: the fusion neck joins three scales</i></p>
+
+<img src="https://example.com/remote.png" alt="Remote plot">
+
+Results follow the figures.
+"""
+
+
+@pytest.fixture(scope="module")
+def figure_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """A notes folder with one note of HTML figures, indexed."""
+    from PIL import Image
+
+    notes = tmp_path_factory.mktemp("figures") / "notes"
+    (notes / "images").mkdir(parents=True)
+    Image.new("RGB", (16, 8), (40, 120, 200)).save(notes / "images" / "arch.png")
+    (notes / "pocket.md").write_text(FIGURE_NOTE, encoding="utf-8")
+    kb = KnowledgeBase(notes)
+    kb.build()
+    kb.encoder()
+    return kb
+
+
+async def steady(pilot: Pilot) -> None:
+    """Wait for every worker, then stop cursors blinking so the picture is the same every run."""
+    app = pilot.app
+    for _ in range(3):
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+    for box in app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+async def test_an_html_image_note_shows_the_image_and_its_caption(figure_kb: KnowledgeBase) -> None:
+    app = PapernotesApp(figure_kb, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await steady(pilot)
+        await app.open_note("pocket")
+        await steady(pilot)
+        drawn, remote = list(app.main.reader.query(ImageBlock))
+        assert drawn.query(".picture") and drawn.image is not None and drawn.image.width == 400
+        placeholder = str(remote.query_one(".placeholder").render())
+        assert "Remote plot" in placeholder and "remote image, not downloaded" in placeholder
+        shown = "\n".join(run.text() for run in app.main.reader.query(RunView))
+        assert "Figure 2: the fusion neck joins three scales" in shown
+        assert "R^(H×W)" in shown and "<i>" not in shown and "<br>" not in shown
+        card = str(app.main.reader.card.render())
+        assert "⚠" in card and "authors (line 3)" in card  # authors: 5 is not a list of names
+
+
+async def test_the_library_leads_with_short_names_and_filters_by_year(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await steady(pilot)
+        await pilot.press(*"2022")
+        await steady(pilot)
+        notes = app.main.query_one("#notes", OptionList)
+        assert [notes.get_option_at_index(i).id for i in range(notes.option_count)] == ["beta"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+def test_snapshot_of_an_html_figure_note(snap_compare, figure_kb: KnowledgeBase, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await steady(pilot)
+        await pilot.press("enter")
+        await steady(pilot)
+
+    assert snap_compare(PapernotesApp(figure_kb, watch=False), terminal_size=size, run_before=run_before)

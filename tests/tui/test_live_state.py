@@ -1,0 +1,160 @@
+"""The app follows the notes folder: position, counts and the open note stay true as files are added, deleted, renamed."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.notifications import SeverityLevel
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+from textual.worker import WorkerCancelled
+
+from indexer.knowledge import KnowledgeBase
+from tui.app import PapernotesApp
+
+SIZE = (120, 40)
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
+)
+
+NEW_NOTE = """\
+---
+title: "Aardvark: The First Note"
+year: 2019
+order: 0
+---
+
+# Aardvark
+
+Aardvark sorts before every other note.
+"""
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Wait for `condition` (the watcher and builds run in the background)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.2)
+    return condition()
+
+
+class RecordingApp(PapernotesApp):
+    """The app, keeping every toast it shows (shown toasts expire after a few seconds)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__(kb, watch=True)
+        self.toasts: list[str] = []
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.toasts.append(title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+def toasts(app: RecordingApp, title: str) -> int:
+    return app.toasts.count(title)
+
+
+async def settle(app: PapernotesApp, pilot: Pilot) -> None:
+    """Let every worker but the watcher (it runs until the app exits) finish."""
+    for _ in range(3):
+        busy = [w for w in app.workers if w.group != "watch"]
+        if busy:  # (an empty list would mean every worker)
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete(busy)
+        await pilot.pause()
+
+
+def listed(app: PapernotesApp) -> list[str]:
+    notes = app.main.query_one("#notes", OptionList)
+    return [notes.get_option_at_index(i).id or "" for i in range(notes.option_count)]
+
+
+def status_text(app: PapernotesApp) -> str:
+    return str(app.main.query_one("#status-text").render())
+
+
+async def started(app: PapernotesApp, pilot: Pilot) -> None:
+    assert await until(pilot, lambda: app.state.model == "ready" and bool(listed(app)))
+    await settle(app, pilot)
+    await pilot.pause(0.5)  # let the watcher start
+
+
+async def test_position_and_counts_follow_an_added_note(notes_copy: Path, kb: KnowledgeBase) -> None:
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await app.open_note("beta")
+        await settle(app, pilot)
+        assert app.sub_title.startswith("2 / 4 · BetaFormer")
+        (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
+        assert await until(pilot, lambda: app.sub_title.startswith("3 / 5 · BetaFormer"))
+        assert listed(app)[0] == "aardvark" and "5 notes" in status_text(app)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "beta"
+
+
+async def test_deleting_the_open_note_says_so_once_and_n_p_go_on(notes_copy: Path, kb: KnowledgeBase) -> None:
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await app.open_note("beta")
+        await settle(app, pilot)
+        (notes_copy / "beta.md").unlink()
+        assert await until(pilot, lambda: toasts(app, "Note deleted") > 0)
+        # the index update that follows reloads the notes again: still one toast
+        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+        await settle(app, pilot)
+        assert toasts(app, "Note deleted") == 1
+        assert app.sub_title.startswith("– / 3 · BetaFormer") and "(deleted)" in app.sub_title
+        assert "3 notes" in status_text(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "gamma"
+        assert app.sub_title.startswith("2 / 3 · GammaDepth")
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "alpha"
+        assert toasts(app, "Note deleted") == 1
+
+
+async def test_deleted_then_p_from_the_deleted_note(notes_copy: Path, kb: KnowledgeBase) -> None:
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await app.open_note("gamma")
+        await settle(app, pilot)
+        (notes_copy / "gamma.md").unlink()
+        assert await until(pilot, lambda: "(deleted)" in app.sub_title)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "beta"
+
+
+async def test_a_renamed_note_stays_open_under_its_new_name(notes_copy: Path, kb: KnowledgeBase) -> None:
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await app.open_note("beta")
+        await settle(app, pilot)
+        (notes_copy / "beta.md").rename(notes_copy / "betaformer.md")
+        assert await until(pilot, lambda: toasts(app, "Note renamed") > 0)
+        reader = app.main.reader
+        assert reader.note is not None and reader.note.id == "betaformer"
+        assert app.sub_title.startswith("2 / 4 · BetaFormer") and "(deleted)" not in app.sub_title
+        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+        await settle(app, pilot)
+        assert toasts(app, "Note renamed") == 1 and toasts(app, "Note deleted") == 0
