@@ -122,7 +122,7 @@ class Catalog:
 
     def find(self, key: str) -> NoteInfo | None:
         """A note by id, file path, title or alias (case-insensitive), else None."""
-        from indexer.notes import resolve_note
+        from indexer.names import resolve_note  # no Markdown parser: `show` stays light
 
         return resolve_note(self.notes, key)  # type: ignore[arg-type, return-value]
 
