@@ -70,6 +70,7 @@ def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[
     Nothing is added when the answer already says the note's name.
     """
     short = tuple(n for n in best.names if len(n) <= 30) or best.names[:1]
+    short += tuple(_initials(n) for n in short if len(_initials(n)) >= 3)  # "You Only Train Once" is also "YOTO"
     if any(mentions_name(c.sentence, short) for c in ordered if c.names == best.names):
         return None
     same_note = _reading_order([c for c in every if c.names == best.names], pool)
@@ -85,6 +86,12 @@ def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[
 
 
 _LINK = re.compile(r"https?://")
+
+
+def _initials(name: str) -> str:
+    """The capitals of a name's words ("You Only Train Once" → "YOTO"); "" for a one-word name."""
+    words = re.findall(r"[A-Za-z][\w-]*", name)
+    return "".join(w[0] for w in words) if len(words) >= 2 and all(w[0].isupper() for w in words) else ""
 
 
 def _reading_order(candidates: Sequence[Candidate], pool: Sequence[Hit]) -> list[Candidate]:
