@@ -36,7 +36,7 @@ TARGETS = {
 
 def _cli(code: Path, notes: Path, *args: str, stdin: str | None = None):
     env = {"PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    command = [sys.executable, "-m", "indexer.cli", *args, "--notes", str(notes)]
+    command = [sys.executable, "-P", "-m", "indexer.cli", *args, "--notes", str(notes)]  # -P: PYTHONPATH decides the code, not the cwd
     if stdin is None:
         return run_child(command, env=env)
     started = time.perf_counter()
