@@ -66,6 +66,7 @@ from indexer.knowledge import KnowledgeBase
 from tui.app import PapernotesApp
 
 marks = {}
+READ = 0.5
 
 async def painted(app):
     done = asyncio.get_running_loop().create_future()
@@ -114,6 +115,16 @@ async def main():
             await idle(app, pilot)
         marks["n to a new note: paint s (median)"] = sorted(steps)[len(steps) // 2]
         marks["n to a new note: paint s (max)"] = max(steps)
+        for key, step in (("n", 1), ("p", -1)):  # as a reader does: a moment on each note first
+            await app.open_note(notes[0] if step > 0 else notes[-1]); await idle(app, pilot)
+            steps = []
+            for note in (notes[1:] if step > 0 else notes[-2::-1]):
+                await asyncio.sleep(READ); await idle(app, pilot)
+                t0 = time.perf_counter()
+                app.post_message(events.Key(key, key))
+                steps.append(await shown(app, note) - t0)
+            marks[f"{key} after {READ} s on the note: paint s (median)"] = sorted(steps)[len(steps) // 2]
+            marks[f"{key} after {READ} s on the note: paint s (max)"] = max(steps)
         await app.open_note(notes[0]); await idle(app, pilot)
         t0 = time.perf_counter()
         for _ in range(len(notes) - 1):  # held down: key repeat at 30 per second

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from textual.css.query import NoMatches
 
 from indexer.answer import Citation
 from indexer.notes import Note, NoteCollection
@@ -146,8 +149,9 @@ class Navigation:
         elif jump and here.note_id != note.id:
             self.history.jump(here)
         self._wanted = None
-        self.main.show_note(note, citation, scroll_y=scroll_y)
-        self._note_shown(note)
+        with self.batch_update():  # header, contents and body change in one frame
+            self.main.show_note(note, citation, scroll_y=scroll_y)
+            self._note_shown(note)
 
     def show_early(self: PapernotesApp, note: Note, ids: list[str]) -> None:
         """Show the last note read while the rest are still being parsed (`ids`: the reading order)."""
@@ -272,18 +276,30 @@ class Navigation:
     def _show_wanted(self: PapernotesApp) -> None:
         note, self._wanted = self._wanted, None
         if note is not None and self.collection is not None and note in self.collection.notes:
-            self.main.show_note(note)
-            self._note_shown(note)
+            with self.batch_update():
+                self.main.show_note(note)
+                self._note_shown(note)
 
     def _prefetch_neighbours(self: PapernotesApp, collection: NoteCollection, note: Note) -> None:
-        """Parse the next and previous notes in a thread, so n and p find them ready."""
-        if note not in collection.notes:
-            return
+        """Parse the next and previous notes in a thread, then mount them hidden: n and p only toggle."""
+        if note not in collection.notes or not self._still_on(note):
+            return  # moved on (n repeating): a newer timer prefetches for the note stepped to
         index = collection.notes.index(note)
         around = [
             collection.notes[i] for i in (index + 1, index - 1) if 0 <= i < len(collection.notes)
         ]
-        self._parse_ahead([n.markdown for n in around])
+        self._parse_ahead([n.markdown for n in around], lambda: self._mount_ahead(note, around))
+
+    def _still_on(self: PapernotesApp, note: Note) -> bool:
+        try:
+            shown = self.main.reader.note
+        except NoMatches:  # the app is closing
+            return False
+        return self._wanted is None and self.main.showing_reader and shown is not None and shown.id == note.id
+
+    def _mount_ahead(self: PapernotesApp, note: Note, around: list[Note]) -> Callable[[], None] | None:
+        """Mount the neighbours hidden; returns their first lines' rendering, for the thread to do."""
+        return self.main.reader.prefetch(around) if self._still_on(note) else None
 
     # --- back and forward ---------------------------------------------------------------------------
 
@@ -311,8 +327,9 @@ class Navigation:
             self.notify("That note is gone from the notes folder.", severity="warning")
             return
         self._wanted = None
-        self.main.show_note(note, scroll_y=place.scroll_y)
-        self._note_shown(note)
+        with self.batch_update():
+            self.main.show_note(note, scroll_y=place.scroll_y)
+            self._note_shown(note)
 
     def home(self: PapernotesApp) -> None:
         """Back to the library (the trail of jumps is forgotten)."""

@@ -180,13 +180,16 @@ class Workers:
         self.post_message(RelatedReady(note_id, related))
 
     @work(thread=True, exclusive=True, group="parse", exit_on_error=False)
-    def _parse_ahead(self: PapernotesApp, texts: list[str]) -> None:
-        """Parse notes the user is likely to open next (cached), so showing them only renders."""
+    def _parse_ahead(self: PapernotesApp, texts: list[str], then: Callable[[], object] | None = None) -> None:
+        """Parse notes likely opened next (cached), run `then` on the event loop, and what it returns here."""
         worker = get_current_worker()
         for text in texts:
             if worker.is_cancelled:
                 return
             pieces_of(text)
+        after = self.call_from_thread(then) if then is not None and not worker.is_cancelled else None
+        if callable(after) and not worker.is_cancelled:
+            after()
 
     @work(thread=True, exclusive=True, group="config", exit_on_error=False)
     def _save_config(self: PapernotesApp) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 
 from bench.notes_gen import long_note
 from indexer.answer import Citation
@@ -81,20 +82,71 @@ async def test_escape_after_a_citation_goes_back_to_the_note_it_was_chosen_from(
         assert shown(app) == "beta" and not app.main.reader.cited_spots()
 
 
-async def test_held_down_n_only_renders_the_note_it_ends_on(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
+@pytest.fixture(scope="module")
+def six_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("six") / "notes"
+    folder.mkdir()
+    for number in range(1, 7):
+        text = f"# Note {number}\n\n## Part\n\nBody of note {number}.\n"
+        (folder / f"n{number}.md").write_text(text, encoding="utf-8")
+    KnowledgeBase(folder).build()
+    return folder
+
+
+def bodies(app: PapernotesApp) -> list[str]:
+    """Ids of the note bodies mounted (shown or hidden), least recently shown first."""
+    return [body.note.id for body in app.main.reader.document._bodies]
+
+
+async def stay(app: PapernotesApp, pilot: Pilot, neighbours: set[str]) -> None:
+    """Stay on the note shown until its `neighbours` are mounted (a reader's moment), at most 10 s."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if neighbours <= set(bodies(app)):
+            break
+    await settle(app, pilot)
+
+
+async def test_held_down_n_only_renders_the_note_it_ends_on(six_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        for _ in range(3):  # all three wait in the queue, as when a key repeats faster than notes render
+        assert shown(app) == "n1"
+        for _ in range(4):  # all four wait in the queue, as when a key repeats faster than notes render
             app.post_message(events.Key("n", "n"))
         await settle(app, pilot)
-        assert shown(app) == "delta" and app.sub_title.startswith("4 / 4")
-        rendered = [body.note.id for body in app.main.reader.document._bodies]
-        assert rendered == ["alpha", "delta"]  # beta and gamma were passed over, never built
+        assert shown(app) == "n5" and app.sub_title.startswith("5 / 6")
+        # n3 was passed over: no key built it, and it is nobody's neighbour that was settled on.
+        # Besides the two notes shown, only neighbours of theirs may be mounted, hidden (prefetched).
+        assert "n3" not in bodies(app) and bodies(app)[-1] == "n5"
+        document = app.main.reader.document
+        for body in document._bodies:
+            assert body is document.body or (body.note.id in {"n1", "n2", "n4", "n6"} and not body.display)
         card = str(app.main.reader.card.render())
-        assert "Delta" in card and app.main.reader.document.note is app.main.reader.card.note
+        assert "Note 5" in card and app.main.reader.document.note is app.main.reader.card.note
+
+
+async def test_after_a_moment_on_a_note_n_and_p_show_bodies_already_mounted(six_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("n3")
+        document = app.main.reader.document
+        await stay(app, pilot, {"n2", "n4"})
+        ahead = {body.note.id: body for body in document._bodies}
+        assert not ahead["n4"].display and not ahead["n2"].display and document.body is ahead["n3"]
+        await pilot.press("n")
+        await pilot.pause()
+        assert document.body is ahead["n4"] and ahead["n4"].display and not ahead["n3"].display
+        assert app.sub_title.startswith("4 / 6") and app.main.reader.card.note is document.note
+        assert [title for _, title, _ in app.main.reader.contents.table_of_contents] == ["Note 4", "Part"]
+        await stay(app, pilot, {"n5"})
+        assert "n5" in bodies(app) and "Body of note 4." in "".join(r.text() for r in ahead["n4"].query(RunView))
+        await pilot.press("p", "p")
+        await settle(app, pilot)
+        assert shown(app) == "n2" and document.body is ahead["n2"] and app.sub_title.startswith("2 / 6")
 
 
 @pytest.fixture(scope="module")

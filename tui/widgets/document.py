@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import work
@@ -13,7 +14,7 @@ from textual.widget import Widget
 from indexer.notes import Note
 from tui.pieces import Piece, pieces_of
 from tui.widgets.image_view import ImageBlock
-from tui.widgets.run_view import RunView
+from tui.widgets.run_view import GUTTER, PieceLines, RunView
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ class NoteBody(Vertical):
         """Runs and images, in order."""
         self.mounted = 0
         """How many parts are mounted (always the first ones)."""
+        self.first_runs: list[RunView] = []
+        """The runs mounted at once (their lines may be rendered ahead, in a thread)."""
         count, filled = 0, 0
         for part in self.parts:
             first = part[0] if isinstance(part, list) else part
@@ -108,7 +111,9 @@ class NoteBody(Vertical):
                 break
             filled += sum(estimated_rows(p) for p in part) if isinstance(part, list) else IMAGE_ROWS
             count += 1
-        super().__init__(*self._take(count))
+        widgets = self._take(count)
+        self.first_runs = [widget for widget in widgets if isinstance(widget, RunView)]
+        super().__init__(*widgets)
 
     def _widget(self, part: list[Piece] | Piece) -> Widget:
         if isinstance(part, list):
@@ -164,8 +169,8 @@ class NoteDocument(Vertical):
     }
     """
 
-    KEEP = 4
-    """Bodies kept mounted (hidden) for switching back at once; each costs its widgets."""
+    KEEP = 6
+    """Bodies kept mounted (hidden): the last few shown and the prefetched neighbours; each costs its widgets."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -199,9 +204,7 @@ class NoteDocument(Vertical):
             body = NoteBody(note, rows, through_line)
             self.mount(body)
         self._bodies.append(body)
-        for stale in self._bodies[: -self.KEEP]:
-            self._bodies.remove(stale)
-            stale.remove()
+        self._drop_stale()
         self.body = body
         if not body.complete:
             body.mount_rest()
@@ -210,6 +213,44 @@ class NoteDocument(Vertical):
             for p in body.pieces
             if p.kind == "heading"
         ]
+
+    def prefetch(self, notes: list[Note], rows: int) -> Callable[[], None]:
+        """Mount the first `rows` rows of each of `notes` hidden, so showing one later is a display toggle.
+
+        Returns what renders their text at the width of the runs shown now (cached by width), to run
+        in a thread: then showing them paints without rendering Markdown.
+        """
+        shown = self.body.first_runs if self.body is not None else []
+        width = shown[0].size.width if shown else 0
+        options = self.app.console_options.update(highlight=False, width=max(1, width))
+        inner = options.update_width(max(1, width - GUTTER))
+        console = self.app.console
+        lines: list[PieceLines] = []
+        for note in notes:
+            key = (note.id, note.content_hash)
+            if any((b.note.id, b.note.content_hash) == key for b in self._bodies):
+                continue
+            try:
+                body = NoteBody(note, rows)
+            except Exception:  # shown later, where the error gets its card
+                logger.exception("cannot prefetch %s", note.rel_path)
+                continue
+            body.display = False
+            self.mount(body)
+            self._bodies.insert(max(0, len(self._bodies) - 1), body)  # the body shown stays last
+            lines += [piece for run in body.first_runs for piece in run.lines]
+        self._drop_stale()
+
+        def render() -> None:
+            for piece in lines if width > GUTTER else []:
+                piece.lines(console, inner)
+
+        return render
+
+    def _drop_stale(self) -> None:
+        for stale in self._bodies[: -self.KEEP]:
+            self._bodies.remove(stale)
+            stale.remove()
 
     def spots(self) -> list[Spot]:
         """The mounted pieces of the note shown, in order."""

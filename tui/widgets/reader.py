@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from textual import on
@@ -86,7 +87,7 @@ class Reader(VerticalScroll):
         if keep_related:
             self.card.set_related(related, related_note)
         self.query_one(ProblemCard).show_warnings(note)
-        rows = int(max(self.size.height, self.screen.size.height) * FIRST_ROWS)
+        rows = self._first_rows()
         through = citation.lines[1] - 1 if citation is not None else None
         try:
             self.document.show(note, rows, through)
@@ -107,6 +108,14 @@ class Reader(VerticalScroll):
             self.call_after_refresh(self.scroll_to, y=target, animate=False)
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _first_rows(self) -> int:
+        return int(max(self.size.height, self.screen.size.height) * FIRST_ROWS)
+
+    def prefetch(self, notes: list[Note]) -> Callable[[], None]:
+        """Mount the first screens of `notes` hidden (showing one is then a display toggle); returns
+        the rendering of their text at the current width, to run in a thread."""
+        return self.document.prefetch(notes, self._first_rows())
 
     def show_error(self, error: NoteError) -> None:
         """Show the error card of an unreadable file."""
