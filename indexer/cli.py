@@ -378,7 +378,7 @@ def cmd_import(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         print(f"failed: {single_line(message)}", file=sys.stderr)
     print(report.summary())
     if report.imported:
-        print("run `papernotes index` (or press r in the app) to index the new notes", file=sys.stderr)
+        print("run `papernotes index` (or press ctrl+r in the app) to index the new notes", file=sys.stderr)
     return 1 if report.failed and not report.imported and not report.unchanged else 0
 
 
