@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
-from textual.worker import WorkerCancelled
+from textual.widgets import OptionList
 
 from indexer.knowledge import KnowledgeBase
+from tests.tui.test_snapshots import steady
 from tui.app import PapernotesApp
 from tui.widgets.image_view import ImageBlock
 from tui.widgets.run_view import RunView
@@ -53,18 +51,6 @@ def figure_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     kb.build()
     kb.encoder()
     return kb
-
-
-async def steady(pilot: Pilot) -> None:
-    """Wait for every worker, then stop cursors blinking so the picture is the same every run."""
-    app = pilot.app
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-    for box in app.screen.query(Input):
-        box.cursor_blink = False
-    await pilot.pause()
 
 
 async def test_an_html_image_note_shows_the_image_and_its_caption(figure_kb: KnowledgeBase) -> None:

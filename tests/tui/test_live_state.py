@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
-from textual.widgets import OptionList
 from textual.worker import WorkerCancelled
 
 from indexer.knowledge import KnowledgeBase
+from tests.tui.test_app import listed, status_text
 from tui.app import PapernotesApp
 
 SIZE = (120, 40)
@@ -77,15 +77,6 @@ async def settle(app: PapernotesApp, pilot: Pilot) -> None:
             with contextlib.suppress(WorkerCancelled):
                 await app.workers.wait_for_complete(busy)
         await pilot.pause()
-
-
-def listed(app: PapernotesApp) -> list[str]:
-    notes = app.main.query_one("#notes", OptionList)
-    return [notes.get_option_at_index(i).id or "" for i in range(notes.option_count)]
-
-
-def status_text(app: PapernotesApp) -> str:
-    return str(app.main.query_one("#status-text").render())
 
 
 async def started(app: PapernotesApp, pilot: Pilot) -> None:
