@@ -10,14 +10,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.embedding import Encoder, ModelSpec
 from indexer.errors import IndexBusyError, IndexCorruptError, IndexWriteError
-from indexer.notes import NoteCollection
 from indexer.store.builder import build
 from indexer.store.database import REBUILD_HINT
 from indexer.store.records import BuildProgress, BuildReport, IndexStatus
 from indexer.store.status import index_status
+
+if TYPE_CHECKING:
+    from indexer.notes import NoteCollection
 
 AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
 """Index problems a reader repairs by updating; any other (damage, a newer schema, another model) stops it."""
