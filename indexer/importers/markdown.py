@@ -191,8 +191,27 @@ def _skip_blank(lines: list[str], i: int) -> int:
 
 
 def _rewrite_images(text: str, first_line: int, placer: ImagePlacer, folder: Path) -> str:
-    """Point local images at their copies; code blocks and remote images are left alone."""
+    """Point local images at their copies; code blocks and remote images are left alone.
+
+    Markdown images are rewritten line by line; `<img>` tags over each stretch between code
+    blocks, since a tag's attributes may continue on the next lines.
+    """
     out: list[str] = []
+    stretch: list[str] = []
+    start = first_line
+
+    def flush() -> None:
+        if not stretch:
+            return
+        joined = "\n".join(stretch)
+
+        def html_source(src: str, offset: int) -> str:
+            line = start + joined.count("\n", 0, offset)
+            return _destination(src, line, placer, folder, html=True)
+
+        out.append(rewrite_image_sources(joined, html_source))
+        stretch.clear()
+
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=first_line):
         opening = _FENCE.match(line)
@@ -200,16 +219,18 @@ def _rewrite_images(text: str, first_line: int, placer: ImagePlacer, folder: Pat
             if opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence):
                 if not line.strip()[len(opening[1]) :].strip():
                     fence = None
+            out.append(line)
         elif opening:
+            flush()
             fence = opening[1]
+            out.append(line)
         else:
-            line = _IMAGE.sub(
-                lambda m, n=number: m[1] + _destination(m[2], n, placer, folder), line
+            if not stretch:
+                start = number
+            stretch.append(
+                _IMAGE.sub(lambda m, n=number: m[1] + _destination(m[2], n, placer, folder), line)
             )
-            line = rewrite_image_sources(
-                line, lambda src, n=number: _destination(src, n, placer, folder, html=True)
-            )
-        out.append(line)
+    flush()
     return "\n".join(out)
 
 
