@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from indexer.cli_info import say_location
 from indexer.cli_output import ProgressBar, json_text, report_problems
-from indexer.errors import IndexBusyError, PapernotesError
+from indexer.errors import IndexBusyError
 from indexer.textsafe import printable, single_line
 
 if TYPE_CHECKING:
@@ -68,13 +68,16 @@ def ensure_index(kb: KnowledgeBase) -> None:
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes ask`: answer one question, or one per line from stdin."""
-    ensure_index(kb)
     scope = None
-    if args.note:
-        note = kb.catalog().find(args.note)
+    if args.note:  # before any index update: a mistyped name fails at once
+        catalog = kb.catalog()
+        note = catalog.find(args.note)
         if note is None:
-            raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
+            from indexer.views import UnknownNoteError, closest_notes
+
+            raise UnknownNoteError(args.note, closest_notes(catalog, args.note))
         scope = [note.id]
+    ensure_index(kb)
     reader = kb.generative_reader()  # resolved now: a missing reader fails before any work
     if reader is not None and reader.needs_conversion:
         print(f"converting the reader {reader.spec.name} once (about a minute)…", file=sys.stderr)

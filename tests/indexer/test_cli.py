@@ -82,3 +82,11 @@ def test_precision_flag_reaches_the_index_check(
     assert main(["--precision", "int8", "--notes", str(notes), "ask", "How many layers does ZebraNet use?"]) == 2
     assert "papernotes index --rebuild" in capsys.readouterr().err
     assert KnowledgeBase(notes).status().up_to_date  # the fp32 index is untouched
+
+
+@pytest.mark.parametrize("command", [["show", "zebr"], ["ask", "How many layers?", "--note", "zebr"]], ids=["show", "ask --note"])
+def test_an_unknown_note_is_answered_with_the_closest_names(
+    notes: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--notes", str(notes)]) == 2
+    assert capsys.readouterr().err.strip() == "papernotes: no note called 'zebr' (closest: zebra)"
