@@ -165,3 +165,11 @@ def test_refusal_reason_reaches_json(kb: KnowledgeBase) -> None:
     data = ask(kb, "What does YOLOv8 do?").to_json()
     assert data["answer"] is None and data["refusal"] == "No note covers YOLOv8."
     assert Path(data["citations"][0]["path"]).suffix == ".md"
+
+
+def test_conversational_framing_changes_nothing(kb: KnowledgeBase) -> None:
+    plain = ask(kb, "What similarity function does FooNet use?")
+    assert plain.text is not None and "cosine similarity" in plain.text
+    for typed in ("quick: what similarity function does FooNet use?", "Hey, can you tell me what similarity function FooNet uses? thanks"):
+        framed = ask(kb, typed)
+        assert framed.text is not None and framed.text.split(" [")[0] == plain.text.split(" [")[0], (typed, framed.text, framed.reason)
