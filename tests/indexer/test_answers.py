@@ -173,3 +173,12 @@ def test_conversational_framing_changes_nothing(kb: KnowledgeBase) -> None:
     for typed in ("quick: what similarity function does FooNet use?", "Hey, can you tell me what similarity function FooNet uses? thanks"):
         framed = ask(kb, typed)
         assert framed.text is not None and framed.text.split(" [")[0] == plain.text.split(" [")[0], (typed, framed.text, framed.reason)
+
+
+def test_a_comparison_leads_with_how_it_came_out(content_kb: KnowledgeBase) -> None:
+    # mobilesam.md discusses another paper's "decoupled distillation" (a side remark) before its result
+    for typed in ("Which distillation worked best for MobileSAM?", "which kind of distillation works best for mobilesam"):
+        answer = ask(content_kb, typed)
+        assert answer.text is not None, answer.reason
+        lead = answer.citations[0].quote.split(". ")[0]
+        assert "better mean IoU" in lead and "tweet" not in lead, answer.text
