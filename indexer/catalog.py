@@ -168,6 +168,8 @@ def scan(root: Path, folder: Path | None = None) -> Catalog:
         cached = cache.get(rel)
         fresh = next((r for r in (known, cached) if r is not None and current is not None and r.fresh(current)), None)
         if fresh is not None:
+            if fresh is not known and known is not None and known.content_hash == fresh.content_hash:
+                restat.append(known.id)  # the cache proves the index's record: the next build records this stat
             notes.append(fresh)
             continue
         try:

@@ -119,6 +119,29 @@ def test_a_same_size_edit_within_the_mtime_tick_is_still_seen(kb: KnowledgeBase)
     assert scan(kb.root).changed
 
 
+def test_a_note_indexed_just_after_it_was_saved_gets_its_stat_recorded_later(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An `index` run by an editor hook right after a save records a racy stat; once readers have
+    proven the file unchanged (through their cache), the next no-change `index` records it for good."""
+    import indexer.catalog
+
+    monkeypatch.setenv("PAPERNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(indexer.catalog, "RACY_NS", 200_000_000)  # the window, shortened so the test needn't wait 2 s
+    note = kb.root / "sam.md"
+    os.utime(note)  # saved just now…
+    kb.build(collection=scan(kb.root))  # …and indexed at once: the recorded stat proves nothing yet
+    time.sleep(0.3)
+    first = scan(kb.root)  # a reader re-hashes it and caches what it found
+    assert first.restat == ["sam"] and first.parsed == 0
+    second = scan(kb.root)  # the cache proves the file; the index's record still needs the stat
+    assert second.restat == ["sam"] and second.parsed == 0 and not second.changed
+    kb.build(collection=second)
+    shutil.rmtree(tmp_path / "cache")
+    settled = scan(kb.root)
+    assert settled.restat == [] and settled.parsed == 0 and not settled.changed
+
+
 def test_an_index_of_schema_1_is_rewritten_from_its_cached_vectors(kb: KnowledgeBase) -> None:
     question = "What does MobileSAM distil from SAM's image encoder?"
     before = kb.ask(question).to_json()
