@@ -68,6 +68,14 @@ def ensure_index(kb: KnowledgeBase) -> None:
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes ask`: answer one question, or one per line from stdin."""
+    loading = kb.preload_encoder()  # while the index is checked and opened (every question needs it)
+    try:
+        return _answer(args, kb)
+    finally:
+        loading.join()
+
+
+def _answer(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     ensure_index(kb)
     scope = None
     if args.note:
