@@ -156,3 +156,53 @@ def test_an_index_of_schema_1_is_rewritten_from_its_cached_vectors(kb: Knowledge
     assert "older schema" in (report.full_rebuild_reason or "")
     assert kb.ask(question).to_json() == before
     assert scan(kb.root).parsed == 0 and not kb.build().changed
+
+
+HEADED = """\
+---
+title: Learning Transferable Visual Models From Natural Language Supervision
+year: 2021
+---
+
+# CLIP
+
+## Idea
+
+Contrastive pre-training of an image and a text encoder on 400M pairs.
+"""
+
+
+def test_short_names_from_the_catalog_are_those_of_the_parsed_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.names import short_name
+
+    monkeypatch.setenv("PAPERNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "notes"
+    root.mkdir()
+    for name in ("sam.md", "mobilesam.md"):
+        shutil.copy2(CONTENT / name, root / name)
+    (root / "clip.md").write_text(HEADED, encoding="utf-8")
+    os.utime(root / "clip.md", (OLD, OLD))
+    parsed = {n.id: short_name(n) for n in load_notes(root).notes}
+    assert parsed["clip"] == "CLIP"  # the heading, shorter than the title, names it
+    assert {n.id: short_name(n) for n in scan(root).notes} == parsed  # parsed by the catalog
+    cached = scan(root)
+    assert cached.parsed == 0 and {n.id: short_name(n) for n in cached.notes} == parsed  # from its cache
+
+    kb = KnowledgeBase(root)
+    kb.build()
+    indexed = scan(root)
+    assert indexed.parsed == 0 and {n.id: short_name(n) for n in indexed.notes} == parsed  # from the index
+    kb.close_index()
+    db = sqlite3.connect(index_dir(root) / DB_NAME)
+    with db:  # records written before headings were kept
+        for id_, record in db.execute("SELECT id, record FROM note_files").fetchall():
+            data = json.loads(record)
+            del data["heading"]
+            db.execute("UPDATE note_files SET record=? WHERE id=?", (json.dumps(data), id_))
+    db.close()
+    shutil.rmtree(tmp_path / "cache")  # nor a cache of records beside it
+    old = scan(root)
+    assert old.parsed == 3 and not old.changed and sorted(old.restat) == sorted(parsed)
+    assert {n.id: short_name(n) for n in old.notes} == parsed
+    assert not kb.build(collection=old).changed
+    assert scan(root).parsed == 0, "the no-change index wrote the records again, headings included"
