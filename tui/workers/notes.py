@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from indexer.notes import NoteCollection, read_note
+from indexer.notemodel import NoteCollection
 from indexer.store import IndexStatus
 from tui.messages import NotesChangedOnDisk, NotesFailed, NotesListed, NotesLoaded
 from tui.workers.support import while_running
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from tui.app import PapernotesApp
 
 logger = logging.getLogger(__name__)
+
+LIST_PAINT_WAIT = 2.0
+"""Seconds the first full parse of the notes waits for the quick list to be painted (it is, in ~0.1 s)."""
 
 
 class NotesWork:
@@ -28,8 +31,9 @@ class NotesWork:
         At start-up the list comes first from the catalog (file stats and cached records: ~0.3 s
         for 1,000 notes where parsing them all takes ~2 s), with the last note read parsed alone.
         """
-        if not self._started:
-            self._list_from_catalog()
+        if not self._started and self._list_from_catalog():
+            # Parsing holds the GIL for seconds: let the list paint first (bounded, should it never).
+            self._listed.wait(LIST_PAINT_WAIT)
         try:
             collection = self.kb.notes()
         except Exception as error:  # a missing folder is a message, not a crash
@@ -43,16 +47,25 @@ class NotesWork:
             problem = str(error)
         self.post_message(NotesLoaded(collection, status, problem))
 
-    def _list_from_catalog(self: PapernotesApp) -> None:
+    def _list_from_catalog(self: PapernotesApp) -> bool:
+        """Post the notes as the catalog knows them, the index's state and the last note read; False when that failed."""
         try:
             catalog = self.kb.catalog()
             last = self.config.last_note(self.kb.root)
             info = catalog.find(last) if last else None
+            from indexer.notes import read_note  # noqa: I001 - the Markdown parser, in this thread
+
             first = read_note(self.kb.root / info.rel_path, self.kb.root) if info is not None else None
         except Exception as error:  # the full load that follows reports what is wrong
             logger.info("no quick list of %s: %s", self.kb.root, error)
-            return
-        self.post_message(NotesListed(catalog, first))
+            return False
+        status: IndexStatus | None = None
+        try:
+            status = self.kb.status(catalog)  # the same hashes the parsed notes will have
+        except Exception as error:
+            logger.info("no index state from the catalog of %s: %s", self.kb.root, error)
+        self.post_message(NotesListed(catalog, first, status))
+        return True
 
     @work(thread=True, group="watch", exit_on_error=False)
     def _watch(self: PapernotesApp) -> None:
@@ -96,8 +109,11 @@ class NotesWork:
         if self.collection is not None:
             return  # the full collection came first
         catalog = message.catalog
-        self.main.library.set_notes(catalog)  # type: ignore[arg-type]  (rows need ids, titles, metadata)
+        self.main.library.set_notes(catalog)
+        self.call_after_refresh(self._listed.set)
         self.state.notes, self.state.unreadable = len(catalog.notes), len(catalog.errors)
+        if message.status is not None:
+            self.state.status = message.status
         self._show_state()
         if message.first is not None and not self.touched:
             self.show_early(message.first, [n.id for n in catalog.notes])
