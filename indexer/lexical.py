@@ -29,6 +29,8 @@ FORMAT = 2
 """Version of the saved files (1: bm25s's own save format, still read; 2: sorted terms, memory-mapped)."""
 K1, B = 1.2, 0.5
 """b=0.5: chunks are short; measured on the eval set."""
+LOOKUPS_KEPT = 50_000
+"""Term lookups a mapped index remembers (a few MB); questions and the answers' checks repeat words."""
 FILES = ("format.json", "terms.txt", "term_offsets.npy", "indptr.npy", "rows.npy", "scores.npy")
 """What `save` writes (format 2)."""
 
@@ -123,6 +125,8 @@ class LexicalIndex:
         self._rows = rows
         self._scores = scores
         self._sorted: Sequence[str] | None = terms if isinstance(terms, _SortedTerms) else None
+        self._found: dict[str, int | None] = {}
+        """Terms looked up in the mapped vocabulary (a binary search reads ~17 of its entries per term)."""
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -235,7 +239,15 @@ class LexicalIndex:
 
     def _id(self, term: str) -> int | None:
         terms = self._terms
-        return terms.get(term) if isinstance(terms, dict) else terms.index_of(term)
+        if isinstance(terms, dict):
+            return terms.get(term)
+        found = self._found.get(term, -1)  # -1: not looked up yet (None: not a term)
+        if found == -1:
+            found = terms.index_of(term)
+            if len(self._found) >= LOOKUPS_KEPT:
+                self._found.clear()
+            self._found[term] = found
+        return found
 
     def knows(self, term: str) -> bool:
         """Whether `term` (as tokenized) is a term of the index, or the start of one (3+ characters)."""
