@@ -11,7 +11,7 @@ from textual import work
 from textual.containers import Vertical
 from textual.widget import Widget
 
-from indexer.notes import Note
+from indexer.notemodel import Note
 from tui.pieces import Piece, pieces_of
 from tui.widgets.image_view import ImageBlock
 from tui.widgets.run_view import GUTTER, PieceLines, RunView

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from indexer.notes import Image
+from indexer.notemodel import Image
 from tui.text import one_line
 
 if TYPE_CHECKING:

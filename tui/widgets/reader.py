@@ -15,7 +15,7 @@ from textual.widget import Widget
 from indexer.answer import Citation
 from indexer.chunking import ABOUT_SECTION
 from indexer.errors import NoteError
-from indexer.notes import Note
+from indexer.notemodel import Note
 from tui.messages import HeadingChosen, LinkClicked, OpenNote
 from tui.widgets.contents import Contents
 from tui.widgets.document import FIRST_ROWS, NoteDocument, Spot
