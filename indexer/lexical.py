@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ FILES = ("format.json", "terms.txt", "term_offsets.npy", "indptr.npy", "rows.npy
 
 _WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*", re.UNICODE)
 _COMPOUND_SPLIT = re.compile(r"(?<=[a-z]{3})(?=[A-Z])|(?<=[A-Za-z]{2})(?=\d{3,})")
+_HYPHENATED = re.compile(r"\b([A-Za-z]+)-([A-Za-z0-9]+)\b")
 _BM25S_STOPWORDS_EN = (
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
     "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
@@ -53,20 +55,29 @@ def _normalise(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lowercased terms without stop words; compound names also yield their parts."""
-    stop = STOPWORDS
     terms: list[str] = []
-    for match in _WORD.finditer(text.replace("-", " - ")):
-        word = match.group(0)
-        lowered = word.lower()
-        if lowered in stop:
-            continue
-        terms.append(_normalise(word))
+    for word in _WORD.findall(text.replace("-", " - ")):
+        terms.extend(_word_terms(word))
+    if "-" in text:
+        terms.extend(f"{a}{b}".lower() for a, b in _HYPHENATED.findall(text))
+    return terms
+
+
+@lru_cache(maxsize=100_000)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The terms of one word: none for a stop word, else the word normalised, then its compound parts.
+
+    Cached: words repeat (in a question's candidate sentences, in a collection's passages), and this
+    is most of tokenizing. Only a word with a capital or a digit can split ("MobileSAM", "YOLO9000").
+    """
+    if word.lower() in STOPWORDS:
+        return ()
+    terms = [_normalise(word)]
+    if not (word.isalpha() and word.islower()):
         parts = _COMPOUND_SPLIT.split(word)
         if len(parts) > 1:
-            terms.extend(_normalise(p) for p in parts if p.lower() not in stop and len(p) > 1)
-    compact = re.findall(r"\b([A-Za-z]+)-([A-Za-z0-9]+)\b", text)
-    terms.extend(f"{a}{b}".lower() for a, b in compact)
-    return terms
+            terms.extend(_normalise(p) for p in parts if p.lower() not in STOPWORDS and len(p) > 1)
+    return tuple(terms)
 
 
 def _known(vocab: dict[str, int], terms: int) -> dict[str, int]:

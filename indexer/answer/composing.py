@@ -4,7 +4,8 @@
 - metadata: the note's own metadata lines (see `metadata`);
 - quantities: the sentence giving the figure of the kind asked for leads;
 - lists: the sentence that introduces them, with the list items under it;
-- comparisons and explanations: the best sentence and close runners-up.
+- comparisons: the best sentence that says how the comparison came out leads, then close runners-up;
+- explanations: the best sentence and close runners-up.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from indexer.answer.candidates import Candidate, terms
-from indexer.answer.features import gives_asked_figure
+from indexer.answer.features import gives_asked_figure, states_outcome
 from indexer.answer.metadata import MetadataLine
 from indexer.answer.naming import is_naming_sentence, mentions_name
 from indexer.answer.questions import Asked
@@ -30,6 +31,8 @@ MAX_LIST_ITEMS = 6
 def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequence[Candidate], pool: Sequence[Hit], *, named: bool) -> Answer:
     """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not."""
     chosen = choose(scored)
+    if asked.comparative and asked.kind not in ("metadata", "list"):
+        chosen = _outcome_first(chosen, scored)
     best = chosen[0]
     if asked.kind == "quantity" and not any(gives_asked_figure(c.sentence, asked) for c in chosen):
         giving = [c for c in scored if gives_asked_figure(c.sentence, asked)]
@@ -61,6 +64,20 @@ def choose(scored: list[Candidate]) -> list[Candidate]:
         if any(similar(candidate.sentence, c.sentence) for c in chosen):
             continue
         chosen.append(candidate)
+    return chosen
+
+
+def _outcome_first(chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:
+    """A comparison is answered by how it came out: the best-scored sentence stating an outcome (better, outperforms,
+    the best ...) leads, when it scores within JOIN_RATIO of the best; the others follow."""
+    best = chosen[0]
+    if states_outcome(best.sentence):
+        return chosen
+    for candidate in scored[: 2 * MAX_SENTENCES]:
+        if candidate.score < best.score * JOIN_RATIO:
+            break
+        if states_outcome(candidate.sentence):
+            return [candidate, *[c for c in chosen if c is not candidate]][:MAX_SENTENCES]
     return chosen
 
 

@@ -22,6 +22,7 @@ from indexer.answer.refusing import (
 )
 from indexer.answer.result import Answer
 from indexer.answer.scoring import score_candidates
+from indexer.framing import strip_framing
 from indexer.lexical import tokenize
 from indexer.retrieval import Hit, Mode, Retriever
 
@@ -51,8 +52,11 @@ def answer_question(
     previous: Answer | None = None,
     threshold: float = MIN_MEANING,
 ) -> Answer:
-    """Answer `question` from the notes with cited sentences, or refuse and say what is missing."""
-    question = " ".join(question.split())
+    """Answer `question` from the notes with cited sentences, or refuse and say what is missing.
+
+    Conversational framing ("quick:", "can you tell me", "thanks") is removed first (`indexer.framing`).
+    """
+    question = strip_framing(question)
     unknown = unknown_names(question, retriever)
     evidence = gather(question, retriever, mode=mode, scope=scope, previous=previous)
     if evidence is None:

@@ -165,3 +165,20 @@ def test_refusal_reason_reaches_json(kb: KnowledgeBase) -> None:
     data = ask(kb, "What does YOLOv8 do?").to_json()
     assert data["answer"] is None and data["refusal"] == "No note covers YOLOv8."
     assert Path(data["citations"][0]["path"]).suffix == ".md"
+
+
+def test_conversational_framing_changes_nothing(kb: KnowledgeBase) -> None:
+    plain = ask(kb, "What similarity function does FooNet use?")
+    assert plain.text is not None and "cosine similarity" in plain.text
+    for typed in ("quick: what similarity function does FooNet use?", "Hey, can you tell me what similarity function FooNet uses? thanks"):
+        framed = ask(kb, typed)
+        assert framed.text is not None and framed.text.split(" [")[0] == plain.text.split(" [")[0], (typed, framed.text, framed.reason)
+
+
+def test_a_comparison_leads_with_how_it_came_out(content_kb: KnowledgeBase) -> None:
+    # mobilesam.md discusses another paper's "decoupled distillation" (a side remark) before its result
+    for typed in ("Which distillation worked best for MobileSAM?", "which kind of distillation works best for mobilesam"):
+        answer = ask(content_kb, typed)
+        assert answer.text is not None, answer.reason
+        lead = answer.citations[0].quote.split(". ")[0]
+        assert "better mean IoU" in lead and "tweet" not in lead, answer.text
