@@ -159,6 +159,21 @@ class LexicalIndex:
         index._sorted = ordered
         return index
 
+    @classmethod
+    def from_postings(cls, size: int, postings: dict[str, list[tuple[int, float]]]) -> LexicalIndex:
+        """An index of ready posting lists (term → (row, score) with each row once), laid out as `save` writes it."""
+        import numpy as np
+
+        ordered = sorted(postings)
+        indptr = np.zeros(len(ordered) + 1, dtype=np.int64)
+        np.cumsum([len(postings[t]) for t in ordered], out=indptr[1:])
+        pairs = [pair for t in ordered for pair in postings[t]]
+        rows = np.fromiter((r for r, _ in pairs), dtype=np.int32, count=len(pairs))
+        scores = np.fromiter((s for _, s in pairs), dtype=np.float32, count=len(pairs))
+        index = cls(size, {t: i for i, t in enumerate(ordered)}, indptr, rows, scores)
+        index._sorted = ordered
+        return index
+
     def save(self, folder: Path) -> None:
         """Write the index into `folder` (raw .npy arrays, a sorted term list and JSON; no pickle)."""
         import numpy as np
@@ -279,6 +294,10 @@ class LexicalIndex:
         Each known query term (repeats included) adds its posting list's scores, in query order,
         into float32 zeros: the additions bm25s makes, in its order.
         """
+        return self.term_scores(tokenize(query))
+
+    def term_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """The score of every row for terms already tokenized (`scores` without the tokenizer)."""
         import numpy as np
 
         if not self.size:
@@ -286,7 +305,7 @@ class LexicalIndex:
         out = np.zeros(self.size, dtype=np.float32)
         if self._indptr is None or self._rows is None or self._scores is None:
             return out
-        for term in tokenize(query):
+        for term in terms:
             i = self._id(term)
             if i is None:
                 continue

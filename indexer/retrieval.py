@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from indexer import vectors
 from indexer.embedding import Encoder
-from indexer.fields import NoteFields, heading_terms, metadata_field, title_field
+from indexer.fields import NoteFields, heading_terms, note_fields
 from indexer.lexical import tokenize
 from indexer.store import StoredChunk, StoredIndex
 
@@ -299,14 +299,10 @@ class Retriever:
         return features, records
 
     def _fields(self) -> tuple[NoteFields, NoteFields]:
-        """The title and metadata fields of every note, built on first use."""
+        """The title and metadata fields of every note: as the build stored them, else built on first use."""
         if self._note_fields is None:
-            notes = list(self.index.notes.values())
-            ids = [n.id for n in notes]
-            self._note_fields = (
-                NoteFields(ids, [title_field(n) for n in notes]),
-                NoteFields(ids, [metadata_field(n) for n in notes]),
-            )
+            stored = self.index.note_fields() if hasattr(self.index, "note_fields") else None
+            self._note_fields = stored or note_fields(list(self.index.notes.values()))
         return self._note_fields
 
     def _single(self, query: str, mode: Mode, rows: np.ndarray | None, query_vector: np.ndarray | None) -> list[Hit]:
