@@ -88,6 +88,14 @@ def test_precision_flag_reaches_the_index_check(
     assert KnowledgeBase(notes).status().up_to_date  # the fp32 index is untouched
 
 
+@pytest.mark.parametrize("command", [["show", "zebr"], ["ask", "How many layers?", "--note", "zebr"]], ids=["show", "ask --note"])
+def test_an_unknown_note_is_answered_with_the_closest_names(
+    notes: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--notes", str(notes)]) == 2
+    assert capsys.readouterr().err.strip() == "papernotes: no note called 'zebr' (closest: zebra)"
+
+
 def test_ask_with_a_model_that_is_not_there_fails_in_one_line(notes: Path) -> None:
     """`ask` loads the encoder in a background thread; its failure is reported once, by the command."""
     missing = notes.parent / "no-such-model"
