@@ -125,8 +125,8 @@ class LexicalIndex:
         self._rows = rows
         self._scores = scores
         self._sorted: Sequence[str] | None = terms if isinstance(terms, _SortedTerms) else None
-        self._found: dict[str, int | None] = {}
-        """Terms looked up in the mapped vocabulary (a binary search reads ~17 of its entries per term)."""
+        self._ids: dict[str, int | None] = {}
+        """Terms looked up in the mapped vocabulary so far (queries repeat their words); at most LOOKUPS_KEPT."""
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -256,13 +256,13 @@ class LexicalIndex:
         terms = self._terms
         if isinstance(terms, dict):
             return terms.get(term)
-        found = self._found.get(term, -1)  # -1: not looked up yet (None: not a term)
-        if found == -1:
-            found = terms.index_of(term)
-            if len(self._found) >= LOOKUPS_KEPT:
-                self._found.clear()
-            self._found[term] = found
-        return found
+        known = self._ids.get(term, -1)
+        if known == -1:  # a binary search over the mapped terms file: ~12 reads of it, so remember the answer
+            known = terms.index_of(term)
+            if len(self._ids) >= LOOKUPS_KEPT:
+                self._ids.clear()
+            self._ids[term] = known
+        return known
 
     def knows(self, term: str) -> bool:
         """Whether `term` (as tokenized) is a term of the index, or the start of one (3+ characters)."""
