@@ -91,7 +91,7 @@ def answers_section() -> str:
 SETS = """\
 ## The sets
 
-- `tests/eval/questions.jsonl`: 102 questions over the 14 shipped notes in `content/` (written with
+- `tests/eval/questions.jsonl`: 103 questions over the 14 shipped notes in `content/` (written with
   the notes: a development set).
 - `tests/eval/papers_we_read.jsonl`: 99 questions over `papers_we_read`, 73 notes nobody on this
   project wrote (MIT; read-only at `../shared/corpora/papers_we_read`, imported into a cache folder

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from indexer.cli_info import say_location
 from indexer.cli_output import ProgressBar, json_text, report_problems
-from indexer.errors import IndexBusyError, PapernotesError
+from indexer.errors import IndexBusyError
 from indexer.textsafe import printable, single_line
 
 if TYPE_CHECKING:
@@ -68,13 +68,29 @@ def ensure_index(kb: KnowledgeBase) -> None:
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes ask`: answer one question, or one per line from stdin."""
+    scope = _scope(args, kb)  # before any work: a mistyped name fails at once
+    loading = kb.preload_encoder()  # while the index is checked and opened (every question needs it)
+    try:
+        return _answer(args, kb, scope)
+    finally:
+        loading.join()
+
+
+def _scope(args: argparse.Namespace, kb: KnowledgeBase) -> list[str] | None:
+    """The note `--note` names (from the catalog, no index needed), else None; an unknown one names the closest."""
+    if not args.note:
+        return None
+    catalog = kb.catalog()
+    note = catalog.find(args.note)
+    if note is None:
+        from indexer.views import UnknownNoteError, closest_notes
+
+        raise UnknownNoteError(args.note, closest_notes(catalog, args.note))
+    return [note.id]
+
+
+def _answer(args: argparse.Namespace, kb: KnowledgeBase, scope: list[str] | None) -> int:
     ensure_index(kb)
-    scope = None
-    if args.note:
-        note = kb.catalog().find(args.note)
-        if note is None:
-            raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
-        scope = [note.id]
     reader = kb.generative_reader()  # resolved now: a missing reader fails before any work
     if reader is not None and reader.needs_conversion:
         print(f"converting the reader {reader.spec.name} once (about a minute)…", file=sys.stderr)

@@ -38,7 +38,9 @@ def cmd_show(args: argparse.Namespace, root: Path) -> int:
     collection = scan(root, index_folder_for(root, args.index))
     note = collection.find(args.note)
     if note is None:
-        raise PapernotesError(f"no note called {args.note!r}", "see: papernotes list")
+        from indexer.views import UnknownNoteError, closest_notes
+
+        raise UnknownNoteError(args.note, closest_notes(collection, args.note))
     try:
         data = (collection.root / note.rel_path).read_bytes()
     except OSError as error:

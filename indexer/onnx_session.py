@@ -17,12 +17,10 @@ makes the copy again (once, ~0.5 s) unless the cache cannot be written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +101,8 @@ def write_copy(model_path: Path, source: ort.InferenceSession) -> Path | None:
     A copy whose outputs differ from `source` is deleted and the pointer says so (not tried again for
     this source file and onnxruntime version); then None.
     """
+    import tempfile  # deferred, as this runs once per model file
+
     import onnxruntime as ort
 
     home = _home(model_path)
@@ -167,6 +167,8 @@ def _stat(path: Path) -> list[int]:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from indexer import vectors
 from indexer.embedding import Encoder
-from indexer.fields import NoteFields, heading_terms, metadata_field, title_field
+from indexer.fields import NoteFields, heading_terms, note_fields
 from indexer.lexical import tokenize
 from indexer.store import StoredChunk, StoredIndex
 
@@ -230,13 +230,13 @@ class Retriever:
 
     def features(self, query: str, *, query_vector: np.ndarray | None = None) -> FusionFeatures | None:
         """The hybrid candidates of `query` with every score fusion weighs (None when there are none)."""
-        found = self._features(query, None, query_vector)
+        found = self._features(query, None, query_vector, headings=True)
         return found[0] if found else None
 
     def _hybrid(
         self, query: str, rows: np.ndarray | None, prefer: Sequence[str], query_vector: np.ndarray | None
     ) -> list[Hit]:
-        found = self._features(query, rows, query_vector)
+        found = self._features(query, rows, query_vector, headings=bool(self.fusion.heading_weight))
         if found is None:
             return []
         features, records = found
@@ -251,8 +251,9 @@ class Retriever:
         return hits
 
     def _features(
-        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None
+        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None, *, headings: bool
     ) -> tuple[FusionFeatures, dict[int, StoredChunk]] | None:
+        """Candidates and their scores; the heading matches only when `headings` (zeros otherwise: a weight of 0 needs none)."""
         import numpy as np
 
         vector = query_vector if query_vector is not None else self.embed(query)
@@ -276,7 +277,7 @@ class Retriever:
         note_ids = [records[r].note_id for r in ordered]
         described = tokenize(_without_spans(query, spans))
         title, metadata = self._fields()
-        query_terms = set(tokenize(query))
+        query_terms = set(tokenize(query)) if headings else set()
         features = FusionFeatures(
             rows=np.asarray(ordered, dtype=np.int64),
             note_ids=note_ids,
@@ -290,21 +291,18 @@ class Retriever:
             title=_per_note(title, described, note_ids),
             metadata=_per_note(metadata, described, note_ids),
             heading=np.asarray(
-                [len(query_terms & heading_terms(records[r].context)) / max(1, len(query_terms)) for r in ordered],
+                [len(query_terms & heading_terms(records[r].context)) / max(1, len(query_terms)) for r in ordered]
+                if headings else np.zeros(len(ordered)),
                 dtype=np.float32,
             ),
         )
         return features, records
 
     def _fields(self) -> tuple[NoteFields, NoteFields]:
-        """The title and metadata fields of every note, built on first use."""
+        """The title and metadata fields of every note: as the build stored them, else built on first use."""
         if self._note_fields is None:
-            notes = list(self.index.notes.values())
-            ids = [n.id for n in notes]
-            self._note_fields = (
-                NoteFields(ids, [title_field(n) for n in notes]),
-                NoteFields(ids, [metadata_field(n) for n in notes]),
-            )
+            stored = self.index.note_fields() if hasattr(self.index, "note_fields") else None
+            self._note_fields = stored or note_fields(list(self.index.notes.values()))
         return self._note_fields
 
     def _single(self, query: str, mode: Mode, rows: np.ndarray | None, query_vector: np.ndarray | None) -> list[Hit]:

@@ -25,6 +25,9 @@ INDEX_WAIT = 30.0
 class IndexWork:
     """Building the index (mixed into PapernotesApp)."""
 
+    _disk_changed_in_build: bool = False
+    """Notes changed on disk while a build ran: the collection it read (and indexed) is out of date."""
+
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
     def _build(self: PapernotesApp, rebuild: bool, cancel: threading.Event) -> None:
         """Bring the index up to date, reporting progress; the guard keeps questions out meanwhile."""
@@ -61,11 +64,17 @@ class IndexWork:
     @while_running
     async def on_build_finished(self: PapernotesApp, message: BuildFinished) -> None:
         self._build_done()
-        self.state.status, self.state.status_problem = message.status, None
         report = message.report
         if report.changed:
             self._related.clear()
-        await self._use_collection(message.collection)
+        if self._disk_changed_in_build:
+            # Shown as read now, not as the build read them; the status then says whether to update again.
+            self._disk_changed_in_build = False
+            self._check_disk = True
+            self._load_notes()
+        else:
+            self.state.status, self.state.status_problem = message.status, None
+            await self._use_collection(message.collection)
         note = self.main.reader.note
         if report.changed and note is not None:
             self._request_related(note.id)
@@ -80,6 +89,7 @@ class IndexWork:
     @while_running
     def on_build_failed(self: PapernotesApp, message: BuildFailed) -> None:
         self._build_done()
+        self._disk_changed_in_build = False  # the notes are reloaded below anyway
         if message.cancelled:
             self.notify(
                 "Index build cancelled; the previous index is unchanged.", title="Cancelled"

@@ -136,5 +136,7 @@ class NotesWork:
     @while_running
     def on_notes_changed_on_disk(self: PapernotesApp) -> None:
         # Reloading the notes is cheap (no model); the status then tells whether the index is behind.
+        if self.state.building:
+            self._disk_changed_in_build = True
         self._check_disk = True
         self._load_notes()
