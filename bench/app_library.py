@@ -1,10 +1,11 @@
 """The library at start-up: time from launching the app to the first frame and to the notes listed, on 1,000 notes.
 
-    python -m bench.app_library [--smoke] [--repeat N] [--notes DIR]
+    python -m bench.app_library [--smoke] [--repeat N] [--notes DIR] [--code DIR]
 
 Runs the real app headless in fresh processes at 80×24 and 200×60 on 1,000 generated notes
 (`bench.notes_gen.many_notes`; `--notes DIR` for a folder of your own, e.g. an imported collection),
-without an index, as a new user's first start is. "First start ever" has no catalog cache either
+without an index, as a new user's first start is. `--code DIR` runs the app from another source tree
+(e.g. `git archive REV | tar -x -C DIR`), for a before/after on the same notes and load. "First start ever" has no catalog cache either
 (its file is deleted before that run), so every note is read; the others start as every later start
 does. "Library painted" is the refresh after the list was filled (a `call_after_refresh` callback),
 "every note parsed" the refresh after the full parse replaced the quick list.
@@ -55,8 +56,10 @@ SIZES = ("80x24", "200x60")
 KEYS = ("imported s", "first frame s", "library painted s", "every note parsed s")
 
 
-def _launch(notes: Path, size: str, config: Path) -> dict[str, float]:
+def _launch(notes: Path, size: str, config: Path, code: Path | None = None) -> dict[str, float]:
     env = {"BENCH_T0": repr(time.time()), "BENCH_SIZE": size, "PAPERNOTES_CONFIG_DIR": str(config)}
+    if code is not None:
+        env["PYTHONPATH"] = str(code.resolve())
     run = run_child([sys.executable, "-c", _STARTUP, str(notes)], env=env)
     lines = [line for line in run.stdout.splitlines() if line.startswith("MARKS ")]
     if run.returncode != 0 or not lines:
@@ -78,7 +81,10 @@ def main(argv: Sequence[str] | None = None) -> str:
     """Run the benchmark and print (and return) its table."""
     args = arguments(
         __doc__.splitlines()[0],
-        lambda p: p.add_argument("--notes", type=Path, default=None, help="a notes folder (default: 1,000 generated notes)"),
+        lambda p: (
+            p.add_argument("--notes", type=Path, default=None, help="a notes folder (default: 1,000 generated notes)"),
+            p.add_argument("--code", type=Path, default=None, help="run the app from this source tree"),
+        ),
         argv,
     )
     repeat = args.repeat or (1 if args.smoke else 5)
@@ -90,8 +96,8 @@ def main(argv: Sequence[str] | None = None) -> str:
         config = Path(tmp) / "config"
         for size in SIZES:
             _forget_catalog(notes)
-            cold = _launch(notes, size, config)
-            warm = [_launch(notes, size, config) for _ in range(repeat)]
+            cold = _launch(notes, size, config, args.code)
+            warm = [_launch(notes, size, config, args.code) for _ in range(repeat)]
             loads.append(_load())
             rows.append((f"{size}, first start ever", *(cold.get(k, float("nan")) for k in KEYS)))
             rows.append((f"{size}, later starts (p50 of {repeat})", *(median([r.get(k, float("nan")) for r in warm]) for k in KEYS)))
