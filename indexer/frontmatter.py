@@ -246,7 +246,8 @@ def note_metadata(
     listed, listed_lines = metadata_list(sections)
     merged: dict[str, Any] = {**listed, **{k: v for k, v in front.fields.items() if v is not None}}
     lines = {**listed_lines, **{k: v for k, v in front.lines.items() if k in front.fields}}
-    if merged.get("year") is None and merged.get("date") is None and (byline := byline_year(sections)):
+    byline = byline_year(sections) if merged.get("year") is None and merged.get("date") is None else None
+    if byline is not None:
         merged["year"], lines["year"] = byline
     fields = _Fields(merged, lines, rel)
     meta = NoteMeta(
@@ -260,6 +261,7 @@ def note_metadata(
         order=fields.number("order"),
         prev=fields.text("prev", "previous"),
         next=fields.text("next"),
+        year_line=byline[1] if byline is not None else None,
     )
     title = fields.text("title")
     warnings.extend(fields.warnings)

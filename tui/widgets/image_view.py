@@ -140,6 +140,8 @@ class ImageBlock(Widget):
 
     async def on_image_block_decoded(self, message: ImageBlock.Decoded) -> None:
         message.stop()
+        if not self.is_mounted:  # removed (a body dropped, the app quitting) while its picture was decoded
+            return
         widget = image_widget(message.picture) if message.picture is not None else None
         waiting = self.query(".-loading")
         if widget is None:
