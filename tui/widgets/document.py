@@ -205,7 +205,7 @@ class NoteDocument(Widget):
         model = self.model
         width = self.content_size.width
         if model is None or not model.tops or y >= model.total:
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         index, row = model.locate(y)
         strip = self._strips.get((index, row))
         if strip is None:
@@ -216,7 +216,7 @@ class NoteDocument(Widget):
     def _strip(self, model: NoteLines, index: int, row: int, width: int) -> Strip:
         lines = model.lines_of(index, *self._render_args())
         if row >= len(lines):
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         line = lines[row]
         style = self._style_for(model, index, row)
         if style is not None:
@@ -231,7 +231,7 @@ class NoteDocument(Widget):
             segments.append(Segment(" " * max(0, width - used), cited))
         else:
             segments = [Segment(" " * GUTTER), *line]
-        return Strip(segments).crop_extend(0, width, None)
+        return Strip(segments).crop_extend(0, width, None).apply_style(self.rich_style)
 
     def _style_for(self, model: NoteLines, index: int, row: int) -> Style | None:
         piece = model.pieces[index]
@@ -421,18 +421,19 @@ class NoteDocument(Widget):
             self._strips = {}
             self.refresh()
 
-    def text(self, width: int = 200) -> str:
-        """The note shown as plain text, every piece rendered (tests and debugging)."""
-        if self.note is None:
+    def text(self) -> str:
+        """The note shown as plain text, as drawn (every piece rendered first; tests and debugging)."""
+        model = self.model
+        if model is None or model.width <= GUTTER:
             return ""
-        model = NoteLines(self.note, images=images_enabled())
-        console = Console(width=width, color_system=None, file=None, legacy_windows=False)
-        options = console.options.update_width(width - GUTTER)
-        out = []
-        for index in range(len(model.pieces)):
-            lines = model.lines_of(index, console, options, Style())
-            out += ["".join(segment.text for segment in line).rstrip() for line in lines]
-        return "\n".join(out)
+        anchor = self._anchor()
+        if model.ensure(0, model.total + 1, *self._render_args()):
+            self._settled(anchor)
+        return "\n".join(self.render_line(y).text.rstrip() for y in range(model.total))
+
+    def row_of(self, text: str) -> int | None:
+        """The first document row showing `text` (tests: where to click)."""
+        return next((y for y, line in enumerate(self.text().split("\n")) if text in line), None)
 
     def action_link(self, href: str) -> None:
         """A link in the note was clicked."""

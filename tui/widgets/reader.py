@@ -160,7 +160,12 @@ class Reader(VerticalScroll):
         self.scroll_exactly(top)
 
     def scroll_exactly(self, y: int) -> None:
-        """Scroll to `y` now, also past the end laid out so far (rows just rendered may not be laid out yet)."""
+        """Scroll to `y` now (or as far as the note goes), also past the end laid out so far: rows just
+        rendered may not be laid out yet."""
+        document = self.document
+        rows = document.model.total if document.model is not None else 0
+        end = document.virtual_region.y + rows + document.styles.padding.top + document.styles.padding.bottom
+        y = max(0, min(y, end - self.scrollable_content_region.height))
         if y <= self.max_scroll_y:
             self.scroll_to(y=y, animate=False, immediate=True)
         else:
