@@ -33,6 +33,12 @@ FILL_SLICE = 0.008
 """Seconds of rendering per step while the rest of a note is rendered after its first screen (a frame is ~16 ms)."""
 FILL_PAUSE = 0.004
 """Seconds between those steps, so keys and paints go first."""
+PICTURES_NEAR = 1
+"""Screens above and below the view whose figures have their widgets (a widget costs ~40 ms to make and
+mount here, so a note's ten figures are not all made when it opens)."""
+LAYOUT_DELAY = 0.25
+"""Seconds a new height waits to be laid out: a layout re-arranges the whole screen (~30 ms here), the
+strips need none (rows are found in the note's own tops), so heights settling in steps share one."""
 
 
 class Spot(NamedTuple):
@@ -100,6 +106,7 @@ class NoteDocument(Widget):
         """Figure widgets laid over their rows, by piece index."""
         self._models: OrderedDict[tuple[str, str], NoteLines] = OrderedDict()
         self._strips: dict[tuple[int, int], Strip] = {}
+        self._layout_due = False
 
     # --- showing ---------------------------------------------------------------------------------
 
@@ -124,10 +131,9 @@ class NoteDocument(Widget):
                 model.ensure(0, rows, *self._render_args())
                 if through_line is not None:
                     self.reveal(model.piece_at_line(through_line) or 0)
-            self._place_cached_pictures()
             self._fill(model)
             if any(f.reason is None for f in model.figures.values()):
-                self._decode(model)
+                self.call_after_refresh(self._decode_if_shown, model)  # the first paint goes first
         self.refresh(layout=True)
 
     def _model_for(self, note: Note) -> NoteLines:
@@ -197,7 +203,7 @@ class NoteDocument(Widget):
             top = self.styles.padding.top
             anchor = self._anchor()
             if model.ensure(crop.y - top, crop.bottom - top, *self._render_args()):
-                self._settled(anchor)
+                self._settled(anchor, layout=False)
                 self._styles_cache.clear()
         return super().render_lines(crop)
 
@@ -263,18 +269,28 @@ class NoteDocument(Widget):
         index, row = model.locate(top)
         return index, row, top
 
-    def _settled(self, anchor: tuple[int, int, int] | None) -> None:
-        """Heights changed: lay out again, keeping the row at the top of the view where it was."""
+    def _settled(self, anchor: tuple[int, int, int] | None, *, layout: bool = True) -> None:
+        """Heights changed: draw again, keeping the row at the top of the view where it was; lay out
+        now (`layout`) or in a moment."""
         model = self.model
         self._strips = {}
-        self.refresh(layout=True)
-        self._place_pictures()
+        self.refresh()
+        if layout:
+            self._lay_out()
+        elif not self._layout_due:
+            self._layout_due = True
+            self.set_timer(LAYOUT_DELAY, self._lay_out)
         if model is None or anchor is None:
             return
         index, row, top = anchor
         moved = model.tops[index] + min(row, model.heights[index] - 1) - top
         if moved and isinstance(self.parent, ScrollableContainer):
             shift_scroll(self.parent, moved)
+
+    def _lay_out(self) -> None:
+        self._layout_due = False
+        self.refresh(layout=True)
+        self._place_pictures()
 
     @work(exclusive=True, group="fill")
     async def _fill(self, model: NoteLines) -> None:
@@ -285,7 +301,7 @@ class NoteDocument(Widget):
                 continue
             todo = model.pending(max(0, self.view_top()))
             if not todo:
-                return
+                break
             anchor = self._anchor()
             deadline = time.perf_counter() + FILL_SLICE
             changed = False
@@ -295,22 +311,31 @@ class NoteDocument(Widget):
                 if time.perf_counter() > deadline:
                     break
             if changed:
-                self._settled(anchor)
+                self._settled(anchor, layout=False)
             await asyncio.sleep(FILL_PAUSE)
+        if self.model is model:
+            self._lay_out()
 
     # --- figures ---------------------------------------------------------------------------------
 
+    def _decode_if_shown(self, model: NoteLines) -> None:
+        if self.model is model:
+            top = max(0, self.view_top())
+            order = sorted(model.figures, key=lambda i: abs(model.tops[i] - top) if model.tops else i)
+            self._decode(model, order)
+
     @work(thread=True, exclusive=True, group="decode", exit_on_error=False)
-    def _decode(self, model: NoteLines) -> None:
-        """Decode the note's figures in a thread, nearest the top first; each is laid over its rows when ready."""
+    def _decode(self, model: NoteLines, order: list[int]) -> None:
+        """Decode the note's figures in a thread, nearest the view first; each is laid over its rows when ready."""
         worker = get_current_worker()
-        for index, figure in model.figures.items():
+        for index in order:
+            figure = model.figures[index]
             if worker.is_cancelled:
                 return
             if figure.reason is not None or figure.image is None or figure.image.file is None:
                 continue
             try:
-                picture, reason = decode_cached(figure.image.file), None
+                picture, reason = decode_cached(figure.image.file, PICTURE_ROWS), None
             except Exception as error:  # unreadable or unsupported file: the placeholder says so
                 logger.info("cannot decode %s: %s", figure.image.file, error)
                 picture, reason = None, "cannot be read as an image"
@@ -334,28 +359,45 @@ class NoteDocument(Widget):
             model.ensure(model.tops[index], model.tops[index] + 1, *self._render_args())
             self._settled(anchor)
             return
+        if not self._near(model, index):
+            return  # kept decoded: drawn when the view comes near
         figure.drawn = True
         self.pictures[index] = widget
         widget.styles.offset = (GUTTER, model.tops[index] if model.tops else 0)
         self.mount(widget)
         self._forget_strips(index)
 
-    def _place_cached_pictures(self) -> None:
+    def _near(self, model: NoteLines, index: int) -> bool:
+        """Whether figure `index` is within PICTURES_NEAR screens of the view (so it gets its widget)."""
+        if not model.tops:
+            return False
+        top, screen = self.view_top(), self.screen.size.height
+        low, high = top - PICTURES_NEAR * screen, top + (1 + PICTURES_NEAR) * screen
+        return model.tops[index] < high and model.tops[index] + model.heights[index] > low
+
+    def view_moved(self) -> None:
+        """The view scrolled (or a note was shown): figures near it get their widgets, far ones lose them."""
         model = self.model
-        if model is None:
+        if model is None or not model.tops:
             return
         for index, figure in model.figures.items():
-            if figure.reason is None and figure.image is not None and figure.image.file is not None:
+            widget = self.pictures.get(index)
+            if not self._near(model, index):
+                if widget is not None:
+                    widget.remove()
+                    del self.pictures[index]
+                    figure.drawn = False
+                    self._forget_strips(index)
+            elif widget is not None:
+                if widget.styles.offset.y.value != model.tops[index]:
+                    widget.styles.offset = (GUTTER, model.tops[index])
+            elif figure.reason is None and figure.image is not None and figure.image.file is not None:
                 picture = cached_picture(figure.image.file)
                 if picture is not None:
                     self._draw(model, index, picture, None)
 
     def _place_pictures(self) -> None:
-        model = self.model
-        if model is None or not model.tops:
-            return
-        for index, widget in self.pictures.items():
-            widget.styles.offset = (GUTTER, model.tops[index])
+        self.view_moved()
 
     def _forget_strips(self, index: int) -> None:
         self._strips = {key: strip for key, strip in self._strips.items() if key[0] != index}
@@ -447,4 +489,7 @@ def shift_scroll(scroller: ScrollableContainer, rows: int) -> None:
     scroller.set_reactive(ScrollableContainer.scroll_target_y, y)
     if scroller.show_vertical_scrollbar:
         scroller.vertical_scrollbar.position = y
-    scroller.refresh(layout=True)
+    if y > scroller.max_scroll_y:
+        scroller.refresh(layout=True)  # past the end laid out so far
+    else:
+        scroller._refresh_scroll()  # what scrolling does, without the whole screen's layout

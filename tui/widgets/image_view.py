@@ -39,15 +39,29 @@ def prepare_terminal_images() -> None:
         logger.info("images will be placeholders: %s", error)
 
 
-def decode(path: str | Path) -> Any:
-    """The image at `path` decoded (and shrunk to MAX_PIXELS): slow for large files, so run it in a thread."""
+def decode(path: str | Path, rows: int | None = None) -> Any:
+    """The image at `path` decoded, shrunk to MAX_PIXELS and to `rows` terminal rows (textual-image
+    scales the picture again at every paint, so a smaller one paints faster): slow, so run it in a thread."""
     from PIL import Image as PILImage  # deferred: only notes with figures need PIL
 
     with PILImage.open(path) as opened:
         opened.load()
         picture = opened.copy()
-    picture.thumbnail(MAX_PIXELS)
+    width, height = MAX_PIXELS
+    if rows is not None:
+        height = min(height, rows * _cell_height())
+    picture.thumbnail((width, height))
     return picture
+
+
+def _cell_height() -> int:
+    """Pixels per terminal row (textual-image's answer from the terminal, else its default)."""
+    try:
+        from textual_image._terminal import get_cell_size
+
+        return max(1, int(get_cell_size().height))
+    except Exception:  # without textual-image nothing is drawn anyway
+        return MAX_PIXELS[1]
 
 
 def _key(path: str | Path) -> tuple[str, int, int] | None:
@@ -68,13 +82,13 @@ def cached_picture(path: str | Path) -> Any:
     return picture
 
 
-def decode_cached(path: str | Path) -> Any:
-    """`decode(path)`, kept for the next time (the PICTURES_KEPT most recent)."""
+def decode_cached(path: str | Path, rows: int | None = None) -> Any:
+    """`decode(path, rows)`, kept for the next time (the PICTURES_KEPT most recent)."""
     found = cached_picture(path)
     if found is not None:
         return found
     key = _key(path)
-    picture = decode(path)
+    picture = decode(path, rows)
     if key is not None:
         with _lock:
             _kept[key] = picture

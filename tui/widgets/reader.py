@@ -103,6 +103,12 @@ class Reader(VerticalScroll):
             self.call_after_refresh(self.scroll_to, y=target, animate=False)
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
+        self.document.view_moved()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value) and self.is_mounted:
+            self.document.view_moved()
 
     def prefetch(self, notes: list[Note]) -> Callable[[], None]:
         """Lay out `notes` ahead (showing one then renders little); returns the rendering of their
