@@ -227,17 +227,23 @@ class NoteDocument(Widget):
         style = self._style_for(model, index, row)
         if style is not None:
             line = list(Segment.apply_style(line, post_style=style))
+        base = self.rich_style
         if index in self.cited:
             cited = self.get_component_rich_style("document--cited")
             segments = [
-                Segment(CITED_BAR, self.get_component_rich_style("document--bar")),
-                *Segment.apply_style(line, post_style=cited),
+                Segment(CITED_BAR, base + self.get_component_rich_style("document--bar")),
+                *Segment.apply_style(line, style=base, post_style=cited),
             ]
-            used = sum(segment.cell_length for segment in segments)
-            segments.append(Segment(" " * max(0, width - used), cited))
+            fill = base + cited
         else:
-            segments = [Segment(" " * GUTTER), *line]
-        return Strip(segments).crop_extend(0, width, None).apply_style(self.rich_style)
+            segments = [Segment(" " * GUTTER, base), *Segment.apply_style(line, style=base)]
+            fill = base
+        used = sum(segment.cell_length for segment in segments)
+        if used > width:
+            return Strip(segments, used).crop(0, width)
+        if used < width:
+            segments.append(Segment(" " * (width - used), fill))
+        return Strip(segments, width)
 
     def _style_for(self, model: NoteLines, index: int, row: int) -> Style | None:
         piece = model.pieces[index]
@@ -253,6 +259,11 @@ class NoteDocument(Widget):
         return None
 
     # --- the rest of the note, after its first screen -----------------------------------------------
+
+    def _laid_out_height(self) -> int:
+        model = self.model
+        padding = self.styles.padding
+        return (model.total if model is not None else 0) + padding.top + padding.bottom
 
     def view_top(self) -> int:
         """The document row at the top of the reader's view (negative while the card above shows)."""
@@ -288,8 +299,10 @@ class NoteDocument(Widget):
             shift_scroll(self.parent, moved)
 
     def _lay_out(self) -> None:
+        """Lay the document out if its height changed (a layout re-arranges the whole screen)."""
         self._layout_due = False
-        self.refresh(layout=True)
+        if self.size.height != self._laid_out_height():
+            self.refresh(layout=True)
         self._place_pictures()
 
     @work(exclusive=True, group="fill")
@@ -313,7 +326,7 @@ class NoteDocument(Widget):
             if changed:
                 self._settled(anchor, layout=False)
             await asyncio.sleep(FILL_PAUSE)
-        if self.model is model:
+        if self.model is model and self._layout_due:
             self._lay_out()
 
     # --- figures ---------------------------------------------------------------------------------
