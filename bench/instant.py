@@ -24,7 +24,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import REPO, arguments, copy_notes, median, questions, report, run_child, table
+from bench import (
+    REPO,
+    arguments,
+    child_env,
+    copy_notes,
+    median,
+    questions,
+    report,
+    run_child,
+    table,
+)
 
 QUESTION = "What does MobileSAM distil from SAM's image encoder?"
 FLOOR = "import onnxruntime, tokenizers, numpy, faiss, sqlite3"
@@ -40,7 +50,7 @@ def _cli(code: Path, notes: Path, *args: str, stdin: str | None = None):
     if stdin is None:
         return run_child(command, env=env)
     started = time.perf_counter()
-    done = subprocess.run(command, input=stdin, capture_output=True, text=True, env={**os.environ, **env})
+    done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=child_env(env))
     return _Run(time.perf_counter() - started, done.returncode, done.stderr)
 
 

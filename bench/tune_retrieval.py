@@ -62,15 +62,19 @@ def _with_steadiness(raw: dict[Fusion, dict[str, tuple[float, float]]], names: S
     return scored
 
 
-REFERENCE = Fusion(method="convex", dense_weight=0.65, name_boost=0.08, title_weight=0.0, heading_weight=0.0, metadata_weight=0.0)
-"""The setting before this grid (chosen on content/ alone): ties go to the setting closest to it."""
+REFERENCE = Fusion(method="convex", dense_weight=0.65, name_boost=0.08, title_weight=0.05, heading_weight=0.0, metadata_weight=0.05)
+"""The setting before this grid: ties go to the setting closest to it."""
+BEFORE = replace(REFERENCE, fields_when_named=False)
+"""The setting and rule before this grid: field weights only when the question names no note."""
 
 
 def _distance(fusion: Fusion) -> float:
     default = REFERENCE
     if fusion.method != default.method:
         return 1.0 + abs(fusion.name_boost - default.name_boost)
-    return sum(abs(getattr(fusion, f.name) - getattr(default, f.name)) for f in fields(Fusion) if f.name != "method")
+    return sum(
+        abs(getattr(fusion, f.name) - getattr(default, f.name)) for f in fields(Fusion) if f.name not in ("method", "fields_when_named")
+    )
 
 
 def grid() -> list[Fusion]:
@@ -130,17 +134,23 @@ def tuning_table(sets: Sequence[EvalSet], top: int = 12) -> str:
     scored = _with_steadiness({f: {n: score(f, questions[n]) for n in names} for f in grid()}, names)
     best = sorted(scored, key=lambda s: s.key(names), reverse=True)
     current = next(s for s in scored if s.fusion == Fusion())
-    before = next(s for s in scored if s.fusion == REFERENCE)
+    before = Scored(BEFORE, {n: score(BEFORE, questions[n]) for n in names}, {n: float("nan") for n in names})
+    without = replace(best[0].fusion, fields_when_named=False)
+    best_without = Scored(without, {n: score(without, questions[n]) for n in names}, {n: float("nan") for n in names})
 
     def row(label: str, s: Scored) -> list[object]:
-        return [label, describe(s.fusion)] + [f"{s.by_set[n][0]:.3f} / {s.by_set[n][1]:.3f} ({s.steady[n]:.3f})" for n in names]
+        def steady(n: str) -> str:
+            return "—" if s.steady[n] != s.steady[n] else f"{s.steady[n]:.3f}"  # NaN: a setting off the grid
+
+        return [label, describe(s.fusion)] + [f"{s.by_set[n][0]:.3f} / {s.by_set[n][1]:.3f} ({steady(n)})" for n in names]
 
     headers = ["", "setting", *(f"{n} hit@1 / MRR (steady hit@1)" for n in names)]
-    rows = [row("before (no field weights)", before), row("current defaults", current)]
+    rows = [row("before (fields only when no note is named)", before), row("current defaults", current)]
     rows += [row(f"#{i}", s) for i, s in enumerate(best[:top], start=1)]
     for method in ("convex", "rrf"):
         family = [s for s in best if s.fusion.method == method]
         rows.append(row(f"best {method}", family[0]))
+    rows.append(row("#1, fields only when no note is named", best_without))
     for meta in (0.03, 0.1):
         near = replace(best[0].fusion, metadata_weight=meta)
         rows.append(row(f"#1 with meta {meta:g}", next(s for s in scored if s.fusion == near)))

@@ -39,7 +39,8 @@ RACY_NS = 2_000_000_000
 """A stat recorded less than this long after the file's mtime proves nothing (the file may change
 again within the same timestamp tick, e.g. on file systems with 1-2 s mtimes): such notes are
 re-hashed until a later check records their stat again."""
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+"""2: records carry the note's first heading (its short name may be that heading)."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,13 @@ class NoteInfo:
     """When `stat` was taken (before the file was read)."""
     warnings: list[str] = field(default_factory=list)
     """Its own warnings plus a shared title's, as printed ("path:line: message")."""
+    heading: str | None = None
+    """The note's first `# Heading` (what `indexer.names.short_name` may call it), None without one."""
 
     def record(self) -> str:
-        """The JSON stored beside the stat: metadata and own warnings."""
-        return json.dumps({"meta": vars(self.meta), "warnings": self.own_warnings}, ensure_ascii=False)
+        """The JSON stored beside the stat: metadata, own warnings and the first heading."""
+        data = {"meta": vars(self.meta), "warnings": self.own_warnings, "heading": self.heading}
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_note(cls, note: Note, stat_: FileStat | None, checked_ns: int, shared: dict[str, str] | None = None) -> NoteInfo:
@@ -84,12 +88,16 @@ class NoteInfo:
         own = [str(w) for w in getattr(note, "warnings", []) if w.message != (shared or {}).get(note.id)]
         fields = dataclasses.asdict(note.meta) if dataclasses.is_dataclass(note.meta) else dict(vars(note.meta))
         meta = SimpleNamespace(**fields)
-        return cls(note.id, note.rel_path, note.title, meta, note.content_hash, own, stat_, checked_ns)
+        heading = getattr(note, "heading", None)
+        return cls(note.id, note.rel_path, note.title, meta, note.content_hash, own, stat_, checked_ns, heading=heading)
 
     @classmethod
     def from_record(cls, id_: str, rel_path: str, title: str, content_hash: str, record: str, stat_: FileStat | None, checked_ns: int) -> NoteInfo:
         data = json.loads(record)
-        return cls(id_, rel_path, title, SimpleNamespace(**data["meta"]), content_hash, list(data["warnings"]), stat_, checked_ns)
+        if "heading" not in data:
+            raise KeyError("heading")  # a record from before headings were kept: read the note again
+        meta = SimpleNamespace(**data["meta"])
+        return cls(id_, rel_path, title, meta, content_hash, list(data["warnings"]), stat_, checked_ns, heading=data["heading"])
 
     def fresh(self, current: FileStat) -> bool:
         """Whether `current` proves the file is the one this record was made from."""
@@ -160,6 +168,8 @@ def scan(root: Path, folder: Path | None = None) -> Catalog:
         cached = cache.get(rel)
         fresh = next((r for r in (known, cached) if r is not None and current is not None and r.fresh(current)), None)
         if fresh is not None:
+            if fresh is not known and known is not None and known.content_hash == fresh.content_hash:
+                restat.append(known.id)  # the cache proves the index's record: the next build records this stat
             notes.append(fresh)
             continue
         try:
@@ -172,9 +182,11 @@ def scan(root: Path, folder: Path | None = None) -> Catalog:
             same = next(r for r in (known, cached) if r is not None and r.content_hash == digest)
             if same is known:
                 restat.append(same.id)
-            notes.append(NoteInfo(same.id, rel, same.title, same.meta, digest, same.own_warnings, current, checked))
+            notes.append(NoteInfo(same.id, rel, same.title, same.meta, digest, same.own_warnings, current, checked, heading=same.heading))
             continue
         parsed += 1
+        if hashes.get(note.id) == digest:  # indexed as it is, but without a (current) record: the next index writes it
+            restat.append(note.id)
         notes.append(NoteInfo.from_note(note, current, checked))
     catalog = Catalog(root, notes, errors, hashes, restat, parsed)
     catalog.notes = sorted(notes, key=lambda n: order[n.id]) if order and not catalog.changed else _reading_order(notes)
@@ -259,7 +271,8 @@ def _index_records(folder: Path) -> tuple[dict[str, NoteInfo], dict[str, int], d
         try:
             known = FileStat(size, mtime_ns, inode) if size is not None and size >= 0 else None
             meta = SimpleNamespace(**data["meta"])
-            records[rel] = NoteInfo(id_, rel, title, meta, content_hash, list(data["warnings"]), known, checked_ns or 0)
+            heading = data["heading"]  # KeyError for records from before headings were kept: read again
+            records[rel] = NoteInfo(id_, rel, title, meta, content_hash, list(data["warnings"]), known, checked_ns or 0, heading=heading)
         except (KeyError, TypeError) as error:
             logger.debug("record of %s unreadable: %s", id_, error)
             continue

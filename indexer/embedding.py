@@ -269,6 +269,8 @@ class OnnxEncoder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        from indexer.onnx_session import open_session
+
         self.spec = spec
         self.model_path = model_path
         self.batch_size = batch_size
@@ -293,7 +295,8 @@ class OnnxEncoder:
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.log_severity_level = 3
         try:
-            self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+            # session_path: the file the session came from (the export, or its copy with mapped weights)
+            self.session, self.session_path = open_session(model_path, options)
         except Exception as error:  # onnxruntime raises its own exception types for damaged files
             raise ModelError(f"cannot load the ONNX export of {spec.name!r} at {model_path}: {error}") from error
         self.input_names = [i.name for i in self.session.get_inputs()]

@@ -149,8 +149,11 @@ def converted_lines(text: str, tokens: list[Token]) -> tuple[list[str], list[Htm
     return _breaks("\n".join(out).split("\n"), frozen), images
 
 
-def rewrite_image_sources(line: str, replace: Callable[[str], str]) -> str:
-    """`line` with the `src` of each `<img>` tag on it replaced by `replace(src)` (quoting kept)."""
+def rewrite_image_sources(text: str, replace: Callable[[str, int], str]) -> str:
+    """`text` with the `src` of each `<img>` tag in it replaced by `replace(src, offset)` (quoting kept).
+
+    `offset` is where the `src` value starts in `text`; a tag may span lines, as HTML allows.
+    """
 
     def one(match: re.Match[str]) -> str:
         raw = match[0]
@@ -162,11 +165,11 @@ def rewrite_image_sources(line: str, replace: Callable[[str], str]) -> str:
         value = found[2]
         quote = value[0] if value[0] in "\"'" else ""
         src = html.unescape(value[1:-1] if quote else value)
-        new = replace(src)
+        new = replace(src, match.start() + found.start(2))
         if new == src:
             return raw
         quote = quote or '"'
         new = new.replace("&", "&amp;").replace(quote, "&quot;" if quote == '"' else "&#39;")
         return raw[: found.start(2)] + quote + new + quote + raw[found.end(2) :]
 
-    return PIECES.sub(one, line)
+    return PIECES.sub(one, text)

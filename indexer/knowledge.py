@@ -91,6 +91,8 @@ class KnowledgeBase:
         self._index: StoredIndex | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()
+        self._encoder_lock = threading.Lock()
+        """Held while the encoder loads: a background load never blocks opening the index."""
 
     @property
     def spec(self) -> ModelSpec:
@@ -124,10 +126,27 @@ class KnowledgeBase:
 
     def encoder(self) -> Encoder:
         """The loaded encoder (slow the first time: imports torch); safe to share between threads."""
-        with self._lock:
+        with self._encoder_lock:
             if self._encoder is None:
                 self._encoder = _SerialEncoder(load_encoder(self.spec))
             return self._encoder
+
+    def preload_encoder(self) -> threading.Thread:
+        """Start loading the encoder in a background thread, so that it overlaps with the freshness check,
+        opening the index and importing the answer code (onnxruntime releases the GIL while it creates the
+        session): a cold `ask` then waits for whichever is longer, not for both. A failure is left for
+        `encoder()` to raise where it is called. Join the returned thread before the process exits
+        (onnxruntime must not be torn down while it still creates the session)."""
+
+        def load() -> None:
+            try:
+                self.encoder()
+            except Exception as error:  # the caller's own encoder() call reports it
+                logger.debug("preloading the encoder failed: %s", error)
+
+        thread = threading.Thread(target=load, name="papernotes-encoder", daemon=True)
+        thread.start()
+        return thread
 
     def build(
         self,

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ FILES = ("format.json", "terms.txt", "term_offsets.npy", "indptr.npy", "rows.npy
 
 _WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*", re.UNICODE)
 _COMPOUND_SPLIT = re.compile(r"(?<=[a-z]{3})(?=[A-Z])|(?<=[A-Za-z]{2})(?=\d{3,})")
+_HYPHENATED = re.compile(r"\b([A-Za-z]+)-([A-Za-z0-9]+)\b")
 _BM25S_STOPWORDS_EN = (
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no",
     "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
@@ -53,20 +55,29 @@ def _normalise(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lowercased terms without stop words; compound names also yield their parts."""
-    stop = STOPWORDS
     terms: list[str] = []
-    for match in _WORD.finditer(text.replace("-", " - ")):
-        word = match.group(0)
-        lowered = word.lower()
-        if lowered in stop:
-            continue
-        terms.append(_normalise(word))
+    for word in _WORD.findall(text.replace("-", " - ")):
+        terms.extend(_word_terms(word))
+    if "-" in text:
+        terms.extend(f"{a}{b}".lower() for a, b in _HYPHENATED.findall(text))
+    return terms
+
+
+@lru_cache(maxsize=100_000)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The terms of one word: none for a stop word, else the word normalised, then its compound parts.
+
+    Cached: words repeat (in a question's candidate sentences, in a collection's passages), and this
+    is most of tokenizing. Only a word with a capital or a digit can split ("MobileSAM", "YOLO9000").
+    """
+    if word.lower() in STOPWORDS:
+        return ()
+    terms = [_normalise(word)]
+    if not (word.isalpha() and word.islower()):
         parts = _COMPOUND_SPLIT.split(word)
         if len(parts) > 1:
-            terms.extend(_normalise(p) for p in parts if p.lower() not in stop and len(p) > 1)
-    compact = re.findall(r"\b([A-Za-z]+)-([A-Za-z0-9]+)\b", text)
-    terms.extend(f"{a}{b}".lower() for a, b in compact)
-    return terms
+            terms.extend(_normalise(p) for p in parts if p.lower() not in STOPWORDS and len(p) > 1)
+    return tuple(terms)
 
 
 def _known(vocab: dict[str, int], terms: int) -> dict[str, int]:
@@ -112,6 +123,8 @@ class LexicalIndex:
         self._rows = rows
         self._scores = scores
         self._sorted: Sequence[str] | None = terms if isinstance(terms, _SortedTerms) else None
+        self._ids: dict[str, int | None] = {}
+        """Terms looked up in the mapped vocabulary so far (queries repeat their words)."""
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -141,6 +154,21 @@ class LexicalIndex:
             len(texts), terms, new_indptr,
             np.ascontiguousarray(indices[take], dtype=np.int32), np.ascontiguousarray(data[take], dtype=np.float32),
         )
+        index._sorted = ordered
+        return index
+
+    @classmethod
+    def from_postings(cls, size: int, postings: dict[str, list[tuple[int, float]]]) -> LexicalIndex:
+        """An index of ready posting lists (term → (row, score) with each row once), laid out as `save` writes it."""
+        import numpy as np
+
+        ordered = sorted(postings)
+        indptr = np.zeros(len(ordered) + 1, dtype=np.int64)
+        np.cumsum([len(postings[t]) for t in ordered], out=indptr[1:])
+        pairs = [pair for t in ordered for pair in postings[t]]
+        rows = np.fromiter((r for r, _ in pairs), dtype=np.int32, count=len(pairs))
+        scores = np.fromiter((s for _, s in pairs), dtype=np.float32, count=len(pairs))
+        index = cls(size, {t: i for i, t in enumerate(ordered)}, indptr, rows, scores)
         index._sorted = ordered
         return index
 
@@ -224,7 +252,12 @@ class LexicalIndex:
 
     def _id(self, term: str) -> int | None:
         terms = self._terms
-        return terms.get(term) if isinstance(terms, dict) else terms.index_of(term)
+        if isinstance(terms, dict):
+            return terms.get(term)
+        known = self._ids.get(term, -1)
+        if known == -1:  # a binary search over the mapped terms file: ~12 reads of it, so remember the answer
+            known = self._ids[term] = terms.index_of(term)
+        return known
 
     def knows(self, term: str) -> bool:
         """Whether `term` (as tokenized) is a term of the index, or the start of one (3+ characters)."""
@@ -256,6 +289,10 @@ class LexicalIndex:
         Each known query term (repeats included) adds its posting list's scores, in query order,
         into float32 zeros: the additions bm25s makes, in its order.
         """
+        return self.term_scores(tokenize(query))
+
+    def term_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """The score of every row for terms already tokenized (`scores` without the tokenizer)."""
         import numpy as np
 
         if not self.size:
@@ -263,7 +300,7 @@ class LexicalIndex:
         out = np.zeros(self.size, dtype=np.float32)
         if self._indptr is None or self._rows is None or self._scores is None:
             return out
-        for term in tokenize(query):
+        for term in terms:
             i = self._id(term)
             if i is None:
                 continue

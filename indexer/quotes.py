@@ -17,6 +17,8 @@ from indexer.sentences import split_sentences
 _ENDS_WITH_URL = re.compile(r"(?:https?://|www\.)\S+$")
 MIN_QUOTE_CHARS = 12
 """Shorter pieces (list markers, "Results:") are not quoted."""
+_ONLY_IMAGES = re.compile(r"^[\s\-*+>.:;,]*(?:\[image: [^\]]*\][\s.:;,]*)+$")
+"""A piece that is nothing but images ("[image: Algo1]") says nothing a reader could quote."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def quotes_of(text: str, section: str) -> list[Quote]:
             line = table_row_sentence(header, cells)
         for piece in split_sentences(line):
             sentence = piece.strip()
-            if len(sentence) < MIN_QUOTE_CHARS:
+            if len(sentence) < MIN_QUOTE_CHARS or _ONLY_IMAGES.match(sentence):
                 continue
             found.append(Quote(sentence, len(found), quote_embed_text(sentence, section)))
     return found

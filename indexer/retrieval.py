@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from indexer import vectors
 from indexer.embedding import Encoder
-from indexer.fields import NoteFields, heading_terms, metadata_field, title_field
+from indexer.fields import NoteFields, heading_terms, note_fields
 from indexer.lexical import tokenize
 from indexer.store import StoredChunk, StoredIndex
 
@@ -28,14 +28,15 @@ SENTENCE_CACHE = 20_000
 DENSE_WEIGHT = 0.65
 """Hybrid score = 0.65 × dense + 0.35 × BM25, each min-max normalised: best of the grid on content/ and
 papers_we_read together (bench/tune_retrieval.py, docs/EVALUATION.md); RRF scored lower on both."""
-NAME_BOOST = 0.08
-"""Added when the question names the note (title or alias that no other note shares); 0.04-0.12 score alike."""
+NAME_BOOST = 0.12
+"""Added when the question names the note (title or alias that no other note shares); 0.08 scores the
+same hit@1 on both sets, 0.12 has the steadier neighbourhood (bench/tune_retrieval.py)."""
 TITLE_WEIGHT = 0.05
 METADATA_WEIGHT = 0.05
-"""× the note's title-field and metadata-field matches (fields.py), only when the question names no note.
-Chosen by bench/tune_retrieval.py on both sets: +1 content/ question (0.956 → 0.967), papers_we_read
-unchanged (0.989), and the steadiest setting of the grid (no neighbour below 0.956 / 0.989); heading
-weights gained nothing. A small effect: see docs/EVALUATION.md."""
+"""× the note's title-field and metadata-field matches (fields.py) with the words of the question
+outside the names it contains: a named note has its boost already, and what the question says
+besides ("the mobile-friendly SAM") describes the note it is about, which may be another.
+Chosen by bench/tune_retrieval.py on both sets (docs/EVALUATION.md); heading weights gained nothing."""
 PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
 NAMES_RULE = "1"
@@ -60,6 +61,8 @@ class Fusion:
     """× share of the query's terms found in the passage's headings."""
     metadata_weight: float = METADATA_WEIGHT
     """× BM25 of the query over the note's authors, year and tags (0..1)."""
+    fields_when_named: bool = True
+    """Field weights also when the question names a note (False: the rule before, name boost alone)."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,13 @@ class FusionFeatures:
     lexical: np.ndarray
     named: np.ndarray
     title: np.ndarray
+    """Title-field match of the query's words outside the names it contains (0..1); metadata likewise."""
     metadata: np.ndarray
     heading: np.ndarray
 
 
 def fuse(features: FusionFeatures, fusion: Fusion) -> np.ndarray:
-    """Hybrid scores of the candidates: dense and BM25 fused, plus the name boost or, when no note is named, field weights."""
+    """Hybrid scores of the candidates: dense and BM25 fused, plus the name boost and the field weights."""
     import numpy as np
 
     if fusion.method == "rrf":
@@ -95,10 +99,11 @@ def fuse(features: FusionFeatures, fusion: Fusion) -> np.ndarray:
             return (values - low) / ((high - low) or 1.0)
 
         base = fusion.dense_weight * normalised(features.dense) + (1.0 - fusion.dense_weight) * normalised(features.lexical)
-    if features.names:  # the question names its note: that beats any field's word matches
+    if features.names and not fusion.fields_when_named:
         return base + fusion.name_boost * features.named
     return (
         base
+        + fusion.name_boost * features.named
         + fusion.title_weight * features.title
         + fusion.heading_weight * features.heading
         + fusion.metadata_weight * features.metadata
@@ -135,6 +140,7 @@ class Retriever:
         self.encoder = encoder
         self.reranker = reranker
         self._sentence_cache: dict[str, np.ndarray] = {}
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}
         stored = index.stored_names(NAMES_RULE) if hasattr(index, "stored_names") else None
         self._name_ids = dict(stored if stored is not None else _note_names(index))  # derived at open: ~0.7 s per 10k notes
         self._name_lengths = sorted({len(n) for n in self._name_ids}, reverse=True)
@@ -167,19 +173,30 @@ class Retriever:
         return result
 
     def named_notes(self, query: str) -> list[str]:
-        """Ids of notes whose title or alias the query names, longest names first."""
+        """Ids of notes whose title or alias the query names, in the order the query names them."""
+        return list(dict.fromkeys(note_id for _, _, note_id in self.name_spans(query)))
+
+    def name_spans(self, query: str) -> list[tuple[int, int, str]]:
+        """(start, end, note id) of every name in the query, left to right, the longest name at each place."""
+        known = self._spans.get(query)
+        if known is None:  # asked twice per question (the answer's scope, then the search)
+            if len(self._spans) >= 64:
+                self._spans.clear()
+            known = self._spans[query] = self._find_spans(query)
+        return list(known)
+
+    def _find_spans(self, query: str) -> list[tuple[int, int, str]]:
         text = query.lower()
-        found: list[str] = []
+        spans: list[tuple[int, int, str]] = []
         position = 0
         while position < len(text) and self._name_lengths:
             name = self._name_at(text, position)
             if name is None:
                 position += 1
                 continue
-            if self._name_ids[name] not in found:
-                found.append(self._name_ids[name])
+            spans.append((position, position + len(name), self._name_ids[name]))
             position += len(name)
-        return found
+        return spans
 
     def _name_at(self, text: str, start: int) -> str | None:
         """The longest name that starts at `start` as a whole word of `text` (letters, digits, _ and - join)."""
@@ -222,13 +239,13 @@ class Retriever:
 
     def features(self, query: str, *, query_vector: np.ndarray | None = None) -> FusionFeatures | None:
         """The hybrid candidates of `query` with every score fusion weighs (None when there are none)."""
-        found = self._features(query, None, query_vector)
+        found = self._features(query, None, query_vector, headings=True)
         return found[0] if found else None
 
     def _hybrid(
         self, query: str, rows: np.ndarray | None, prefer: Sequence[str], query_vector: np.ndarray | None
     ) -> list[Hit]:
-        found = self._features(query, rows, query_vector)
+        found = self._features(query, rows, query_vector, headings=bool(self.fusion.heading_weight))
         if found is None:
             return []
         features, records = found
@@ -243,14 +260,16 @@ class Retriever:
         return hits
 
     def _features(
-        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None
+        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None, *, headings: bool
     ) -> tuple[FusionFeatures, dict[int, StoredChunk]] | None:
+        """Candidates and their scores; the heading matches only when `headings` (zeros otherwise: a weight of 0 needs none)."""
         import numpy as np
 
         vector = query_vector if query_vector is not None else self.embed(query)
         dense_scores, dense_rank = self._dense(vector, rows)
         lexical_scores, lexical_rank, all_lexical = self._lexical(query, rows)
-        named = self.named_notes(query)
+        spans = self.name_spans(query)
+        named = list(dict.fromkeys(note_id for _, _, note_id in spans))
         candidates = set(dense_rank) | set(lexical_rank)
         if named:
             candidates |= set(self.index.rows_of_notes(named)[:CANDIDATES])
@@ -265,9 +284,9 @@ class Retriever:
             for row, value in zip(missing, self.index.vectors_of(missing) @ vector, strict=True):
                 dense_scores[row] = float(value)
         note_ids = [records[r].note_id for r in ordered]
-        terms = tokenize(query)
+        described = tokenize(_without_spans(query, spans))
         title, metadata = self._fields()
-        query_terms = set(terms)
+        query_terms = set(tokenize(query)) if headings else set()
         features = FusionFeatures(
             rows=np.asarray(ordered, dtype=np.int64),
             note_ids=note_ids,
@@ -278,24 +297,21 @@ class Retriever:
                 dtype=np.float32,
             ),
             named=np.asarray([n in named for n in note_ids], dtype=bool),
-            title=_per_note(title, terms, note_ids),
-            metadata=_per_note(metadata, terms, note_ids),
+            title=_per_note(title, described, note_ids),
+            metadata=_per_note(metadata, described, note_ids),
             heading=np.asarray(
-                [len(query_terms & heading_terms(records[r].context)) / max(1, len(query_terms)) for r in ordered],
+                [len(query_terms & heading_terms(records[r].context)) / max(1, len(query_terms)) for r in ordered]
+                if headings else np.zeros(len(ordered)),
                 dtype=np.float32,
             ),
         )
         return features, records
 
     def _fields(self) -> tuple[NoteFields, NoteFields]:
-        """The title and metadata fields of every note, built on first use."""
+        """The title and metadata fields of every note: as the build stored them, else built on first use."""
         if self._note_fields is None:
-            notes = list(self.index.notes.values())
-            ids = [n.id for n in notes]
-            self._note_fields = (
-                NoteFields(ids, [title_field(n) for n in notes]),
-                NoteFields(ids, [metadata_field(n) for n in notes]),
-            )
+            stored = self.index.note_fields() if hasattr(self.index, "note_fields") else None
+            self._note_fields = stored or note_fields(list(self.index.notes.values()))
         return self._note_fields
 
     def _single(self, query: str, mode: Mode, rows: np.ndarray | None, query_vector: np.ndarray | None) -> list[Hit]:
@@ -341,6 +357,15 @@ class Retriever:
         top = top[np.argsort(-scores[top], kind="stable")]
         pairs = [(int(r), float(scores[r])) for r in top if scores[r] > 0]
         return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}, scores
+
+
+def _without_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    """`text` with the characters of `spans` (found in `text.lower()`) blanked out: the names a question contains."""
+    if len(text.lower()) != len(text):  # a few characters lengthen when lower-cased ("İ"): cut where spans were found
+        text = text.lower()
+    for start, end, _ in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return text
 
 
 def _note_names(index: StoredIndex) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from indexer.errors import PapernotesError
 from indexer.textsafe import printable
 
 if TYPE_CHECKING:  # notes are not imported at run time: `list --json` runs without the Markdown parser
+    from indexer.catalog import Catalog
     from indexer.knowledge import RelatedNote
     from indexer.notes import Note, NoteCollection, Section
     from indexer.retrieval import Hit
@@ -83,14 +84,14 @@ def find_note(collection: NoteCollection, key: str) -> Note:
     raise UnknownNoteError(key, closest_notes(collection, key))
 
 
-def closest_notes(collection: NoteCollection, key: str, limit: int = CLOSEST) -> list[str]:
-    """Ids of the notes whose id, title or aliases are nearest to `key` (by string similarity)."""
+def closest_notes(collection: NoteCollection | Catalog, key: str, limit: int = CLOSEST) -> list[str]:
+    """Ids of the notes whose id, title or aliases are nearest to `key` (by string similarity); parsed notes or catalog records."""
     from indexer.notes import slugify
 
     wanted = key.strip().lower()
     scores: dict[str, float] = {}
     for note in collection.notes:
-        names = [note.id, note.title, short_name(note), *note.meta.aliases, slugify(note.title)]
+        names = [note.id, note.title, short_name(note), *note.meta.aliases, slugify(note.title)]  # type: ignore[arg-type]
         best = 0.0
         for name in names:
             name = name.lower()

@@ -18,7 +18,7 @@ from textual.theme import Theme
 from textual.widgets import Input
 
 from indexer.knowledge import KnowledgeBase, RelatedNote
-from indexer.notes import NoteCollection
+from indexer.notemodel import NoteCollection
 from tui.commands import NoteCommands
 from tui.config import DEFAULT_THEME, load_config, save_config
 from tui.messages import AskQuestion
@@ -28,8 +28,8 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screenshot import save_screenshot
 from tui.text import short_title
-from tui.widgets.library import NoteList
 from tui.widgets.note_card import RELATED_KEYS
+from tui.widgets.note_list import NoteList
 from tui.widgets.status_line import AppState
 from tui.workers import Workers
 
@@ -98,6 +98,8 @@ class PapernotesApp(Navigation, Workers, App[None]):
         """Serialises use of the model and the open index (builds close it; the tokenizer is not thread-safe)."""
         self._stop = threading.Event()
         """Set on exit: stops the watcher."""
+        self._listed = threading.Event()
+        """Set once the quick list from the catalog is on screen (the full parse waits for it)."""
         self._build_cancel: threading.Event | None = None
         """Set to cancel the running build."""
         self._update_again = False
@@ -166,6 +168,7 @@ class PapernotesApp(Navigation, Workers, App[None]):
 
     def _stop_background(self) -> None:
         self._stop.set()
+        self._listed.set()
         if self._build_cancel is not None:
             self._build_cancel.set()
         self.workers.cancel_group(self, "ask")

@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from indexer.answer import Answer, Citation
-from indexer.errors import NoteError
-from indexer.knowledge import RelatedNote
-from indexer.notes import Note, NoteCollection
-from indexer.store import BuildReport, IndexStatus
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: importing them would cost the app's start-up the answer and parser modules
+    from indexer.answer import Answer, Citation
     from indexer.catalog import Catalog
+    from indexer.errors import NoteError
+    from indexer.knowledge import RelatedNote
+    from indexer.notes import Note, NoteCollection
+    from indexer.store import BuildReport, IndexStatus
 
 # --- from widgets ------------------------------------------------------------------------------
 
@@ -81,12 +80,14 @@ class NotesLoaded(Message):
 class NotesListed(Message):
     """The notes as the catalog knows them (fast, before every note is parsed), and the last note read."""
 
-    def __init__(self, catalog: Catalog, first: Note | None) -> None:
+    def __init__(self, catalog: Catalog, first: Note | None, status: IndexStatus | None = None) -> None:
         super().__init__()
         self.catalog = catalog
         """Ids, titles, metadata and unreadable files, in reading order."""
         self.first = first
         """The note last read, parsed (None when there is none)."""
+        self.status = status
+        """How the index compares with these notes (None when that could not be read)."""
 
 
 class NotesFailed(Message):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.css.query import NoMatches
 
 from indexer.answer import Citation
-from indexer.notes import Note, NoteCollection
+from indexer.notemodel import Note, NoteCollection
 from tui.config import save_config
 from tui.messages import CitationChosen, OpenBrokenNote, OpenNote
 from tui.text import one_line, short_title

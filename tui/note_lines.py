@@ -11,7 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from indexer.notes import Image, Note
+from indexer.notemodel import Image, Note
 from tui.piece_lines import GUTTER, PieceLines, gap_after, guessed_rows, render_trimmed
 from tui.pieces import Piece, pieces_of
 from tui.text import one_line, safe_markdown

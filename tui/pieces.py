@@ -5,13 +5,14 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
-
-from indexer.notes import slugify
+from indexer.names import slugify
 from tui.text import safe_markdown
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 PARSED_CACHE = 32
 """Parsed notes kept (by text), so switching back and forth between notes never parses twice."""
@@ -50,12 +51,14 @@ class Piece:
     """Whether this list item is the last of its list (space follows it)."""
 
 
+@lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    # The indexer's dialect (CommonMark, tables, strikethrough): line numbers agree with citations.
+    """The indexer's dialect (CommonMark, tables, strikethrough): line numbers agree with citations.
+    Made on first use: the library paints before any note is parsed."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark").enable("table").enable("strikethrough").use(front_matter_plugin)
-
-
-_MD = _parser()
 
 
 def _close(tokens: list[Token], start: int) -> int:
@@ -154,7 +157,7 @@ def _list_items(pieces: list[Piece], tokens: list[Token], open_at: int, close_at
 def pieces_of(text: str) -> tuple[Piece, ...]:
     """The pieces of Markdown `text` in order (front matter left out); cached by text."""
     text = safe_markdown(text)
-    tokens = _MD.parse(text)
+    tokens = _parser().parse(text)
     lines = text.split("\n")
     pieces: list[Piece] = []
     seen: dict[str, int] = {}

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from indexer.errors import NoteError
 from indexer.names import short_name
-from indexer.notes import Note
+from indexer.notemodel import Note
 from indexer.textsafe import printable
 
 _CITATION_MARK = re.compile(r"\[(\d{1,2})\]")

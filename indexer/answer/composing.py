@@ -4,7 +4,8 @@
 - metadata: the note's own metadata lines (see `metadata`);
 - quantities: the sentence giving the figure of the kind asked for leads;
 - lists: the sentence that introduces them, with the list items under it;
-- comparisons and explanations: the best sentence and close runners-up.
+- comparisons: the best sentence that says how the comparison came out leads, then close runners-up;
+- explanations: the best sentence and close runners-up.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from indexer.answer.candidates import Candidate, terms
-from indexer.answer.features import gives_asked_figure
+from indexer.answer.features import gives_asked_figure, states_outcome
 from indexer.answer.metadata import MetadataLine
 from indexer.answer.naming import is_naming_sentence, mentions_name
 from indexer.answer.questions import Asked
@@ -27,9 +28,24 @@ JOIN_RATIO = 0.5
 MAX_LIST_ITEMS = 6
 
 
-def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequence[Candidate], pool: Sequence[Hit], *, named: bool) -> Answer:
-    """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not."""
+def compose(
+    asked: Asked,
+    question: str,
+    scored: list[Candidate],
+    every: Sequence[Candidate],
+    pool: Sequence[Hit],
+    *,
+    named: bool,
+    covering: Sequence[Candidate] = (),
+) -> Answer:
+    """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not.
+
+    `covering` holds the best sentence for each part of a compound question: each joins the answer
+    unless it is in it already (so "What does X stand for, and what is its target?" gets both).
+    """
     chosen = choose(scored)
+    if asked.comparative and asked.kind not in ("metadata", "list"):
+        chosen = _outcome_first(chosen, scored)
     best = chosen[0]
     if asked.kind == "quantity" and not any(gives_asked_figure(c.sentence, asked) for c in chosen):
         giving = [c for c in scored if gives_asked_figure(c.sentence, asked)]
@@ -38,6 +54,9 @@ def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequenc
     if asked.kind == "list":
         announcing = [c for c in scored[:12] if asked.count and _says_count(c.sentence, asked.count) and c not in chosen]
         chosen = _with_list_items([*chosen, *announcing[:1]], every, pool, asked.count)[: MAX_SENTENCES + MAX_LIST_ITEMS]
+    for candidate in covering:
+        if not any(candidate.sentence == c.sentence or similar(candidate.sentence, c.sentence) for c in chosen):
+            chosen = [*chosen, candidate]
     ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
     if asked.kind == "name" and not named:
         lead = _naming_lead(best, every, ordered, pool)
@@ -61,6 +80,31 @@ def choose(scored: list[Candidate]) -> list[Candidate]:
         if any(similar(candidate.sentence, c.sentence) for c in chosen):
             continue
         chosen.append(candidate)
+    return chosen
+
+
+def one_per_part(part_scored: Sequence[Sequence[Candidate]]) -> list[Candidate]:
+    """A different sentence for each part of a compound question: the surest part chooses first, the others take
+    their best sentence not yet chosen (one sentence rarely answers two questions)."""
+    taken: list[Candidate] = []
+    for scored in sorted((s for s in part_scored if s), key=lambda s: -s[0].score):
+        pick = next((c for c in scored if all(c.sentence != t.sentence for t in taken)), None)
+        if pick is not None:
+            taken.append(pick)
+    return taken
+
+
+def _outcome_first(chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:
+    """A comparison is answered by how it came out: the best-scored sentence stating an outcome (better, outperforms,
+    the best ...) leads, when it scores within JOIN_RATIO of the best; the others follow."""
+    best = chosen[0]
+    if states_outcome(best.sentence):
+        return chosen
+    for candidate in scored[: 2 * MAX_SENTENCES]:
+        if candidate.score < best.score * JOIN_RATIO:
+            break
+        if states_outcome(candidate.sentence):
+            return [candidate, *[c for c in chosen if c is not candidate]][:MAX_SENTENCES]
     return chosen
 
 

@@ -39,6 +39,10 @@ FEATURES: tuple[str, ...] = (
     "thing_words",      # share of the asked thing's words ("similarity measure") in it
     "expansion",        # the question asks what an acronym stands for and it spells one out
     "link",             # it is mostly a link
+    "asked_outcome",    # the question compares and it states an outcome (better, outperforms, the best, a higher ...)
+    "other_work",       # it is about another work: cites a venue and year, "et al.", "X and colleagues", a tweet or blog
+    "asked_reason",     # the question asks why and it gives a reason (because, due to, so that, therefore ...)
+    "asked_coined",     # the question asks "which <thing>" and it introduces a name ("called Baklava", "Non-Local Means: ...")
 )
 _DIGIT = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|fifty|hundreds?|thousands?|millions?|billions?|dozens?|half)\b",
@@ -51,6 +55,30 @@ _NUMBERED = re.compile(r"\s*\d+[.)]\s")
 _OVERVIEW = re.compile(r"\b(summary|abstract|introduction|overview|tl;?dr|idea|in short|gist|key idea|motivation)\b", re.IGNORECASE)
 _COUNT_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _ENUMERATION = re.compile(r"(?:,[^,]+){2,}|:\s*\S|\b(?:both|either|first|second|third)\b|\(\w\)|\b\d\)", re.IGNORECASE)
+_OUTCOME = re.compile(
+    r"\b(?:better|worse|best|worst|higher|lower|faster|slower|stronger|weaker|larger|smaller|fewer|more\s+\w+\s+than|"
+    r"outperform\w*|beats?|beating|surpass\w*|exceed\w*|improv\w*|wins?|gains?|drops?|matches|on\s+par|state[\s-]of[\s-]the[\s-]art|sota)\b",
+    re.IGNORECASE,
+)
+"""Words that state how a comparison came out."""
+_OTHER_WORK = re.compile(
+    r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:CVPR|ICCV|ECCV|NeurIPS|NIPS|ICML|ICLR|AAAI|IJCAI|ACL|EMNLP|NAACL|BMVC|WACV|SIGGRAPH|arXiv)\s*'?\d{2,4}\s+(?:paper|work|article)\b|"
+    r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:paper|work|article)\s+(?:by|from)\s+[A-Z]|"
+    r"\bet\s+al\b|\band\s+(?:colleagues|co-?authors|co-?workers)\b|\b(?:tweet|blog\s+post|twitter)\b",
+    re.IGNORECASE,
+)
+"""Signs that a sentence talks about another work than the note's (a citation, a tweet): rarely what is asked."""
+_WHY = re.compile(r"^\s*(?:why|how\s+come|what\s+(?:makes|causes|is\s+the\s+reason|explains))\b|\bfor\s+what\s+reason\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"\b(?:because|due\s+to|owing\s+to|as\s+a\s+result|so\s+that|therefore|thus|hence|which\s+is\s+why|the\s+reason|"
+    r"causes?|leads?\s+to|results?\s+in)\b|,\s+so\s+",
+    re.IGNORECASE,
+)
+_COINED = re.compile(
+    r"\b(?:called|termed|named|dubbed|coined|known\s+as|referred\s+to\s+as)\s+(?:the\s+|a\s+)?[\"“'‘]?[A-Z]|"
+    r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s+\([A-Z][A-Za-z0-9-]{1,}\)|^\s*(?:[-*+]\s+)?[A-Z][\w-]*(?:[\s-][A-Z][\w-]*){0,3}\s*:\s+\S"
+)
+"""A sentence that gives something its name: "a technique called Baklava", "Greedy Coordinate Gradient (GCG)", "- Non-Local Means: ..."."""
 REFERENCE_HEADINGS = {"sources", "links", "references", "resources", "source", "reference", "bibliography", "citation"}
 
 
@@ -58,6 +86,51 @@ def is_reference_section(section: str) -> bool:
     """The metadata chunk and link lists: right for "who wrote it?", noise for most questions."""
     head = section.split(" › ")[0].strip().lower()
     return section == ABOUT_SECTION or head in REFERENCE_HEADINGS
+
+
+_ACRONYM_FIRST = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*)\s*\(([^()]{4,120})\)")
+_ACRONYM_AFTER = re.compile(r"((?:[\w–-]+\s+){1,8}?[\w–-]+)\s*\(([A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*)\)")
+
+
+def _initials_spell(acronym: str, words: str) -> bool:
+    """Whether the words' leading letters spell `acronym` in order ("SAM-leveraged masked image pretraining" spells SAMI)."""
+    letters = acronym.lower()
+    tokens = [t.lower() for t in re.split(r"[\s–—-]+", words) if t]
+    if not tokens or not letters or tokens[0][0] != letters[0]:
+        return False
+
+    def spell(at: int, token: int) -> bool:
+        if at == len(letters):
+            return True
+        if token == len(tokens):
+            return False
+        word = tokens[token]
+        taken = 0
+        while taken < len(word) and at + taken < len(letters) and word[taken] == letters[at + taken]:
+            taken += 1
+            if spell(at + taken, token + 1):
+                return True
+        return token > 0 and spell(at, token + 1)  # a word may be skipped ("of", "the"), never the first
+
+    return spell(0, 0)
+
+
+def spells_out_acronym(sentence: str) -> bool:
+    """Whether the sentence spells an acronym out: "SAMI (SAM-leveraged masked image pretraining)" or "... pretraining (SAMI)"."""
+    for match in _ACRONYM_FIRST.finditer(sentence):
+        if _initials_spell(match.group(1), match.group(2)):
+            return True
+    for match in _ACRONYM_AFTER.finditer(sentence):
+        words = match.group(1).split()
+        for start in range(len(words)):
+            if _initials_spell(match.group(2), " ".join(words[start:])):
+                return True
+    return False
+
+
+def states_outcome(sentence: str) -> bool:
+    """Whether the sentence says how a comparison came out ("gives a better mean IoU", "outperforms", "the best")."""
+    return bool(_OUTCOME.search(sentence))
 
 
 def figure_of(sentence: str, metric: str) -> bool:
@@ -107,7 +180,7 @@ class Traits:
 
     @cached_property
     def spelled_out(self) -> bool:
-        return bool(_SPELLED_OUT.search(self.sentence))
+        return bool(_SPELLED_OUT.search(self.sentence)) or spells_out_acronym(self.sentence)
 
     @cached_property
     def link(self) -> bool:
@@ -116,6 +189,22 @@ class Traits:
     @cached_property
     def comparison(self) -> bool:
         return bool(COMPARISON.search(self.sentence))
+
+    @cached_property
+    def outcome(self) -> bool:
+        return states_outcome(self.sentence)
+
+    @cached_property
+    def other_work(self) -> bool:
+        return bool(_OTHER_WORK.search(self.bare))
+
+    @cached_property
+    def reason(self) -> bool:
+        return bool(_REASON.search(self.sentence))
+
+    @cached_property
+    def coined(self) -> bool:
+        return bool(_COINED.search(self.bare))
 
 
 @lru_cache(maxsize=65_536)
@@ -147,6 +236,7 @@ def feature_rows(
     question_words = {w.lower() for w in re.findall(r"[\w-]+", asked_text)}
     count = asked.count or 0
     count_pattern = re.compile(rf"\b({_COUNT_WORDS[count]}|{count})\b", re.IGNORECASE) if 0 < count < len(_COUNT_WORDS) else None
+    why = bool(_WHY.search(asked_text))
     thing_patterns = [re.compile(rf"\b{re.escape(w[:-1] if w.endswith('s') else w)}", re.IGNORECASE) for w in asked.thing]
     rows: list[list[float]] = []
     for candidate, meaning in zip(candidates, meanings, strict=True):
@@ -183,5 +273,9 @@ def feature_rows(
             thing_hits / len(asked.thing) if asked.thing else 0.0,
             1.0 if asked.expansion and t.spelled_out else 0.0,
             1.0 if t.link else 0.0,
+            1.0 if asked.comparative and t.outcome else 0.0,
+            1.0 if t.other_work else 0.0,
+            1.0 if why and t.reason else 0.0,
+            1.0 if asked.entity and t.coined else 0.0,
         ])
     return rows

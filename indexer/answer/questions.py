@@ -41,8 +41,9 @@ METADATA_FIELDS: dict[str, re.Pattern[str]] = {
 """What a metadata question asks for; one question may ask for several ("year and venue")."""
 QUANTITATIVE = re.compile(
     r"\b(how (many|much|long|fast|big|large|small|quick|deep|wide|high|low)|what (accuracy|fraction|share|score|speed|percentage|size|number|ratio|rate)|"
-    r"m?AP|mIoU|PQ|FID|BLEU|ROUGE|accuracy|top-[15]|parameters?|params|fps|latency|speed-?up|throughput|percent(age)?|"
-    r"how\s+\w+\s+(?:times|x)\b|what\s+(?:share|fraction|proportion|percentage|ratio)|how\s+long)\b",
+    r"(?-i:m?AP|MAP|mIoU|PQ|FID|BLEU|ROUGE)|accuracy|top-[15]|parameters?|params|fps|latency|speed-?up|throughput|percent(age)?|"
+    r"how\s+\w+\s+(?:times|x)\b|what\s+(?:share|fraction|proportion|percentage|ratio)|how\s+long|"
+    r"(?:^|,\s*|\band\s+)how\s+well\s+(?:does|do|did|is|are|was|were|can))\b",
     re.IGNORECASE,
 )
 COMPARISON = re.compile(
@@ -52,7 +53,7 @@ COMPARISON = re.compile(
 )
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _LIST_QUESTION = re.compile(
-    r"^\s*(?:which|what)\b[^?]{0,40}?\b(two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){0,2}?([\w-]+s)\b|"
+    r"^\s*(?:\w+\s+)?(?:which|what)\s+(?:(?:are|were|is|the|[\w-]+['’]s)\s+){0,3}(two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w-]+\s+){0,2}?([\w-]+s)\b|"
     r"\b(list|name|enumerate)\s+(?:all\s+)?the\b|\bwhat\s+are\s+(?:the\s+)?(?:main\s+|key\s+)?(\w+s)\b(?!\s+(?:of|for)\s+(?:a|the)\b)|"
     r"\bwhich\s+(?:\w+\s+)?(?:tasks|datasets|benchmarks|components|parts|stages|steps|modules|losses|contributions|limitations)\b",
     re.IGNORECASE,
@@ -73,6 +74,7 @@ _METRICS: dict[str, tuple[str, ...]] = {
     "size": ("million", "billion", "thousand", "images", "pairs", "samples", "tokens", "hours", "examples", "gb", "tb"),
     "share": ("%", "percent", "per cent", "ratio", "fraction", "half", "quarter", "third"),
     "depth": ("layer", "layers", "blocks", "deep", "depth", "stages"),
+    "performance": ("accuracy", "top-1", "top-5", "map", "ap", "miou", "iou", "fid", "psnr", "bleu", "f1", "%", "points", "score", "auc"),
     "duration": ("seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "epochs", "steps", "iterations", "ms", "s"),
 }
 _METRIC_OF = {
@@ -133,16 +135,36 @@ def asked_thing_words(question: str) -> tuple[str, ...]:
     return tuple(w for w in words if w not in _GENERIC_THING and len(w) > 2)
 
 
+_WORD_METRICS = frozenset({"map", "ap", "pq", "kid", "wer"})
+"""Metric acronyms that are also words ("feature map", "kid"): a metric only when written with a capital."""
+
+
+def _names_metric(word: str, start: int, question: str) -> bool:
+    """Whether `word` (at `start`) names a kind of figure.
+
+    "map" is mAP only when cased so ("mAP", "AP"), unless the question uses no capitals at all; a
+    capitalised word inside the question is part of a name ("Fast Segment Anything"), not a speed.
+    """
+    lowered = word.lower()
+    if lowered not in _METRIC_OF:
+        return False
+    if start > 0 and word[0].isupper() and word[1:].islower() and question[:start].strip():
+        return False
+    return lowered not in _WORD_METRICS or word != lowered or question == question.lower()
+
+
 def classify(question: str) -> Asked:
     """The kind of a question and what it names; the first matching rule wins: metadata, counted list, name, list, quantity, comparison."""
     text = question.strip()
     quantitative = bool(QUANTITATIVE.search(text))
     comparative = bool(COMPARISON.search(text))
-    metrics = tuple(dict.fromkeys(_METRIC_OF[w.lower()] for w in re.findall(r"[\w-]+", text) if w.lower() in _METRIC_OF))
+    metrics = tuple(dict.fromkeys(_METRIC_OF[m.group().lower()] for m in re.finditer(r"[\w-]+", text) if _names_metric(m.group(), m.start(), text)))
     if re.search(r"\bhow\s+(?:big|large|many)\b", text, re.IGNORECASE) and not metrics:
         metrics = ("size",) if re.search(r"\b(dataset|data|corpus|images|pairs|trained\s+on)\b", text, re.IGNORECASE) else ()
     if re.search(r"\bhow\s+long\b", text, re.IGNORECASE) and not metrics:
         metrics = ("duration",)
+    if re.search(r"\bhow\s+well\s+(?:does|do|did|is|are|was|were|can)\b", text, re.IGNORECASE) and not metrics:
+        metrics = ("performance",)  # "how well does it do": a score of any kind (a soft ask: never a reason to refuse)
     if re.search(r"\bhow\s+deep\b", text, re.IGNORECASE) and not metrics:
         metrics = ("depth",)
     if re.match(r"\s*why\b", text, re.IGNORECASE):
@@ -173,6 +195,19 @@ def classify(question: str) -> Asked:
     if comparative and not re.match(r"\s*why\b", text, re.IGNORECASE):
         return Asked("comparison", comparative=True, **extra)
     return Asked("explanation", **extra)
+
+
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?=(?:what|which|how|who|whom|where|when|why|does|do|did|is|are|was|were|can|could)\b)|[;?]\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> tuple[str, ...]:
+    """The questions a compound question asks ("What does SAMI stand for, and what is its target?" → two); one part otherwise."""
+    parts = [p.strip(" ,;") for p in _SECOND_QUESTION.split(question)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return tuple(parts) if len(parts) > 1 else (question,)
 
 
 def is_follow_up(question: str) -> bool:

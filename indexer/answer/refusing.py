@@ -16,6 +16,7 @@ from functools import lru_cache
 from indexer.answer.candidates import Candidate
 from indexer.answer.features import figure_of
 from indexer.answer.questions import Asked
+from indexer.fields import note_words
 from indexer.lexical import tokenize
 from indexer.retrieval import Retriever
 
@@ -23,6 +24,8 @@ MIN_MEANING = 0.30
 """Below this cosine between the question and its closest sentence the notes are about something else:
 on both sets every answerable question's closest sentence scores 0.39 or more, off-topic questions
 ("What is the capital of France?") 0.27 or less (docs/ANSWERS.md)."""
+SOFT_METRIC = "performance"
+"""The figure "how well" asks for: answered by a score when the note has one, never refused for lack of one."""
 MENTION_ROWS = 400
 """At most this many passages are read to check how a name is written; more rows means a common word."""
 MENTION_BATCH = 16
@@ -145,21 +148,18 @@ def _known(form: str, retriever: Retriever) -> bool:
 
 
 def _note_words(index: object) -> frozenset[str]:
-    """Lowercased words of every note's id, title and aliases, and the initials of its title ("NMT")."""
+    """Lowercased words of every note's id, title and aliases, and their initials (`fields.note_words`).
+
+    As the build stored them; else derived once per open index (an index built before they were stored).
+    """
+    stored = index.note_words() if hasattr(index, "note_words") else None  # type: ignore[attr-defined]
+    if stored is not None:
+        return stored
     notes = index.notes  # type: ignore[attr-defined]
     key = (id(index), len(notes))
     cached = _NOTE_WORDS.get(key)
     if cached is None:
-        words: set[str] = set()
-        for note in notes.values():
-            names = [note.id.replace("_", " ").replace("/", " "), note.title, *(str(a) for a in note.meta.get("aliases", []) or [])]
-            for name in names:
-                words.update(w.lower() for w in re.findall(r"[\w-]+", name))
-                capitals = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper()]
-                for size in range(2, min(6, len(capitals)) + 1):
-                    for start in range(len(capitals) - size + 1):
-                        words.add("".join(w[0] for w in capitals[start : start + size]).lower())
-        cached = frozenset(words)
+        cached = note_words(notes.values())
         _NOTE_WORDS.clear()
         _NOTE_WORDS[key] = cached
     return cached
@@ -189,8 +189,11 @@ def uncovered_figure(asked: Asked, candidates: Sequence[Candidate]) -> bool:
     """A quantity question whose figure no candidate gives (no number, or not of the kind asked)."""
     if asked.kind != "quantity":
         return False
-    if asked.metrics:
-        return not any(figure_of(c.sentence, m) for c in candidates for m in asked.metrics)
+    metrics = [m for m in asked.metrics if m != SOFT_METRIC]
+    if asked.metrics and not metrics:
+        return False  # "how well does it do?" may be answered in words
+    if metrics:
+        return not any(figure_of(c.sentence, m) for c in candidates for m in metrics)
     return not any(re.search(r"\d", re.sub(r"https?://\S+", "", c.sentence)) for c in candidates)
 
 

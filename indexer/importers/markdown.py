@@ -31,6 +31,12 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _IMAGE = re.compile(r"(!\[(?:[^\[\]\\\n]|\\.)*\]\(\s*)(<[^<>\n]*>|[^\s()<>]+)")
 _ATX_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
+_ATX_SUBHEADING = re.compile(r"^ {0,3}#{2,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+TITLE_MIN_WORDS = 3
+"""A note that opens with a `##` heading instead of a `#` title: the heading is its title when it has at
+least this many words and more than the file name. Paper titles run to several words ("Bootstrap Your
+Own Latent: A New Approach to Self-Supervised Learning", 10 in papers_we_read's BYOL.md); the section
+names notes open with do not ("Summary", "TL;DR", "Abstract": one or two)."""
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _META_ITEM = re.compile(
     r"^ {0,3}[-*+][ \t]+\*\*(?P<key>[^*\n]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<value>.*?)\s*$"
@@ -118,6 +124,7 @@ def _derive(text: str, stem: str) -> tuple[str, dict[str, Any], str]:
     lines = text.split("\n")
     start = _skip_blank(lines, 0)
     title: str | None = None
+    file_alias: str | None = None
     if start < len(lines) and (match := _ATX_H1.match(lines[start])):
         title = match[1].strip()
         del lines[start]
@@ -128,6 +135,13 @@ def _derive(text: str, stem: str) -> tuple[str, dict[str, Any], str]:
     ):
         title = lines[start].strip()
         del lines[start : start + 2]
+    elif start < len(lines) and (match := _ATX_SUBHEADING.match(lines[start])):
+        if _names_the_paper(match[1], stem):
+            title = match[1].strip()
+            del lines[start]
+            named = stem.replace("_", " ").strip()
+            if named.casefold() != title.casefold():
+                file_alias = named
     found: dict[str, Any] = {}
     i = _skip_blank(lines, start)
     while i < len(lines) and _LIST_ITEM.match(lines[i]):
@@ -149,9 +163,15 @@ def _derive(text: str, stem: str) -> tuple[str, dict[str, Any], str]:
         else []
     )
     meta = {key: found.get(key) for key in ("authors", "year", "paper", "code", "source", "tags")}
-    meta["aliases"] = aliases
+    meta["aliases"] = [*aliases, file_alias] if file_alias else aliases
     body = "\n".join(lines).strip("\n")
     return title or listed_title or stem, meta, body
+
+
+def _names_the_paper(heading: str, stem: str) -> bool:
+    """Whether a `##` heading opening a note is its title (see TITLE_MIN_WORDS), not a first section."""
+    words = len(heading.split())
+    return words >= TITLE_MIN_WORDS and words > len(re.split(r"[\s_-]+", stem.strip("_- ")))
 
 
 def _field(key: str, value: str) -> Any:
@@ -191,8 +211,27 @@ def _skip_blank(lines: list[str], i: int) -> int:
 
 
 def _rewrite_images(text: str, first_line: int, placer: ImagePlacer, folder: Path) -> str:
-    """Point local images at their copies; code blocks and remote images are left alone."""
+    """Point local images at their copies; code blocks and remote images are left alone.
+
+    Markdown images are rewritten line by line; `<img>` tags over each stretch between code
+    blocks, since a tag's attributes may continue on the next lines.
+    """
     out: list[str] = []
+    stretch: list[str] = []
+    start = first_line
+
+    def flush() -> None:
+        if not stretch:
+            return
+        joined = "\n".join(stretch)
+
+        def html_source(src: str, offset: int) -> str:
+            line = start + joined.count("\n", 0, offset)
+            return _destination(src, line, placer, folder, html=True)
+
+        out.append(rewrite_image_sources(joined, html_source))
+        stretch.clear()
+
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=first_line):
         opening = _FENCE.match(line)
@@ -200,16 +239,18 @@ def _rewrite_images(text: str, first_line: int, placer: ImagePlacer, folder: Pat
             if opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence):
                 if not line.strip()[len(opening[1]) :].strip():
                     fence = None
+            out.append(line)
         elif opening:
+            flush()
             fence = opening[1]
+            out.append(line)
         else:
-            line = _IMAGE.sub(
-                lambda m, n=number: m[1] + _destination(m[2], n, placer, folder), line
+            if not stretch:
+                start = number
+            stretch.append(
+                _IMAGE.sub(lambda m, n=number: m[1] + _destination(m[2], n, placer, folder), line)
             )
-            line = rewrite_image_sources(
-                line, lambda src, n=number: _destination(src, n, placer, folder, html=True)
-            )
-        out.append(line)
+    flush()
     return "\n".join(out)
 
 

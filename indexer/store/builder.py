@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from indexer import vectors
 from indexer.embedding import Encoder, ModelSpec
 from indexer.errors import IndexBusyError, IndexCorruptError, IndexWriteError
+from indexer.store import derived
 from indexer.store.database import (
     CHUNKER_VERSION,
     DB_NAME,
@@ -217,12 +218,16 @@ def _build(
                 ).fetchone()[0]
                 if damage is None and report.chunks_total != int(manifest.get("chunks", "0")):
                     damage = f"the manifest names {manifest.get('chunks')} chunks, the database holds {report.chunks_total}"
-                if damage is None:
+                if manifest.get("fields_rule") != derived.RULE:
+                    # Written before the note fields were stored, or by another rule: rewrite from the cache.
+                    report.full_rebuild_reason = "the index stores its note fields by an older rule; rewriting it from the cached vectors"
+                elif damage is None:
                     _refresh_stats(connection, generation, collection)
                     return report
-                # Rewrite the generation's files from the vector cache (only missing sentences are embedded).
-                logger.info("rewriting the index files: %s", damage)
-                report.full_rebuild_reason = f"the index files were damaged, rewriting them ({damage})"
+                else:
+                    # Rewrite the generation's files from the vector cache (only missing sentences are embedded).
+                    logger.info("rewriting the index files: %s", damage)
+                    report.full_rebuild_reason = f"the index files were damaged, rewriting them ({damage})"
 
             from indexer.catalog import Catalog
             from indexer.chunking import chunk_note
@@ -261,7 +266,7 @@ def _build(
                 progress("writing", 0, 1)
             matrix, dimension = matrix_for(connection, chunks)
             new_generation = next_generation(folder, generation)
-            written = write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name)
+            written = write_generation(folder, new_generation, matrix, chunks, exact_below, backend_name, collection.notes)
             try:
                 commit_generation(
                     connection, collection.notes, chunks, new_generation, generation, spec, dimension,

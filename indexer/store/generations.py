@@ -54,12 +54,16 @@ def write_generation(
     chunks: Sequence[Chunk],
     exact_below: int,
     backend_name: str = vectors.DEFAULT_BACKEND,
+    notes: Sequence[Note] = (),
 ) -> dict[str, Any]:
-    """Write the vectors (through the vector backend) and BM25 into a temp folder, then rename it into place.
+    """Write the vectors (through the vector backend), BM25 and what queries derive from `notes`
+    (store/derived.py) into a temp folder, then rename it into place.
 
-    Returns what was written (`file_record`), for the manifest: a later build checks the files
-    against it instead of loading them.
+    Returns what was written, for the manifest: a later build checks the files against it
+    instead of loading them.
     """
+    from indexer.store import derived
+
     final = gen_dir(folder, generation)
     staging = folder / f"{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -77,6 +81,7 @@ def write_generation(
                     f"cannot write the vectors in {staging}: {str(error).splitlines()[0][:120]}",
                 ) from error
         lexical.LexicalIndex.build([c.embed_text for c in chunks]).save(staging / "bm25")
+        derived.write(staging, stored_views(notes))
         for item in sorted(staging.rglob("*")):
             if item.is_file():
                 with open(item, "rb") as handle:
@@ -89,7 +94,8 @@ def write_generation(
         shutil.rmtree(staging, ignore_errors=True)  # a full disk or a cancel leaves nothing half-written
         raise
     fsync_dir(folder)
-    return {"chunks": len(chunks), "dimension": int(matrix.shape[1]) if len(matrix) else 0, "files": files}
+    dimension = int(matrix.shape[1]) if len(matrix) else 0
+    return {"chunks": len(chunks), "dimension": dimension, "files": files, "fields_rule": derived.RULE}
 
 
 def file_checksum(handle: BinaryIO) -> int:
@@ -173,6 +179,7 @@ def commit_generation(
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "generation_files": json.dumps(written) if written is not None else "",
             "names_rule": names_rule,
+            "fields_rule": (written or {}).get("fields_rule", ""),
         }
         connection.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)", list(values.items()))
         connection.execute("DELETE FROM notes WHERE generation NOT IN (?, ?)", (generation, previous))
@@ -212,10 +219,17 @@ def write_note_names(connection: sqlite3.Connection, generation: int, notes: Seq
 
     from indexer.retrieval import NAMES_RULE, _note_names
 
-    stored = {n.id: SimpleNamespace(id=n.id, title=n.title, meta=meta_dict(n)) for n in notes}
+    stored = {n.id: n for n in stored_views(notes)}
     names = _note_names(SimpleNamespace(notes=stored))  # type: ignore[arg-type]
     connection.executemany("INSERT OR REPLACE INTO note_names VALUES (?, ?, ?)", [(generation, n, i) for n, i in names])
     return NAMES_RULE
+
+
+def stored_views(notes: Sequence[Note]) -> list[Any]:
+    """Parsed notes as a reader sees them (`StoredNote`'s id, title and metadata dict), for what a build derives."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(id=n.id, title=n.title, meta=meta_dict(n)) for n in notes]
 
 
 def meta_dict(note: Note) -> dict[str, Any]:

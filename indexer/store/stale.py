@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from indexer.embedding import Encoder, ModelSpec
 from indexer.errors import IndexBusyError, IndexCorruptError, IndexWriteError
-from indexer.store.builder import build
 from indexer.store.database import REBUILD_HINT
 from indexer.store.records import BuildProgress, BuildReport, IndexStatus
 from indexer.store.status import index_status
@@ -80,6 +79,9 @@ def refresh(
         return Freshness(status)
     if before_update is not None:
         before_update(status)
+    # deferred: an index that is up to date needs no builder
+    from indexer.store.builder import build
+
     wait = 0.0 if usable(status) else FIRST_BUILD_WAIT
     try:
         report = build(

@@ -119,6 +119,29 @@ def test_a_same_size_edit_within_the_mtime_tick_is_still_seen(kb: KnowledgeBase)
     assert scan(kb.root).changed
 
 
+def test_a_note_indexed_just_after_it_was_saved_gets_its_stat_recorded_later(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An `index` run by an editor hook right after a save records a racy stat; once readers have
+    proven the file unchanged (through their cache), the next no-change `index` records it for good."""
+    import indexer.catalog
+
+    monkeypatch.setenv("PAPERNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(indexer.catalog, "RACY_NS", 200_000_000)  # the window, shortened so the test needn't wait 2 s
+    note = kb.root / "sam.md"
+    os.utime(note)  # saved just now…
+    kb.build(collection=scan(kb.root))  # …and indexed at once: the recorded stat proves nothing yet
+    time.sleep(0.3)
+    first = scan(kb.root)  # a reader re-hashes it and caches what it found
+    assert first.restat == ["sam"] and first.parsed == 0
+    second = scan(kb.root)  # the cache proves the file; the index's record still needs the stat
+    assert second.restat == ["sam"] and second.parsed == 0 and not second.changed
+    kb.build(collection=second)
+    shutil.rmtree(tmp_path / "cache")
+    settled = scan(kb.root)
+    assert settled.restat == [] and settled.parsed == 0 and not settled.changed
+
+
 def test_an_index_of_schema_1_is_rewritten_from_its_cached_vectors(kb: KnowledgeBase) -> None:
     question = "What does MobileSAM distil from SAM's image encoder?"
     before = kb.ask(question).to_json()
@@ -133,3 +156,53 @@ def test_an_index_of_schema_1_is_rewritten_from_its_cached_vectors(kb: Knowledge
     assert "older schema" in (report.full_rebuild_reason or "")
     assert kb.ask(question).to_json() == before
     assert scan(kb.root).parsed == 0 and not kb.build().changed
+
+
+HEADED = """\
+---
+title: Learning Transferable Visual Models From Natural Language Supervision
+year: 2021
+---
+
+# CLIP
+
+## Idea
+
+Contrastive pre-training of an image and a text encoder on 400M pairs.
+"""
+
+
+def test_short_names_from_the_catalog_are_those_of_the_parsed_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.names import short_name
+
+    monkeypatch.setenv("PAPERNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "notes"
+    root.mkdir()
+    for name in ("sam.md", "mobilesam.md"):
+        shutil.copy2(CONTENT / name, root / name)
+    (root / "clip.md").write_text(HEADED, encoding="utf-8")
+    os.utime(root / "clip.md", (OLD, OLD))
+    parsed = {n.id: short_name(n) for n in load_notes(root).notes}
+    assert parsed["clip"] == "CLIP"  # the heading, shorter than the title, names it
+    assert {n.id: short_name(n) for n in scan(root).notes} == parsed  # parsed by the catalog
+    cached = scan(root)
+    assert cached.parsed == 0 and {n.id: short_name(n) for n in cached.notes} == parsed  # from its cache
+
+    kb = KnowledgeBase(root)
+    kb.build()
+    indexed = scan(root)
+    assert indexed.parsed == 0 and {n.id: short_name(n) for n in indexed.notes} == parsed  # from the index
+    kb.close_index()
+    db = sqlite3.connect(index_dir(root) / DB_NAME)
+    with db:  # records written before headings were kept
+        for id_, record in db.execute("SELECT id, record FROM note_files").fetchall():
+            data = json.loads(record)
+            del data["heading"]
+            db.execute("UPDATE note_files SET record=? WHERE id=?", (json.dumps(data), id_))
+    db.close()
+    shutil.rmtree(tmp_path / "cache")  # nor a cache of records beside it
+    old = scan(root)
+    assert old.parsed == 3 and not old.changed and sorted(old.restat) == sorted(parsed)
+    assert {n.id: short_name(n) for n in old.notes} == parsed
+    assert not kb.build(collection=old).changed
+    assert scan(root).parsed == 0, "the no-change index wrote the records again, headings included"

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from indexer.cli import _parser, main
 from indexer.knowledge import KnowledgeBase
+from tests.conftest import REPO
 
 
 @pytest.fixture
@@ -82,3 +86,21 @@ def test_precision_flag_reaches_the_index_check(
     assert main(["--precision", "int8", "--notes", str(notes), "ask", "How many layers does ZebraNet use?"]) == 2
     assert "papernotes index --rebuild" in capsys.readouterr().err
     assert KnowledgeBase(notes).status().up_to_date  # the fp32 index is untouched
+
+
+@pytest.mark.parametrize("command", [["show", "zebr"], ["ask", "How many layers?", "--note", "zebr"]], ids=["show", "ask --note"])
+def test_an_unknown_note_is_answered_with_the_closest_names(
+    notes: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--notes", str(notes)]) == 2
+    assert capsys.readouterr().err.strip() == "papernotes: no note called 'zebr' (closest: zebra)"
+
+
+def test_ask_with_a_model_that_is_not_there_fails_in_one_line(notes: Path) -> None:
+    """`ask` loads the encoder in a background thread; its failure is reported once, by the command."""
+    missing = notes.parent / "no-such-model"
+    command = [sys.executable, "-m", "indexer.cli", "ask", "--notes", str(notes), "--model", str(missing), "What does ZebraNet segment?"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode != 0
+    assert "no-such-model" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "Exception in thread" not in done.stderr and "Traceback" not in done.stderr

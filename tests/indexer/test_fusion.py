@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.tune_retrieval import REFERENCE, grid
+from bench.tune_retrieval import BEFORE, REFERENCE, grid
 from indexer.baseline import windows_of
 from indexer.notes import load_notes
 from indexer.retrieval import Fusion, FusionFeatures, fuse
@@ -42,18 +42,20 @@ def test_rrf_uses_ranks_only_and_is_scaled_to_one() -> None:
     np.testing.assert_allclose(scores, squashed)
 
 
-def test_name_boost_when_a_note_is_named_field_weights_otherwise() -> None:
+def test_name_boost_goes_to_the_named_note_and_field_weights_apply_either_way() -> None:
     plain = Fusion(name_boost=0.0, title_weight=0.0, metadata_weight=0.0)
-    marks = {"named": np.asarray([False, False, True]), "metadata": np.asarray([0.0, 0.0, 1.0], dtype=np.float32)}
+    marks = {"named": np.asarray([False, False, True]), "metadata": np.asarray([0.0, 1.0, 0.0], dtype=np.float32)}
     named, unnamed = _features(names=("c",), **marks), _features(**marks)
     np.testing.assert_allclose(fuse(named, replace(plain, name_boost=0.3)) - fuse(named, plain), [0, 0, 0.3], atol=1e-6)
-    np.testing.assert_allclose(fuse(unnamed, replace(plain, metadata_weight=0.2)) - fuse(unnamed, plain), [0, 0, 0.2], atol=1e-6)
-    np.testing.assert_allclose(fuse(named, replace(plain, metadata_weight=0.2)), fuse(named, plain))
+    for features in (named, unnamed):
+        np.testing.assert_allclose(fuse(features, replace(plain, metadata_weight=0.2)) - fuse(features, plain), [0, 0.2, 0], atol=1e-6)
+    before = replace(plain, metadata_weight=0.2, fields_when_named=False)  # the rule the grid compares with
+    np.testing.assert_allclose(fuse(named, before), fuse(named, plain))
 
 
 def test_the_grid_holds_the_defaults_and_the_setting_before_it() -> None:
     settings = grid()
-    assert Fusion() in settings and REFERENCE in settings
+    assert Fusion() in settings and REFERENCE in settings and BEFORE not in settings
     assert {f.method for f in settings} == {"convex", "rrf"}
 
 

@@ -112,5 +112,5 @@ def _lines_kept(text: str) -> list[str]:
 
 def test_image_sources_are_rewritten_in_place() -> None:
     line = "<img width=3 src='../images/a b.png'> and <img src=b.png>"
-    result = rewrite_image_sources(line, lambda src: f"note/{src.rsplit('/', 1)[-1]}")
+    result = rewrite_image_sources(line, lambda src, _at: f"note/{src.rsplit('/', 1)[-1]}")
     assert result == "<img width=3 src='note/a b.png'> and <img src=\"note/b.png\">"

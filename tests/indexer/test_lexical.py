@@ -162,3 +162,11 @@ def test_answers_and_rankings_equal_the_bm25s_reference_on_the_eval_set(content_
         for mode in ("lexical", "hybrid"):
             ours = [(h.chunk.row, h.score) for h in content_kb.retriever().search(question, k=20, mode=mode)]
             assert ours == [(h.chunk.row, h.score) for h in reference.retriever().search(question, k=20, mode=mode)]
+
+
+def test_terms_of_compounds_hyphens_and_stop_words() -> None:
+    assert tokenize("MobileSAM beats YOLO9000 and the Hugging-Face demo") == [
+        "mobilesam", "mobile", "sam", "beat", "yolo9000", "yolo", "9000", "hugging", "face", "demo", "huggingface",
+    ]
+    assert tokenize("mobilesam and yolo9000") == ["mobilesam", "yolo9000", "yolo", "9000"]  # lower case: no camel parts
+    assert tokenize("MobileSAM MobileSAM") == tokenize("MobileSAM") * 2  # a cached word gives its terms again

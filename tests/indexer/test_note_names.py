@@ -51,3 +51,20 @@ def test_matching_agrees_with_the_definition(retriever: Retriever, data: st.Data
     )
     query = "".join(pieces).upper() if data.draw(st.booleans()) else "".join(pieces)
     assert retriever.named_notes(query) == reference(retriever, query)
+
+
+def test_name_spans_are_the_names_where_the_query_has_them(retriever: Retriever) -> None:
+    query = "Is HQ-SAM sharper than MobileSAM, and is MobileSAM faster?"
+    spans = retriever.name_spans(query)
+    assert [(query[a:b], note_id) for a, b, note_id in spans] == [
+        ("HQ-SAM", "hq-sam"), ("MobileSAM", "mobilesam"), ("MobileSAM", "mobilesam"),
+    ]
+    assert retriever.named_notes(query) == ["hq-sam", "mobilesam"]
+
+
+def test_field_matches_score_the_words_outside_the_names(retriever: Retriever) -> None:
+    features = retriever.features("Which encoder built on TinyViT makes SAM mobile?")
+    assert features is not None and features.names == ("tinyvit",)
+    title = dict(zip(features.note_ids, features.title.tolist(), strict=True))
+    assert title["tinyvit"] == 0.0  # its name is what the boost is for, not a title match
+    assert title["mobilesam"] == max(title.values()) > 0.0  # "SAM" and "mobile" describe MobileSAM

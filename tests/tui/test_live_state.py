@@ -149,3 +149,22 @@ async def test_a_renamed_note_stays_open_under_its_new_name(notes_copy: Path, kb
         assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
         await settle(app, pilot)
         assert toasts(app, "Note renamed") == 1 and toasts(app, "Note deleted") == 0
+
+
+async def test_a_note_deleted_while_a_build_waits_does_not_stay_in_the_index(notes_copy: Path, kb: KnowledgeBase) -> None:
+    """The build read the notes before the deletion; when it ends, the app shows the notes on disk and updates again."""
+    from indexer.store.lock import write_lock
+
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        with write_lock(app.kb.index_folder):  # another indexer: the app's build waits for it (up to INDEX_WAIT)
+            (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
+            assert await until(pilot, lambda: app.state.building)
+            (notes_copy / "aardvark.md").unlink()
+            assert await until(pilot, lambda: "aardvark" not in listed(app))
+        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+        assert await until(pilot, lambda: not app.state.building and "aardvark" not in listed(app), seconds=60)
+        await settle(app, pilot)
+        assert "aardvark" not in listed(app) and "4 notes" in status_text(app)
+        assert KnowledgeBase(notes_copy).status().up_to_date

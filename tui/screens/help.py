@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
 
 KEYS: list[tuple[str, str, str]] = [
     ("Everywhere", "F1", "this help"),
@@ -55,6 +54,9 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        # deferred: Textual's Markdown widget is only needed here
+        from textual.widgets import Markdown
+
         with Vertical(id="help-dialog"):
             with VerticalScroll():
                 yield Markdown(help_markdown(), open_links=False)

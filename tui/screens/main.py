@@ -10,7 +10,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList
 
 from indexer.answer import Citation
 from indexer.errors import NoteError
-from indexer.notes import Note
+from indexer.notemodel import Note
 from tui.widgets.ask_pane import AskPane
 from tui.widgets.contents import Contents
 from tui.widgets.library import Library

@@ -20,12 +20,19 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from indexer.notes import Note
+<<<<<<< HEAD
+from indexer.notemodel import Note
 from tui.messages import LinkClicked
 from tui.note_lines import PICTURE_ROWS, NoteLines
 from tui.piece_lines import CITED_BAR, GUTTER, gap_after
 from tui.pieces import Piece
 from tui.widgets.image_view import cached_picture, decode_cached, image_widget, images_enabled
+=======
+from indexer.notemodel import Note
+from tui.pieces import Piece, pieces_of
+from tui.widgets.image_view import ImageBlock
+from tui.widgets.run_view import GUTTER, PieceLines, RunView
+>>>>>>> main
 
 logger = logging.getLogger(__name__)
 

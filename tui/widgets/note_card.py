@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from indexer.errors import NoteError
 from indexer.knowledge import RelatedNote
-from indexer.notes import Note
+from indexer.notemodel import Note
 from tui.text import error_location, one_line
 
 MAX_AUTHORS = 6

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from indexer.answer import Citation
 from indexer.chunking import ABOUT_SECTION
 from indexer.errors import NoteError
-from indexer.notes import Note
+from indexer.notemodel import Note
 from tui.messages import HeadingChosen, LinkClicked, OpenNote
 from tui.widgets.contents import Contents
 from tui.widgets.document import NoteDocument, Spot, shift_scroll

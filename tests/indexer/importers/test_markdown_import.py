@@ -160,3 +160,54 @@ def test_empty_note_is_skipped(tmp_path):
     report = import_sources([tmp_path / "empty.md"], tmp_path / "notes")
 
     assert [(p.name, r) for p, r in report.skipped] == [("empty.md", "empty note")]
+
+
+def test_an_img_tag_spread_over_lines_is_copied_like_one_on_a_line(tmp_path):
+    source = tmp_path / "repo"
+    (source / "images").mkdir(parents=True)
+    (source / "images" / "overview.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    (source / "summaries").mkdir()
+    (source / "summaries" / "tune.md").write_text(
+        "# Tune A Video\n\nThe method.\n\n<img src='../images/overview.png'\n"
+        'style="width:6in;height:5in" />\n\nMore.\n\n<img\n  src="../images/gone.png" />\n',
+        encoding="utf-8",
+    )
+    notes = tmp_path / "notes"
+    report = import_sources([source], notes)
+
+    text = (notes / "summaries" / "tune.md").read_text(encoding="utf-8")
+    assert "<img src='tune/overview.png'\nstyle=" in text
+    assert (notes / "summaries" / "tune" / "overview.png").read_bytes() == (
+        source / "images" / "overview.png"
+    ).read_bytes()
+    assert report.warnings == [
+        "summaries/tune.md:11: image not found, kept as a link: ../images/gone.png"
+    ]
+
+
+def test_a_note_opening_with_a_long_subheading_takes_it_as_title_and_keeps_its_file_name(tmp_path):
+    note = tmp_path / "BYOL.md"
+    note.write_text(
+        "## Bootstrap Your Own Latent: A New Approach to Self-Supervised Learning\n\n"
+        "Jean-Bastien Grill et al., **NeurIPS 2020**\n\n## Summary\n\nNo negative pairs.\n",
+        encoding="utf-8",
+    )
+
+    converted = convert_note(note)
+
+    assert converted.markdown == (
+        "---\ntitle: 'Bootstrap Your Own Latent: A New Approach to Self-Supervised Learning'\naliases:\n- BYOL\n---\n\n"
+        "# Bootstrap Your Own Latent: A New Approach to Self-Supervised Learning\n\n"
+        "Jean-Bastien Grill et al., **NeurIPS 2020**\n\n## Summary\n\nNo negative pairs.\n"
+    )
+
+
+@pytest.mark.parametrize("opening", ["## Summary", "## Two Cents", "## Adversarial RL notes"])
+def test_but_a_short_first_section_heading_is_no_title(tmp_path, opening):
+    note = tmp_path / "adversarial_rl_notes.md"
+    note.write_text(f"{opening}\n\nText.\n", encoding="utf-8")
+
+    converted = convert_note(note)
+
+    assert converted.markdown.startswith("---\ntitle: adversarial_rl_notes\n---\n\n# adversarial_rl_notes\n\n")
+    assert f"\n{opening}\n" in converted.markdown

@@ -1,0 +1,119 @@
+"""Work that needs the model: loading it (and the index), answering questions, finding related notes."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.worker import get_current_worker
+
+from indexer.answer import Answer
+from indexer.errors import IndexMissingError, PapernotesError
+from tui.messages import AnswerFailed, AnswerReady, ModelFailed, ModelReady, RelatedReady
+from tui.workers.support import while_running
+
+if TYPE_CHECKING:
+    from tui.app import PapernotesApp
+
+logger = logging.getLogger(__name__)
+
+
+class AnswerWork:
+    """The model, answers and related notes (mixed into PapernotesApp)."""
+
+    @work(thread=True, exclusive=True, group="model", exit_on_error=False)
+    def _load_model(self: PapernotesApp) -> None:
+        """Load the embedding model (imports torch: seconds) and open the index if there is one."""
+        started = time.monotonic()
+        try:
+            self.kb.encoder()
+        except Exception as error:
+            self.post_message(ModelFailed(error))
+            return
+        with self._guard:
+            with contextlib.suppress(PapernotesError):
+                self.kb.retriever()  # no index yet is fine: it opens after the first build
+            with contextlib.suppress(Exception):
+                # The first inference is slow (lazy initialisation): pay for it before saying "ready".
+                self.kb.encoder().encode_queries(["warm-up"])
+        self.post_message(ModelReady(time.monotonic() - started))
+
+    @while_running
+    def on_model_ready(self: PapernotesApp, message: ModelReady) -> None:
+        logger.info("model ready in %.1f s", message.seconds)
+        self.state.model = "ready"
+        self._show_state()
+        self.main.ask_pane.set_waiting_for("")
+        note = self.main.reader.note
+        if note is not None and note.id not in self._related:
+            self._request_related(note.id)
+
+    @while_running
+    def on_model_failed(self: PapernotesApp, message: ModelFailed) -> None:
+        self.state.model = "failed"
+        self._show_state()
+        self._notify_error(message.error)
+
+    @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
+    def _answer(
+        self, turn: int, question: str, scope: list[str] | None, previous: Answer | None
+    ) -> None:
+        """Answer one question; a cancelled worker's answer is dropped."""
+        worker = get_current_worker()
+        while not self._guard.acquire(timeout=0.1):
+            if worker.is_cancelled:
+                return
+        try:
+            if worker.is_cancelled:
+                return
+            answer = self.kb.ask(question, scope=scope, previous=previous)
+        except Exception as error:
+            if not isinstance(error, PapernotesError):
+                logger.exception("answering %r failed", question)
+            result: AnswerReady | AnswerFailed = AnswerFailed(turn, error)
+        else:
+            result = AnswerReady(turn, answer)
+        finally:
+            self._guard.release()
+        if not worker.is_cancelled:
+            self.post_message(result)
+
+    @while_running
+    def on_answer_ready(self: PapernotesApp, message: AnswerReady) -> None:
+        self.main.ask_pane.finish_turn(message.turn, message.answer)
+
+    @while_running
+    def on_answer_failed(self: PapernotesApp, message: AnswerFailed) -> None:
+        error = message.error
+        if isinstance(error, IndexMissingError):
+            text, hint = (
+                "There is no index yet, so nothing can be answered.",
+                "Build it with ctrl+r (or Update index in the ctrl+p palette).",
+            )
+        elif isinstance(error, PapernotesError):
+            text, hint = error.message, error.hint
+        else:
+            text, hint = f"Something went wrong: {error}", None
+        self.main.ask_pane.fail_turn(message.turn, text, hint)
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _find_related(self: PapernotesApp, note_id: str) -> None:
+        """Find the notes most similar to `note_id`."""
+        try:
+            with self._guard:
+                related = self.kb.related(note_id)
+        except Exception as error:
+            logger.info("no related notes for %s: %s", note_id, error)
+            related = []
+        self.post_message(RelatedReady(note_id, related))
+
+    @while_running
+    def on_related_ready(self: PapernotesApp, message: RelatedReady) -> None:
+        self._related[message.note_id] = message.related
+        note = self.main.reader.note
+        if note is not None and note.id == message.note_id:
+            self.main.reader.card.set_related(message.related, "none found")
+            self.refresh_bindings()

@@ -1,0 +1,156 @@
+"""Index builds in the background: started (or queued behind a running one), their progress and outcome shown, a build offered when the index is behind."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from indexer.store import BuildCancelled, IndexStatus
+from tui.messages import BuildFailed, BuildFinished, BuildProgressed
+from tui.screens.build_offer import BuildOffer
+from tui.workers.support import while_running
+
+if TYPE_CHECKING:
+    from tui.app import PapernotesApp
+
+logger = logging.getLogger(__name__)
+
+INDEX_WAIT = 30.0
+"""Seconds a build waits for another process (e.g. `papernotes index --watch`) holding the index lock."""
+
+
+class IndexWork:
+    """Building the index (mixed into PapernotesApp)."""
+
+    _disk_changed_in_build: bool = False
+    """Notes changed on disk while a build ran: the collection it read (and indexed) is out of date."""
+
+    @work(thread=True, exclusive=True, group="build", exit_on_error=False)
+    def _build(self: PapernotesApp, rebuild: bool, cancel: threading.Event) -> None:
+        """Bring the index up to date, reporting progress; the guard keeps questions out meanwhile."""
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self.post_message(BuildProgressed(stage, done, total))
+
+        try:
+            with self._guard:
+                collection = self.kb.notes()
+                report = self.kb.build(
+                    rebuild=rebuild,
+                    progress=progress,
+                    cancel=cancel,
+                    wait=INDEX_WAIT,
+                    collection=collection,
+                )
+                status = self.kb.status(collection)
+        except BuildCancelled as error:
+            self.post_message(BuildFailed(error, cancelled=True))
+        except Exception as error:
+            stale = self.kb.stale_warning(error)  # no space, read-only, lock held: keep answering
+            if stale is None:
+                logger.exception("index build failed")
+            self.post_message(BuildFailed(stale or error))
+        else:
+            self.post_message(BuildFinished(report, collection, status))
+
+    @while_running
+    def on_build_progressed(self: PapernotesApp, message: BuildProgressed) -> None:
+        if self.state.building:
+            self.main.status_line.show_progress(message.stage, message.done, message.total)
+
+    @while_running
+    async def on_build_finished(self: PapernotesApp, message: BuildFinished) -> None:
+        self._build_done()
+        report = message.report
+        if report.changed:
+            self._related.clear()
+        if self._disk_changed_in_build:
+            # Shown as read now, not as the build read them; the status then says whether to update again.
+            self._disk_changed_in_build = False
+            self._check_disk = True
+            self._load_notes()
+        else:
+            self.state.status, self.state.status_problem = message.status, None
+            await self._use_collection(message.collection)
+        note = self.main.reader.note
+        if report.changed and note is not None:
+            self._request_related(note.id)
+        if report.changed:
+            self.notify(report.summary(), title="Index updated", markup=False)
+        elif not self._quiet_build:
+            self.notify("The index is up to date.", title="Index")
+        if self._update_again:
+            self._update_again = False
+            self.update_index(quiet=True)
+
+    @while_running
+    def on_build_failed(self: PapernotesApp, message: BuildFailed) -> None:
+        self._build_done()
+        self._disk_changed_in_build = False  # the notes are reloaded below anyway
+        if message.cancelled:
+            self.notify(
+                "Index build cancelled; the previous index is unchanged.", title="Cancelled"
+            )
+        else:
+            self._notify_error(message.error)
+        self._load_notes()
+
+    def update_index(self: PapernotesApp, rebuild: bool = False, *, quiet: bool = False) -> None:
+        """Start an incremental (or, with `rebuild`, full) index build in the background.
+
+        `quiet` builds (started by the watcher) say nothing when there was nothing to do.
+        """
+        if self.state.building:
+            self._update_again = True
+            return
+        self._auto_update = True
+        self._quiet_build = quiet
+        self.state.building = True
+        self._build_cancel = threading.Event()
+        self.main.status_line.show_progress("starting", 0, 0)
+        self._show_state()
+        self.refresh_bindings()
+        self._build(rebuild, self._build_cancel)
+
+    def _build_done(self: PapernotesApp) -> None:
+        self.state.building = False
+        self._build_cancel = None
+        self.main.status_line.hide_progress()
+        self._show_state()
+        self.refresh_bindings()
+
+    def _offer_build(self: PapernotesApp, status: IndexStatus | None) -> None:
+        if status is None or status.up_to_date or self.state.building:
+            return
+        if not status.exists:
+            title, action = "No index yet", "Build index"
+            message = (
+                f"There is no index for the {self.state.notes} notes in this folder yet, "
+                "so questions can't be answered.\nBuild it now? It runs in the background."
+            )
+        elif status.problem:
+            title, action = "Index needs a rebuild", "Rebuild"
+            message = f"{status.problem}.\nRebuild it now?"
+        else:
+            count = status.changed
+            names = ", ".join([*status.added, *status.updated, *status.removed][:4])
+            more = "…" if count > 4 else ""
+            title = "Notes changed"
+            message = (
+                f"{count} note{'s' if count != 1 else ''} changed since the last build ({names}{more}).\n"
+                "Update the index now? Only the changed notes are embedded again."
+            )
+            action = "Update index"
+
+        def answered(build: bool | None) -> None:
+            if build:
+                self.update_index()
+            else:
+                # The user said not now: changes on disk don't build by themselves either.
+                self._auto_update = False
+
+        self._auto_update = False
+        self.push_screen(BuildOffer(title, message, action), answered)

@@ -1,0 +1,135 @@
+"""Work on the notes folder: the list from the catalog first, the notes loaded and compared with the index, the folder watched."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from indexer.notemodel import NoteCollection
+from indexer.store import IndexStatus
+from tui.messages import NotesChangedOnDisk, NotesFailed, NotesListed, NotesLoaded
+from tui.workers.support import while_running
+
+if TYPE_CHECKING:
+    from tui.app import PapernotesApp
+
+logger = logging.getLogger(__name__)
+
+LIST_PAINT_WAIT = 2.0
+"""Seconds the first full parse of the notes waits for the quick list to be painted (it is, in ~0.1 s)."""
+
+
+class NotesWork:
+    """Listing, loading and watching the notes (mixed into PapernotesApp)."""
+
+    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
+    def _load_notes(self: PapernotesApp) -> None:
+        """Parse the notes folder and compare it with the index (no model needed).
+
+        At start-up the list comes first from the catalog (file stats and cached records: ~0.3 s
+        for 1,000 notes where parsing them all takes ~2 s), with the last note read parsed alone.
+        """
+        if not self._started and self._list_from_catalog():
+            # Parsing holds the GIL for seconds: let the list paint first (bounded, should it never).
+            self._listed.wait(LIST_PAINT_WAIT)
+        try:
+            collection = self.kb.notes()
+        except Exception as error:  # a missing folder is a message, not a crash
+            self.post_message(NotesFailed(error))
+            return
+        status: IndexStatus | None = None
+        problem: str | None = None
+        try:
+            status = self.kb.status(collection)
+        except Exception as error:
+            problem = str(error)
+        self.post_message(NotesLoaded(collection, status, problem))
+
+    def _list_from_catalog(self: PapernotesApp) -> bool:
+        """Post the notes as the catalog knows them, the index's state and the last note read; False when that failed."""
+        try:
+            catalog = self.kb.catalog()
+            last = self.config.last_note(self.kb.root)
+            info = catalog.find(last) if last else None
+            from indexer.notes import read_note  # noqa: I001 - the Markdown parser, in this thread
+
+            first = read_note(self.kb.root / info.rel_path, self.kb.root) if info is not None else None
+        except Exception as error:  # the full load that follows reports what is wrong
+            logger.info("no quick list of %s: %s", self.kb.root, error)
+            return False
+        status: IndexStatus | None = None
+        try:
+            status = self.kb.status(catalog)  # the same hashes the parsed notes will have
+        except Exception as error:
+            logger.info("no index state from the catalog of %s: %s", self.kb.root, error)
+        self.post_message(NotesListed(catalog, first, status))
+        return True
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _watch(self: PapernotesApp) -> None:
+        """Watch the notes folder until the app exits."""
+        from indexer.watch import watch_notes  # deferred: imports watchfiles
+
+        try:
+            watch_notes(self.kb.root, lambda: self.post_message(NotesChangedOnDisk()), self._stop)
+        except Exception:
+            logger.exception("watching %s stopped", self.kb.root)
+
+    @while_running
+    async def on_notes_loaded(self: PapernotesApp, message: NotesLoaded) -> None:
+        self.state.status, self.state.status_problem = message.status, message.problem
+        await self._use_collection(message.collection)
+        if not self._started:
+            self._started = True
+            # After the list is on screen: the model's imports would hold the GIL while it paints.
+            self.call_after_refresh(self._load_model)
+            last = self.config.last_note(self.kb.root)
+            early = self.main.reader.note
+            if self._pending_open is not None:
+                key, citation, jump = self._pending_open
+                self._pending_open = None
+                await self.open_note(key, citation, jump=jump)
+            elif early is not None and self.main.showing_reader:
+                fresh = message.collection.find(early.id)
+                if fresh is not None:
+                    self._note_shown(fresh)
+            elif last and not self.touched and message.collection.find(last) is not None:
+                await self.open_note(last)
+            self._offer_build(message.status)
+        elif self._check_disk:
+            self._check_disk = False
+            status = message.status
+            if self._auto_update and status is not None and status.exists and not status.up_to_date:
+                self.update_index(quiet=True)
+
+    @while_running
+    def on_notes_listed(self: PapernotesApp, message: NotesListed) -> None:
+        if self.collection is not None:
+            return  # the full collection came first
+        catalog = message.catalog
+        self.main.library.set_notes(catalog)
+        self.call_after_refresh(self._listed.set)
+        self.state.notes, self.state.unreadable = len(catalog.notes), len(catalog.errors)
+        if message.status is not None:
+            self.state.status = message.status
+        self._show_state()
+        if message.first is not None and not self.touched:
+            self.show_early(message.first, [n.id for n in catalog.notes])
+
+    @while_running
+    def on_notes_failed(self: PapernotesApp, message: NotesFailed) -> None:
+        error = message.error
+        self.state.status_problem = str(error)
+        self.main.library.set_notes(NoteCollection(self.kb.root, [], []))
+        self._show_state()
+        self._notify_error(error)
+
+    @while_running
+    def on_notes_changed_on_disk(self: PapernotesApp) -> None:
+        # Reloading the notes is cheap (no model); the status then tells whether the index is behind.
+        if self.state.building:
+            self._disk_changed_in_build = True
+        self._check_disk = True
+        self._load_notes()
