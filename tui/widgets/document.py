@@ -7,7 +7,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
@@ -15,24 +15,16 @@ from rich.style import Style
 from textual import work
 from textual.containers import ScrollableContainer
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.worker import get_current_worker
 
-<<<<<<< HEAD
 from indexer.notemodel import Note
 from tui.messages import LinkClicked
 from tui.note_lines import PICTURE_ROWS, NoteLines
 from tui.piece_lines import CITED_BAR, GUTTER, gap_after
 from tui.pieces import Piece
-from tui.widgets.image_view import cached_picture, decode_cached, image_widget, images_enabled
-=======
-from indexer.notemodel import Note
-from tui.pieces import Piece, pieces_of
-from tui.widgets.image_view import ImageBlock
-from tui.widgets.run_view import GUTTER, PieceLines, RunView
->>>>>>> main
+from tui.widgets.figures import FigureLayer
+from tui.widgets.image_view import images_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +32,6 @@ FILL_SLICE = 0.008
 """Seconds of rendering per step while the rest of a note is rendered after its first screen (a frame is ~16 ms)."""
 FILL_PAUSE = 0.004
 """Seconds between those steps, so keys and paints go first."""
-PICTURES_NEAR = 1
-"""Screens above and below the view whose figures have their widgets (a widget costs ~40 ms to make and
-mount here, so a note's ten figures are not all made when it opens)."""
 LAYOUT_DELAY = 0.25
 """Seconds a new height waits to be laid out: a layout re-arranges the whole screen (~30 ms here), the
 strips need none (rows are found in the note's own tops), so heights settling in steps share one."""
@@ -57,7 +46,7 @@ class Spot(NamedTuple):
     height: int
 
 
-class NoteDocument(Widget):
+class NoteDocument(FigureLayer, Widget):
     """The body of the note shown: rows drawn from strips cached per piece, rendered when first seen.
 
     Switching notes swaps the layout model (kept for the last few notes), so no widget is mounted or
@@ -91,13 +80,6 @@ class NoteDocument(Widget):
 
     KEEP = 8
     """Notes whose layout (rendered lines) is kept, so switching back renders nothing."""
-
-    class Decoded(Message):
-        """A figure of a note was decoded (picture None: it could not be, `reason` says why)."""
-
-        def __init__(self, key: tuple[str, str], index: int, picture: Any, reason: str | None) -> None:
-            super().__init__()
-            self.key, self.index, self.picture, self.reason = key, index, picture, reason
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -335,93 +317,6 @@ class NoteDocument(Widget):
             await asyncio.sleep(FILL_PAUSE)
         if self.model is model and self._layout_due:
             self._lay_out()
-
-    # --- figures ---------------------------------------------------------------------------------
-
-    def _decode_if_shown(self, model: NoteLines) -> None:
-        if self.model is model:
-            top = max(0, self.view_top())
-            order = sorted(model.figures, key=lambda i: abs(model.tops[i] - top) if model.tops else i)
-            self._decode(model, order)
-
-    @work(thread=True, exclusive=True, group="decode", exit_on_error=False)
-    def _decode(self, model: NoteLines, order: list[int]) -> None:
-        """Decode the note's figures in a thread, nearest the view first; each is laid over its rows when ready."""
-        worker = get_current_worker()
-        for index in order:
-            figure = model.figures[index]
-            if worker.is_cancelled:
-                return
-            if figure.reason is not None or figure.image is None or figure.image.file is None:
-                continue
-            try:
-                picture, reason = decode_cached(figure.image.file, PICTURE_ROWS), None
-            except Exception as error:  # unreadable or unsupported file: the placeholder says so
-                logger.info("cannot decode %s: %s", figure.image.file, error)
-                picture, reason = None, "cannot be read as an image"
-            self.post_message(self.Decoded(model.key, index, picture, reason))
-
-    def on_note_document_decoded(self, message: NoteDocument.Decoded) -> None:
-        message.stop()
-        model = self.model
-        if model is None or model.key != message.key or message.index in self.pictures:
-            return
-        self._draw(model, message.index, message.picture, message.reason)
-
-    def _draw(self, model: NoteLines, index: int, picture: Any, reason: str | None) -> None:
-        figure = model.figures[index]
-        widget = image_widget(picture) if picture is not None else None
-        if widget is None:  # a placeholder frame instead, of its own height
-            figure.reason = reason or "cannot be drawn in this terminal"
-            figure.lines = None
-            model.exact[index] = False
-            anchor = self._anchor()
-            model.ensure(model.tops[index], model.tops[index] + 1, *self._render_args())
-            self._settled(anchor)
-            return
-        if not self._near(model, index):
-            return  # kept decoded: drawn when the view comes near
-        figure.drawn = True
-        self.pictures[index] = widget
-        widget.styles.offset = (GUTTER, model.tops[index] if model.tops else 0)
-        self.mount(widget)
-        self._forget_strips(index)
-
-    def _near(self, model: NoteLines, index: int) -> bool:
-        """Whether figure `index` is within PICTURES_NEAR screens of the view (so it gets its widget)."""
-        if not model.tops:
-            return False
-        top, screen = self.view_top(), self.screen.size.height
-        low, high = top - PICTURES_NEAR * screen, top + (1 + PICTURES_NEAR) * screen
-        return model.tops[index] < high and model.tops[index] + model.heights[index] > low
-
-    def view_moved(self) -> None:
-        """The view scrolled (or a note was shown): figures near it get their widgets, far ones lose them."""
-        model = self.model
-        if model is None or not model.tops:
-            return
-        for index, figure in model.figures.items():
-            widget = self.pictures.get(index)
-            if not self._near(model, index):
-                if widget is not None:
-                    widget.remove()
-                    del self.pictures[index]
-                    figure.drawn = False
-                    self._forget_strips(index)
-            elif widget is not None:
-                if widget.styles.offset.y.value != model.tops[index]:
-                    widget.styles.offset = (GUTTER, model.tops[index])
-            elif figure.reason is None and figure.image is not None and figure.image.file is not None:
-                picture = cached_picture(figure.image.file)
-                if picture is not None:
-                    self._draw(model, index, picture, None)
-
-    def _place_pictures(self) -> None:
-        self.view_moved()
-
-    def _forget_strips(self, index: int) -> None:
-        self._strips = {key: strip for key, strip in self._strips.items() if key[0] != index}
-        self.refresh()
 
     # --- pieces: citations, contents, links --------------------------------------------------------
 
