@@ -14,8 +14,8 @@ from indexer.knowledge import KnowledgeBase
 from tests.tui.test_app import SIZE, ask, settle
 from tui.app import PapernotesApp
 from tui.note_lines import NoteLines
-from tui.widgets.image_view import cached_picture
 from tui.widgets.contents import Contents
+from tui.widgets.image_view import cached_picture
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
 
