@@ -28,8 +28,21 @@ JOIN_RATIO = 0.5
 MAX_LIST_ITEMS = 6
 
 
-def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequence[Candidate], pool: Sequence[Hit], *, named: bool) -> Answer:
-    """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not."""
+def compose(
+    asked: Asked,
+    question: str,
+    scored: list[Candidate],
+    every: Sequence[Candidate],
+    pool: Sequence[Hit],
+    *,
+    named: bool,
+    covering: Sequence[Candidate] = (),
+) -> Answer:
+    """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not.
+
+    `covering` holds the best sentence for each part of a compound question: each joins the answer
+    unless it is in it already (so "What does X stand for, and what is its target?" gets both).
+    """
     chosen = choose(scored)
     if asked.comparative and asked.kind not in ("metadata", "list"):
         chosen = _outcome_first(chosen, scored)
@@ -41,6 +54,9 @@ def compose(asked: Asked, question: str, scored: list[Candidate], every: Sequenc
     if asked.kind == "list":
         announcing = [c for c in scored[:12] if asked.count and _says_count(c.sentence, asked.count) and c not in chosen]
         chosen = _with_list_items([*chosen, *announcing[:1]], every, pool, asked.count)[: MAX_SENTENCES + MAX_LIST_ITEMS]
+    for candidate in covering:
+        if not any(candidate.sentence == c.sentence or similar(candidate.sentence, c.sentence) for c in chosen):
+            chosen = [*chosen, candidate]
     ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
     if asked.kind == "name" and not named:
         lead = _naming_lead(best, every, ordered, pool)
@@ -65,6 +81,17 @@ def choose(scored: list[Candidate]) -> list[Candidate]:
             continue
         chosen.append(candidate)
     return chosen
+
+
+def one_per_part(part_scored: Sequence[Sequence[Candidate]]) -> list[Candidate]:
+    """A different sentence for each part of a compound question: the surest part chooses first, the others take
+    their best sentence not yet chosen (one sentence rarely answers two questions)."""
+    taken: list[Candidate] = []
+    for scored in sorted((s for s in part_scored if s), key=lambda s: -s[0].score):
+        pick = next((c for c in scored if all(c.sentence != t.sentence for t in taken)), None)
+        if pick is not None:
+            taken.append(pick)
+    return taken
 
 
 def _outcome_first(chosen: list[Candidate], scored: Sequence[Candidate]) -> list[Candidate]:

@@ -88,6 +88,46 @@ def is_reference_section(section: str) -> bool:
     return section == ABOUT_SECTION or head in REFERENCE_HEADINGS
 
 
+_ACRONYM_FIRST = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*)\s*\(([^()]{4,120})\)")
+_ACRONYM_AFTER = re.compile(r"((?:[\w–-]+\s+){1,8}?[\w–-]+)\s*\(([A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*)\)")
+
+
+def _initials_spell(acronym: str, words: str) -> bool:
+    """Whether the words' leading letters spell `acronym` in order ("SAM-leveraged masked image pretraining" spells SAMI)."""
+    letters = acronym.lower()
+    tokens = [t.lower() for t in re.split(r"[\s–—-]+", words) if t]
+    if not tokens or not letters or tokens[0][0] != letters[0]:
+        return False
+
+    def spell(at: int, token: int) -> bool:
+        if at == len(letters):
+            return True
+        if token == len(tokens):
+            return False
+        word = tokens[token]
+        taken = 0
+        while taken < len(word) and at + taken < len(letters) and word[taken] == letters[at + taken]:
+            taken += 1
+            if spell(at + taken, token + 1):
+                return True
+        return token > 0 and spell(at, token + 1)  # a word may be skipped ("of", "the"), never the first
+
+    return spell(0, 0)
+
+
+def spells_out_acronym(sentence: str) -> bool:
+    """Whether the sentence spells an acronym out: "SAMI (SAM-leveraged masked image pretraining)" or "... pretraining (SAMI)"."""
+    for match in _ACRONYM_FIRST.finditer(sentence):
+        if _initials_spell(match.group(1), match.group(2)):
+            return True
+    for match in _ACRONYM_AFTER.finditer(sentence):
+        words = match.group(1).split()
+        for start in range(len(words)):
+            if _initials_spell(match.group(2), " ".join(words[start:])):
+                return True
+    return False
+
+
 def states_outcome(sentence: str) -> bool:
     """Whether the sentence says how a comparison came out ("gives a better mean IoU", "outperforms", "the best")."""
     return bool(_OUTCOME.search(sentence))
@@ -140,7 +180,7 @@ class Traits:
 
     @cached_property
     def spelled_out(self) -> bool:
-        return bool(_SPELLED_OUT.search(self.sentence))
+        return bool(_SPELLED_OUT.search(self.sentence)) or spells_out_acronym(self.sentence)
 
     @cached_property
     def link(self) -> bool:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.answer.candidates import PASSAGES, Candidate, candidates_of, gather_pool, shortlist
-from indexer.answer.composing import citations_of, compose, compose_metadata
+from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.features import feature_rows
 from indexer.answer.metadata import metadata_lines
 from indexer.answer.naming import short_name
-from indexer.answer.questions import Asked, classify, is_follow_up
+from indexer.answer.questions import Asked, classify, is_follow_up, question_parts
 from indexer.answer.refusing import (
     MIN_MEANING,
     asked_thing,
@@ -41,6 +41,8 @@ class Evidence:
     every: list[Candidate]
     shortlisted: list[Candidate]
     rows: list[list[float]]
+    part_rows: list[list[list[float]]]
+    """For a compound question ("What does X stand for, and what is its target?"), the rows for each part asked."""
 
 
 def answer_question(
@@ -86,7 +88,8 @@ def answer_question(
     closest_meaning = max((row[0] for row in evidence.rows), default=0.0)
     if not scored or (mode != "lexical" and closest_meaning < threshold):
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
-    return compose(asked, question, scored, evidence.every, pool, named=evidence.named)
+    covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
+    return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering)
 
 
 def gather(
@@ -117,13 +120,18 @@ def gather(
     query_terms = set(tokenize(question))
     every = candidates_of(pool, retriever)
     shortlisted = shortlist(every, pool, query_terms)
+    parts = question_parts(question)
+    part_rows: list[list[list[float]]] = []
     if query_vector is not None and shortlisted:
         vectors = retriever.sentence_vectors([c.embed_text for c in shortlisted])
         meanings = [float(v) for v in vectors @ query_vector]
+        for part in parts if len(parts) > 1 else ():  # each part scored on its own (one more query vector per part)
+            part_meanings = [float(v) for v in vectors @ retriever.embed(part)]
+            part_rows.append(feature_rows(classify(part), shortlisted, pool, set(tokenize(part)), part_meanings, part))
     else:  # lexical mode: word overlap stands in for meaning
         from indexer.answer.candidates import overlap
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
     asked = classify(question)
     rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
-    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows)
+    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows)

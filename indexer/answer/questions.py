@@ -74,6 +74,7 @@ _METRICS: dict[str, tuple[str, ...]] = {
     "size": ("million", "billion", "thousand", "images", "pairs", "samples", "tokens", "hours", "examples", "gb", "tb"),
     "share": ("%", "percent", "per cent", "ratio", "fraction", "half", "quarter", "third"),
     "depth": ("layer", "layers", "blocks", "deep", "depth", "stages"),
+    "performance": ("accuracy", "top-1", "top-5", "map", "ap", "miou", "iou", "fid", "psnr", "bleu", "f1", "%", "points", "score", "auc"),
     "duration": ("seconds", "second", "minutes", "minute", "hours", "hour", "days", "day", "weeks", "epochs", "steps", "iterations", "ms", "s"),
 }
 _METRIC_OF = {
@@ -162,6 +163,8 @@ def classify(question: str) -> Asked:
         metrics = ("size",) if re.search(r"\b(dataset|data|corpus|images|pairs|trained\s+on)\b", text, re.IGNORECASE) else ()
     if re.search(r"\bhow\s+long\b", text, re.IGNORECASE) and not metrics:
         metrics = ("duration",)
+    if re.search(r"\bhow\s+well\s+(?:does|do|did|is|are|was|were|can)\b", text, re.IGNORECASE) and not metrics:
+        metrics = ("performance",)  # "how well does it do": a score of any kind (a soft ask: never a reason to refuse)
     if re.search(r"\bhow\s+deep\b", text, re.IGNORECASE) and not metrics:
         metrics = ("depth",)
     if re.match(r"\s*why\b", text, re.IGNORECASE):
@@ -192,6 +195,19 @@ def classify(question: str) -> Asked:
     if comparative and not re.match(r"\s*why\b", text, re.IGNORECASE):
         return Asked("comparison", comparative=True, **extra)
     return Asked("explanation", **extra)
+
+
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?=(?:what|which|how|who|whom|where|when|why|does|do|did|is|are|was|were|can|could)\b)|[;?]\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> tuple[str, ...]:
+    """The questions a compound question asks ("What does SAMI stand for, and what is its target?" → two); one part otherwise."""
+    parts = [p.strip(" ,;") for p in _SECOND_QUESTION.split(question)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return tuple(parts) if len(parts) > 1 else (question,)
 
 
 def is_follow_up(question: str) -> bool:

@@ -24,6 +24,8 @@ MIN_MEANING = 0.30
 """Below this cosine between the question and its closest sentence the notes are about something else:
 on both sets every answerable question's closest sentence scores 0.39 or more, off-topic questions
 ("What is the capital of France?") 0.27 or less (docs/ANSWERS.md)."""
+SOFT_METRIC = "performance"
+"""The figure "how well" asks for: answered by a score when the note has one, never refused for lack of one."""
 MENTION_ROWS = 400
 """At most this many passages are read to check how a name is written; more rows means a common word."""
 MENTION_BATCH = 16
@@ -187,8 +189,11 @@ def uncovered_figure(asked: Asked, candidates: Sequence[Candidate]) -> bool:
     """A quantity question whose figure no candidate gives (no number, or not of the kind asked)."""
     if asked.kind != "quantity":
         return False
-    if asked.metrics:
-        return not any(figure_of(c.sentence, m) for c in candidates for m in asked.metrics)
+    metrics = [m for m in asked.metrics if m != SOFT_METRIC]
+    if asked.metrics and not metrics:
+        return False  # "how well does it do?" may be answered in words
+    if metrics:
+        return not any(figure_of(c.sentence, m) for c in candidates for m in metrics)
     return not any(re.search(r"\d", re.sub(r"https?://\S+", "", c.sentence)) for c in candidates)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from indexer.answer import answer_question
-from indexer.answer.questions import classify
+from indexer.answer.features import spells_out_acronym
+from indexer.answer.questions import classify, question_parts
 from indexer.answer.refusing import name_forms, person_names
 from indexer.knowledge import KnowledgeBase
 from indexer.quotes import clean_sentence, quotes_of
@@ -182,3 +183,21 @@ def test_a_comparison_leads_with_how_it_came_out(content_kb: KnowledgeBase) -> N
         assert answer.text is not None, answer.reason
         lead = answer.citations[0].quote.split(". ")[0]
         assert "better mean IoU" in lead and "tweet" not in lead, answer.text
+
+
+def test_each_part_of_a_compound_question_is_answered(kb: KnowledgeBase) -> None:
+    answer = ask(kb, "What similarity function does FooNet use, and how fast does it run?")
+    assert answer.text is not None and "cosine similarity" in answer.text and "120 FPS" in answer.text, answer.text
+    assert question_parts("What does SAMI stand for, and what is its reconstruction target?") == (
+        "What does SAMI stand for",
+        "what is its reconstruction target?",
+    )
+    assert question_parts("Which detector tells fakes by how well a model can reconstruct them?") == (
+        "Which detector tells fakes by how well a model can reconstruct them?",
+    )
+
+
+def test_acronyms_spelled_out_in_lower_case_words() -> None:
+    assert spells_out_acronym("The key ingredient is SAMI (SAM-leveraged masked image pretraining): a masked autoencoder.")
+    assert spells_out_acronym("Contrastive Language–Image Pre-training (CLIP) learns from captions.")
+    assert not spells_out_acronym("The model (SAM) works on COCO (MS) data with ViT-H (huge) features.")
