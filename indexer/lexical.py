@@ -123,6 +123,8 @@ class LexicalIndex:
         self._rows = rows
         self._scores = scores
         self._sorted: Sequence[str] | None = terms if isinstance(terms, _SortedTerms) else None
+        self._ids: dict[str, int | None] = {}
+        """Terms looked up in the mapped vocabulary so far (queries repeat their words)."""
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -232,6 +234,9 @@ class LexicalIndex:
         )
         if not consistent:
             raise ValueError("arrays of inconsistent shapes")
+        # Plain ndarray views of the same mapped pages: indexing a np.memmap runs Python code per element
+        # (a term lookup reads ~12 offsets, a query term two indptr entries).
+        offsets, indptr, rows, scores = (np.asarray(a) for a in (offsets, indptr, rows, scores))
         return cls(size, _SortedTerms(blob, offsets), indptr, rows, scores)
 
     @classmethod
@@ -250,7 +255,12 @@ class LexicalIndex:
 
     def _id(self, term: str) -> int | None:
         terms = self._terms
-        return terms.get(term) if isinstance(terms, dict) else terms.index_of(term)
+        if isinstance(terms, dict):
+            return terms.get(term)
+        known = self._ids.get(term, -1)
+        if known == -1:  # a binary search over the mapped terms file: ~12 reads of it, so remember the answer
+            known = self._ids[term] = terms.index_of(term)
+        return known
 
     def knows(self, term: str) -> bool:
         """Whether `term` (as tokenized) is a term of the index, or the start of one (3+ characters)."""
