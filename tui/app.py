@@ -130,7 +130,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
             message.question, short_title(scope_note) if scope_note else None
         )
         waiting = "the model" if self.state.model == "loading" else ""
-        waiting = "the index update" if self.state.building else waiting
+        waiting = "the index update" if self.state.building and not self._index_exists() else waiting
         pane.set_waiting_for(waiting)
         self._answer(
             turn.number, message.question, [message.scope] if message.scope else None, previous

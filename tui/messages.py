@@ -157,11 +157,13 @@ class BuildFailed(Message):
 class AnswerReady(Message):
     """A question was answered."""
 
-    def __init__(self, turn: int, answer: Answer) -> None:
+    def __init__(self, turn: int, answer: Answer, *, during_update: bool = False) -> None:
         super().__init__()
         self.turn = turn
         """The conversation turn the answer belongs to."""
         self.answer = answer
+        self.during_update = during_update
+        """Answered from the last committed index while an update ran (the newest edits may be missing)."""
 
 
 class AnswerFailed(Message):

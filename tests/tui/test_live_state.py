@@ -168,3 +168,37 @@ async def test_a_note_deleted_while_a_build_waits_does_not_stay_in_the_index(not
         await settle(app, pilot)
         assert "aardvark" not in listed(app) and "4 notes" in status_text(app)
         assert KnowledgeBase(notes_copy).status().up_to_date
+
+
+async def test_a_question_asked_during_an_update_is_answered_from_the_last_index(
+    notes_copy: Path, kb: KnowledgeBase
+) -> None:
+    """While a build runs (held here by another indexer's write lock), the previous index answers at once, saying so."""
+    from textual.widgets import Input
+
+    from indexer.store.lock import write_lock
+    from tui.widgets.ask_pane import AskPane
+
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        with write_lock(app.kb.index_folder):  # the app's build waits for it (up to INDEX_WAIT)
+            (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
+            assert await until(pilot, lambda: app.state.building)
+            app.action_ask()
+            await pilot.pause()
+            box = app.main.query_one("#question", Input)
+            assert app.focused is box
+            box.value = "How fast is AlphaNet?"
+            await pilot.press("enter")
+            pane = app.main.query_one(AskPane)
+            assert await until(pilot, lambda: bool(pane.turns))
+            turn = pane.turns[-1]
+            assert await until(pilot, lambda: not turn.pending)
+            assert app.state.building  # answered while the build still waits
+            assert turn.has_class("-answered") and turn.answer is not None
+            assert "142 frames per second" in (turn.answer.text or "")
+            note = turn.query(".answer-note")
+            assert len(note) == 1 and "being updated" in str(note.first().render())
+        assert await until(pilot, lambda: not app.state.building, seconds=60)
+        await settle(app, pilot)

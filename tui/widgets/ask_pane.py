@@ -182,11 +182,13 @@ class AskPane(Vertical):
         """Say what the pending answer waits for ("" when nothing)."""
         self.query_one(Thinking).waiting_for = what
 
-    def finish_turn(self, number: int, answer: Answer) -> None:
-        """Show the answer of turn `number` (ignored if that turn was cancelled)."""
+    def finish_turn(self, number: int, answer: Answer, *, note: str | None = None) -> None:
+        """Show the answer of turn `number` (ignored if that turn was cancelled), with a one-line `note` above it."""
         turn = self._pending(number)
         if turn is not None:
             self.query_one(Thinking).stop()
+            if note:
+                turn.mount(Static(Content(note), classes="answer-note"))
             turn.show_answer(answer, self.names)
             self._scroll_to(turn)
 

@@ -63,9 +63,14 @@ class AnswerWork:
     ) -> None:
         """Answer one question; a cancelled worker's answer is dropped."""
         worker = get_current_worker()
-        while not self._guard.acquire(timeout=0.1):
-            if worker.is_cancelled:
-                return
+        # While a build runs, an existing index is still read whole: the store commits generations
+        # atomically and the open reader is swapped only between answers (KnowledgeBase.ask), so
+        # the question is answered at once from the last committed index; with none, wait for it.
+        during_update = self.state.building and self._index_exists()
+        if not during_update:
+            while not self._guard.acquire(timeout=0.1):
+                if worker.is_cancelled:
+                    return
         try:
             if worker.is_cancelled:
                 return
@@ -75,15 +80,23 @@ class AnswerWork:
                 logger.exception("answering %r failed", question)
             result: AnswerReady | AnswerFailed = AnswerFailed(turn, error)
         else:
-            result = AnswerReady(turn, answer)
+            result = AnswerReady(turn, answer, during_update=during_update)
         finally:
-            self._guard.release()
+            if not during_update:
+                self._guard.release()
         if not worker.is_cancelled:
             self.post_message(result)
 
+    def _index_exists(self: PapernotesApp) -> bool:
+        """Whether an index (a committed generation to answer from) is on disk."""
+        from indexer.store import DB_NAME
+
+        return (self.kb.index_folder / DB_NAME).exists()
+
     @while_running
     def on_answer_ready(self: PapernotesApp, message: AnswerReady) -> None:
-        self.main.ask_pane.finish_turn(message.turn, message.answer)
+        note = "The index is being updated: your newest edits may not be in this answer." if message.during_update else None
+        self.main.ask_pane.finish_turn(message.turn, message.answer, note=note)
 
     @while_running
     def on_answer_failed(self: PapernotesApp, message: AnswerFailed) -> None:
