@@ -201,3 +201,10 @@ def test_acronyms_spelled_out_in_lower_case_words() -> None:
     assert spells_out_acronym("The key ingredient is SAMI (SAM-leveraged masked image pretraining): a masked autoencoder.")
     assert spells_out_acronym("Contrastive Language–Image Pre-training (CLIP) learns from captions.")
     assert not spells_out_acronym("The model (SAM) works on COCO (MS) data with ViT-H (huge) features.")
+
+
+def test_names_are_checked_in_questions_typed_without_capitals(kb: KnowledgeBase) -> None:
+    unknown = ask(kb, "how does mamba decide which regions foonet keeps?")
+    assert unknown.refused and unknown.reason == "No note covers mamba.", unknown.text
+    known = ask(kb, "how fast does foonet run on a gpu?")  # "foonet" is in the notes, "gpu" is a word
+    assert known.text is not None and "120 FPS" in known.text, known.reason
