@@ -208,3 +208,15 @@ def test_names_are_checked_in_questions_typed_without_capitals(kb: KnowledgeBase
     assert unknown.refused and unknown.reason == "No note covers mamba.", unknown.text
     known = ask(kb, "how fast does foonet run on a gpu?")  # "foonet" is in the notes, "gpu" is a word
     assert known.text is not None and "120 FPS" in known.text, known.reason
+
+
+def test_a_demo_question_is_answered_with_the_demo_link(tmp_path: Path) -> None:
+    (tmp_path / "barnet.md").write_text(
+        "# BarNet: a small segmenter\n\n## Try it\n\nThe BarNet demo takes about 3 seconds per image on a laptop CPU.\n"
+        "It runs in the browser too.\n\n- Online demo: https://example.org/barnet-demo\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase(tmp_path)
+    kb.build()
+    answer = ask(kb, "Where can I try an online demo of BarNet?")
+    assert answer.text is not None and "https://example.org/barnet-demo" in answer.text, answer.text
