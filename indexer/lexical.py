@@ -123,6 +123,8 @@ class LexicalIndex:
         self._rows = rows
         self._scores = scores
         self._sorted: Sequence[str] | None = terms if isinstance(terms, _SortedTerms) else None
+        self._ids: dict[str, int | None] = {}
+        """Terms looked up in the mapped vocabulary so far (queries repeat their words)."""
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -250,7 +252,12 @@ class LexicalIndex:
 
     def _id(self, term: str) -> int | None:
         terms = self._terms
-        return terms.get(term) if isinstance(terms, dict) else terms.index_of(term)
+        if isinstance(terms, dict):
+            return terms.get(term)
+        known = self._ids.get(term, -1)
+        if known == -1:  # a binary search over the mapped terms file: ~12 reads of it, so remember the answer
+            known = self._ids[term] = terms.index_of(term)
+        return known
 
     def knows(self, term: str) -> bool:
         """Whether `term` (as tokenized) is a term of the index, or the start of one (3+ characters)."""

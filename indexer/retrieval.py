@@ -140,6 +140,7 @@ class Retriever:
         self.encoder = encoder
         self.reranker = reranker
         self._sentence_cache: dict[str, np.ndarray] = {}
+        self._spans: dict[str, list[tuple[int, int, str]]] = {}
         stored = index.stored_names(NAMES_RULE) if hasattr(index, "stored_names") else None
         self._name_ids = dict(stored if stored is not None else _note_names(index))  # derived at open: ~0.7 s per 10k notes
         self._name_lengths = sorted({len(n) for n in self._name_ids}, reverse=True)
@@ -177,6 +178,14 @@ class Retriever:
 
     def name_spans(self, query: str) -> list[tuple[int, int, str]]:
         """(start, end, note id) of every name in the query, left to right, the longest name at each place."""
+        known = self._spans.get(query)
+        if known is None:  # asked twice per question (the answer's scope, then the search)
+            if len(self._spans) >= 64:
+                self._spans.clear()
+            known = self._spans[query] = self._find_spans(query)
+        return list(known)
+
+    def _find_spans(self, query: str) -> list[tuple[int, int, str]]:
         text = query.lower()
         spans: list[tuple[int, int, str]] = []
         position = 0

