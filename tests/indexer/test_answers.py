@@ -220,3 +220,17 @@ def test_a_demo_question_is_answered_with_the_demo_link(tmp_path: Path) -> None:
     kb.build()
     answer = ask(kb, "Where can I try an online demo of BarNet?")
     assert answer.text is not None and "https://example.org/barnet-demo" in answer.text, answer.text
+
+
+def test_a_name_answer_finds_the_name_when_the_title_is_not_it(tmp_path: Path) -> None:
+    (tmp_path / "local.md").write_text(
+        "# Putting Gradients Aside: Local Learning of Representations\n\n## Summary\n\n"
+        "The paper trains each module of a deep network on its own, with a greedy contrastive objective per module.\n"
+        "No gradient flows between the modules, so each one can be trained on a different device.\n\n"
+        "## Method\n\nFollowing this idea, the authors suggest Greedy InfoMax.\nThe modules are trained one after another.\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase(tmp_path)
+    kb.build()
+    answer = ask(kb, "Which technique trains each module of a network on its own with a greedy contrastive objective?")
+    assert answer.text is not None and answer.kind == "name" and "Greedy InfoMax" in answer.text, answer.text
