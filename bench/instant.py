@@ -1,6 +1,6 @@
 """Instant commands: `list`, `show`, cold `ask`, a no-change `index` and `ask -`, beside the import floor.
 
-    python -m bench.instant [--smoke] [--repeat N] [--collection DIR] [--large N] [--baseline REV]
+    python -m bench.instant [--smoke] [--repeat N] [--collection DIR] [--large N] [--baseline REV] [--only large] [--keep DIR]
 
 Each command is a fresh process (`python -m indexer.cli`), timed from spawn to exit, alternating
 with the import floor (`python -c "import onnxruntime, tokenizers, numpy, faiss, sqlite3"`, all an
@@ -173,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> str:
         parser.add_argument("--large", type=int, default=None, help="generated notes for the large collection (default 10000)")
         parser.add_argument("--baseline", default=None, help="git revision to compare against (e.g. the commit before)")
         parser.add_argument("--only", default=None, help="comma-separated: content,100,outside,large")
+        parser.add_argument("--keep", type=Path, default=None, help="keep the large collection in DIR/large-N for reruns (it takes minutes to write)")
 
     args = arguments(__doc__.splitlines()[0], extra, argv)
     repeat = args.repeat or (1 if args.smoke else 5)
@@ -200,11 +201,14 @@ def main(argv: Sequence[str] | None = None) -> str:
             base_notes = _prepare(kind, notes, ours, base)
             parts.append(_measure(label, kind, notes, ours, base, base_notes, repeat, batch))
         if "large" in only:
-            notes = tmp_path / "large"
-            seconds = _large(notes, large)
-            _prepare("large", notes, ours, None)
+            notes = (args.keep / f"large-{large}") if args.keep else tmp_path / "large"
+            kept = (notes / ".papernotes" / "index.sqlite").exists() and len(list(notes.glob("*.md"))) == large
+            if not kept:
+                shutil.rmtree(notes, ignore_errors=True)
+            seconds = 0.0 if kept else _large(notes, large)
+            _prepare("large", notes, ours, None)  # a kept index written by older code is upgraded here
             body = _measure(f"{large:,} generated notes (index with synthetic vectors)", "large", notes, ours, None, None, repeat, batch)
-            parts.append(body + f"; generating the notes and their index took {seconds:.0f} s")
+            parts.append(body + ("; notes and index kept from an earlier run" if kept else f"; generating the notes and their index took {seconds:.0f} s"))
     return report("Instant commands", "\n\n".join(parts))
 
 

@@ -73,13 +73,17 @@ def write_index(
     folder = store.index_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    generations.write_generation(folder, 1, matrix, chunks, vectors.EXACT_BELOW if exact_below is None else exact_below)
+    written = generations.write_generation(
+        folder, 1, matrix, chunks, vectors.EXACT_BELOW if exact_below is None else exact_below, notes=notes
+    )
     timings["FAISS + BM25 write s"] = time.perf_counter() - started
     started = time.perf_counter()
     connection = database.open_for_writing(folder / store.DB_NAME)
     try:
         quotes = quote_texts(chunks)
-        generations.commit_generation(connection, notes, chunks, 1, 0, resolve_model(), matrix.shape[1], set(quotes))
+        generations.commit_generation(
+            connection, notes, chunks, 1, 0, resolve_model(), matrix.shape[1], set(quotes), written=written
+        )
         sentence_matrix = synthetic.vectors(len(quotes), seed=3).astype(store.SENTENCE_DTYPE)
         with connection:
             connection.executemany(

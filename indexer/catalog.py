@@ -8,6 +8,7 @@ the Markdown parser unless a note changed, nor numpy, FAISS, BM25 or the model.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from indexer.errors import NoteError
 from indexer.notefiles import (
@@ -43,9 +44,8 @@ CACHE_FORMAT = 2
 """2: records carry the note's first heading (its short name may be that heading)."""
 
 
-@dataclass(frozen=True)
-class FileStat:
-    """What identifies a version of a file without reading it."""
+class FileStat(NamedTuple):
+    """What identifies a version of a file without reading it (a tuple: 10k are made and compared per `list`)."""
 
     size: int
     mtime_ns: int
@@ -142,7 +142,21 @@ class Catalog:
 
 
 def scan(root: Path, folder: Path | None = None) -> Catalog:
-    """The notes under `root`, re-reading only files whose stat differs from the index's (or the cache's) record."""
+    """The notes under `root`, re-reading only files whose stat differs from the index's (or the cache's) record.
+
+    The cyclic garbage collector is paused meanwhile: the records make no cycles, and its passes
+    over the ~10 objects per note made here took 40% of a scan of 10k notes (0.5 → 0.3 s CPU).
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(root, folder)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _scan(root: Path, folder: Path | None) -> Catalog:
     root = root.resolve()
     if not root.is_dir():
         raise NoteError(f"notes folder not found: {root}", "pass --notes DIR or set PAPERNOTES_NOTES")
@@ -247,13 +261,17 @@ def _index_records(folder: Path) -> tuple[dict[str, NoteInfo], dict[str, int], d
             generation = int(manifest.get("generation", "0"))
             if not generation:
                 return {}, {}, {}
-            hashes = dict(connection.execute("SELECT id, content_hash FROM notes WHERE generation=?", (generation,)).fetchall())
-            rows = connection.execute(
-                f"SELECT n.id, n.ord, n.rel_path, n.title, n.content_hash, f.size, f.mtime_ns, f.inode, f.checked_ns, f.record "
-                f"FROM notes n LEFT JOIN {NOTE_FILES_TABLE} f ON f.generation = n.generation AND f.id = n.id "
-                "WHERE n.generation=?",
-                (generation,),
-            ).fetchall() if _has(connection, NOTE_FILES_TABLE) else []
+            if _has(connection, NOTE_FILES_TABLE):  # one query: the notes with their files' stats and records
+                rows = connection.execute(
+                    f"SELECT n.id, n.ord, n.rel_path, n.title, n.content_hash, f.size, f.mtime_ns, f.inode, f.checked_ns, f.record "
+                    f"FROM notes n LEFT JOIN {NOTE_FILES_TABLE} f ON f.generation = n.generation AND f.id = n.id "
+                    "WHERE n.generation=?",
+                    (generation,),
+                ).fetchall()
+                hashes = {r[0]: r[4] for r in rows}
+            else:
+                rows = []
+                hashes = dict(connection.execute("SELECT id, content_hash FROM notes WHERE generation=?", (generation,)).fetchall())
         finally:
             connection.close()
     except (sqlite3.DatabaseError, ValueError) as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from indexer.cli_info import index_folder_for
@@ -23,10 +24,12 @@ def cmd_list(args: argparse.Namespace, root: Path) -> int:
         print(json_text([note_row(n) for n in collection.notes], indent=2))
         return 0
     width = len(str(len(collection.notes)))
+    lines = []
     for position, note in enumerate(collection.notes, start=1):
         year = f" ({note.meta.year})" if note.meta.year else ""
         tags = f"  [{', '.join(note.meta.tags)}]" if note.meta.tags else ""
-        print(single_line(f"{position:>{width}}. {note.title}{year}{tags}  — {note.id}"))
+        lines.append(single_line(f"{position:>{width}}. {note.title}{year}{tags}  — {note.id}") + "\n")
+    sys.stdout.write("".join(lines))  # one write: 10k print calls cost ~0.1 s
     return 0
 
 

@@ -234,6 +234,9 @@ class LexicalIndex:
         )
         if not consistent:
             raise ValueError("arrays of inconsistent shapes")
+        # Plain ndarray views of the same mapped pages: indexing a np.memmap runs Python code per element
+        # (a term lookup reads ~12 offsets, a query term two indptr entries).
+        offsets, indptr, rows, scores = (np.asarray(a) for a in (offsets, indptr, rows, scores))
         return cls(size, _SortedTerms(blob, offsets), indptr, rows, scores)
 
     @classmethod

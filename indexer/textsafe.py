@@ -18,4 +18,6 @@ _BREAKS = re.compile(r"\s*[\n\t\u2028\u2029]\s*")
 
 def single_line(text: str) -> str:
     """`printable(text)` on one line: each line break or tab (with the spaces around it) becomes one space."""
+    if text.isprintable():  # no control character, escape, tab or line break: nothing to remove (most lines)
+        return text.strip()
     return _BREAKS.sub(" ", printable(text)).strip()
