@@ -1,11 +1,13 @@
 """The app with long notes and big libraries: first paint of a note, n/p, held-down n, a citation jump, start-up.
 
-    python -m bench.app_reader [--smoke] [--repeat N]
+    python -m bench.app_reader [--smoke] [--repeat N] [--only reader|library] [--baseline REV]
 
 Runs the real app headless at 200×60 in fresh processes. "Paint" is the moment Textual has refreshed
 the screen after the change (a `call_after_refresh` callback), measured from the moment the key (or
 the open request) was posted. Notes: the shipped ones plus a generated 400-line note with 10 figures
 (`bench.notes_gen.long_note`); the library case uses 1,000 generated notes (`many_notes`).
+`--baseline REV` runs the reader cases also from the code at git revision REV (extracted with
+`git archive`, run with `python -P`), alternating with ours in each round, so both see the same load.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import CONTENT, arguments, median, report, run_child, table
+from bench import CONTENT, REPO, arguments, median, report, run_child, table
 from bench.notes_gen import long_note, many_notes
 
 _STARTUP = """
@@ -44,12 +47,12 @@ class TimedApp(PapernotesApp):
                 self.exit()
         self.call_after_refresh(painted)
 
-    async def on_notes_listed(self, message):
-        await super().on_notes_listed(message)
+    # Textual calls every class's handler in the MRO (the app's own run right after these): calling
+    # super() here ran them twice, filling the list twice (measured so before 12-02).
+    def on_notes_listed(self, message):
         self._mark_paint(False)
 
-    async def on_notes_loaded(self, message):
-        await super().on_notes_loaded(message)
+    def on_notes_loaded(self, message):
         self._mark_paint(True)
 
 TimedApp(KnowledgeBase(Path(sys.argv[1])), watch=False).run(headless=True, size=(200, 60))
@@ -151,12 +154,28 @@ asyncio.run(main())
 """
 
 
-def _marks(code: str, folder: Path, env: dict[str, str]) -> dict[str, float]:
-    run = run_child([sys.executable, "-c", code, str(folder)], env=env)
+def _marks(code: str, folder: Path, env: dict[str, str], source: Path | None = None) -> dict[str, float]:
+    """Run `code` in a fresh process on `folder` (with the code at `source` instead of ours, if given)."""
+    if source is not None:
+        env = {**env, "PYTHONPATH": str(source)}
+    run = run_child([sys.executable, "-P", "-c", code, str(folder)], env=env)
     lines = [line for line in run.stdout.splitlines() if line.startswith("MARKS ")]
     if run.returncode != 0 or not lines:
         raise SystemExit(f"app run failed: {run.stderr.strip()[-2000:]}")
     return json.loads(lines[-1][6:])
+
+
+def _baseline(revision: str, target: Path) -> Path:
+    """The code at `revision`, extracted from git (no worktree is registered)."""
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "indexer", "tui"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def _options(parser) -> None:
+    parser.add_argument("--only", choices=("reader", "library"), default=None, help="run only these cases")
+    parser.add_argument("--baseline", default=None, help="git revision to compare the reader cases against")
 
 
 def _load() -> str:
@@ -165,37 +184,55 @@ def _load() -> str:
 
 def main(argv: Sequence[str] | None = None) -> str:
     """Run the benchmark and print (and return) its tables."""
-    args = arguments(__doc__.splitlines()[0], None, argv)
+    args = arguments(__doc__.splitlines()[0], _options, argv)
     repeat = args.repeat or (1 if args.smoke else 3)
     count = 50 if args.smoke else 1000
+    reader, library = args.only in (None, "reader"), args.only in (None, "library")
     loads = [_load()]
     with tempfile.TemporaryDirectory(prefix="papernotes-bench-") as tmp:
         root = Path(tmp)
+        base = _baseline(args.baseline, root / "baseline") if args.baseline else None
         notes = root / "notes"
         shutil.copytree(CONTENT, notes, ignore=shutil.ignore_patterns(".papernotes"))
         long_note(notes, lines=400, images=10)
-        library = many_notes(root / "library", count)
+        library_folder = many_notes(root / "library", count) if library else None
         config = root / "config"
-        reader_runs, start_runs, last_runs = [], [], []
+        reader_runs: list[dict[str, float]] = []
+        base_runs: list[dict[str, float]] = []
+        start_runs, last_runs = [], []
         env = {"PAPERNOTES_CONFIG_DIR": str(config)}
-        cold = _marks(_STARTUP, library, {**env, "BENCH_T0": repr(time.time())})  # the first start ever: no catalog yet
+        cold = (
+            _marks(_STARTUP, library_folder, {**env, "BENCH_T0": repr(time.time())})
+            if library_folder is not None
+            else {}
+        )  # the first start ever: no catalog yet
         for _ in range(repeat):
             env = {"PAPERNOTES_CONFIG_DIR": str(config)}
-            reader_runs.append(_marks(_READER, notes, env))
-            start_runs.append(_marks(_STARTUP, library, {**env, "BENCH_T0": repr(time.time())}))
-            # The reader run left the long note as the last one read: a restart reopens it.
-            (config / "tui.json").write_text(json.dumps({"last_notes": {str(notes.resolve()): "long"}}))
-            last_runs.append(_marks(_STARTUP, notes, {**env, "BENCH_T0": repr(time.time())}))
+            if reader:
+                reader_runs.append(_marks(_READER, notes, env))
+                if base is not None:
+                    base_runs.append(_marks(_READER, notes, env, base))
+            if library_folder is not None:
+                start_runs.append(_marks(_STARTUP, library_folder, {**env, "BENCH_T0": repr(time.time())}))
+                # The reader run left the long note as the last one read: a restart reopens it.
+                (config / "tui.json").write_text(json.dumps({"last_notes": {str(notes.resolve()): "long"}}))
+                last_runs.append(_marks(_STARTUP, notes, {**env, "BENCH_T0": repr(time.time())}))
             loads.append(_load())
-    rows = [(key, median([r[key] for r in reader_runs])) for key in reader_runs[0]]
-    rows.append((f"start-up, {count} notes: first frame (process start, imports) s", median([r["first frame s"] for r in start_runs])))
-    rows.append((f"first start ever, {count} notes: library painted s", cold["library painted s"]))
-    rows.append((f"start-up, {count} notes: library painted s", median([r["library painted s"] for r in start_runs])))
-    rows.append((f"start-up, {count} notes: every note parsed s", median([r["every note parsed s"] for r in start_runs])))
-    rows.append(
-        ("restart with the 400-line note last read: painted s", median([r.get("last note painted s", float("nan")) for r in last_runs]))
-    )
-    body = table(("case (200×60, headless)", "p50 of runs"), rows)
+    rows: list[tuple[object, ...]] = []
+    if reader_runs:
+        for key in reader_runs[0]:
+            ours = median([r[key] for r in reader_runs])
+            rows.append((key, ours, median([r[key] for r in base_runs]) if base_runs else ""))
+    if start_runs:
+        rows.append((f"start-up, {count} notes: first frame (process start, imports) s", median([r["first frame s"] for r in start_runs]), ""))
+        rows.append((f"first start ever, {count} notes: library painted s", cold["library painted s"], ""))
+        rows.append((f"start-up, {count} notes: library painted s", median([r["library painted s"] for r in start_runs]), ""))
+        rows.append((f"start-up, {count} notes: every note parsed s", median([r["every note parsed s"] for r in start_runs]), ""))
+        rows.append(
+            ("restart with the 400-line note last read: painted s", median([r.get("last note painted s", float("nan")) for r in last_runs]), "")
+        )
+    headers = ("case (200×60, headless)", "p50 of runs", f"baseline {args.baseline} p50" if base else "")
+    body = table(headers, rows)
     body += f"\n\n{repeat} run(s) each; load average (1 / 5 / 15 min) before and after each round: {'; '.join(loads)}."
     return report("App: long notes and big libraries", body)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from indexer.cli_info import say_location
 from indexer.cli_output import ProgressBar, json_text, report_problems
-from indexer.errors import IndexBusyError
+from indexer.errors import IndexBusyError, PapernotesError
 from indexer.textsafe import printable, single_line
 
 if TYPE_CHECKING:
@@ -68,6 +68,8 @@ def ensure_index(kb: KnowledgeBase) -> None:
 
 def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes ask`: answer one question, or one per line from stdin."""
+    if args.question != "-" and not single_line(args.question):
+        raise PapernotesError("the question is empty", 'ask one, e.g. papernotes ask "What does MobileSAM distil?"')
     scope = _scope(args, kb)  # before any work: a mistyped name fails at once
     loading = kb.preload_encoder()  # while the index is checked and opened (every question needs it)
     try:
@@ -94,7 +96,7 @@ def _answer(args: argparse.Namespace, kb: KnowledgeBase, scope: list[str] | None
     reader = kb.generative_reader()  # resolved now: a missing reader fails before any work
     if reader is not None and reader.needs_conversion:
         print(f"converting the reader {reader.spec.name} once (about a minute)…", file=sys.stderr)
-    questions = stdin_questions(sys.stdin) if args.question == "-" else iter([args.question])
+    questions = stdin_questions(sys.stdin) if args.question == "-" else iter([single_line(args.question)])
     previous = None
     for question in questions:
         context = previous if args.follow_up else None
@@ -114,9 +116,9 @@ def _answer(args: argparse.Namespace, kb: KnowledgeBase, scope: list[str] | None
 
 
 def stdin_questions(stream: TextIO) -> Iterator[str]:
-    """The non-blank lines of `stream`, stripped, as they arrive."""
+    """The non-blank lines of `stream` as they arrive, stripped of spaces, terminal escapes and control characters."""
     for line in stream:
-        line = line.strip()
+        line = single_line(line)
         if line:
             yield line
 

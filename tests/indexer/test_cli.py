@@ -104,3 +104,19 @@ def test_ask_with_a_model_that_is_not_there_fails_in_one_line(notes: Path) -> No
     assert done.returncode != 0
     assert "no-such-model" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "Exception in thread" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x1b[31m\x07"], ids=["empty", "spaces", "escapes-only"])
+def test_an_empty_question_is_a_one_line_error_before_any_work(
+    notes: Path, question: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", question, "--notes", str(notes)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("papernotes: the question is empty") and len(err.strip().splitlines()) == 1
+    assert not (notes / ".papernotes").exists()  # nothing was indexed for it
+
+
+def test_terminal_escapes_in_a_question_are_dropped(notes: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "How many layers does \x1b[31mZebraNet\x1b[0m use?", "--json", "--notes", str(notes)]) == 0
+    out = capsys.readouterr().out
+    assert '"question": "How many layers does ZebraNet use?"' in out and "99" in out

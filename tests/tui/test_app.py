@@ -25,11 +25,9 @@ from tui.screens.build_offer import BuildOffer
 from tui.screens.help import HelpScreen
 from tui.widgets.ask_pane import AskPane
 from tui.widgets.conversation import CitationList, Turn
-from tui.widgets.image_view import ImageBlock
 from tui.widgets.library import BROKEN_PREFIX
 from tui.widgets.note_card import NoteCard, ProblemCard
 from tui.widgets.reader import Reader
-from tui.widgets.run_view import RunView
 from tui.widgets.status_line import StatusLine
 
 SIZE = (120, 40)
@@ -88,7 +86,7 @@ def cited_spots(app: PapernotesApp) -> list:
 
 def runs_text(app: PapernotesApp) -> str:
     """The note shown, as plain text."""
-    return "\n".join(run.text() for run in app.main.reader.query(RunView))
+    return app.main.reader.document.text()
 
 
 # --- start -------------------------------------------------------------------------------------
@@ -276,15 +274,16 @@ async def test_links_in_the_card_and_the_note_are_clickable(
         await settle(app, pilot)
         reader = app.main.reader
         assert reader.note is not None and reader.note.id == "beta"
-        run = next(r for r in reader.query(RunView) if "See AlphaNet" in r.text())
-        reader.scroll_to_widget(run, animate=False)
+        document = reader.document
+        row = document.row_of("See AlphaNet")
+        assert row is not None
+        reader.scroll_exactly(reader.spot_y(document.spot(document.model.locate(row)[0])))
         await pilot.pause()
-        lines = run.text(run.content_region.width).split("\n")
-        row = next(i for i, line in enumerate(lines) if "See AlphaNet" in line)
-        region = run.content_region
-        await pilot.click(offset=(region.x + lines[row].index("the paper") + 2, region.y + row))
+        line = document.text().split("\n")[row]
+        region = document.content_region
+        await pilot.click(offset=(region.x + line.index("the paper") + 2, region.y + row))
         assert opened[-1] == "https://arxiv.org/abs/2202.00002"
-        await pilot.click(offset=(region.x + lines[row].index("AlphaNet") + 2, region.y + row))
+        await pilot.click(offset=(region.x + line.index("AlphaNet") + 2, region.y + row))
         await settle(app, pilot)
         assert reader.note is not None and reader.note.id == "alpha"
 
@@ -554,9 +553,10 @@ async def test_markup_and_escape_sequences_in_notes_are_shown_literally(kb: Know
         await app.open_note("gamma")
         await settle(app, pilot)
         shown = runs_text(app)
-        assert "[bold red]L = a + b[/bold red]" in shown
-        assert "[@click=app.quit]this is not a link[/]" in shown
-        assert "[link=https://example.com]fake links[/link]" in shown
+        flat = " ".join(shown.split())  # as wrapped at the reader's width
+        assert "[bold red]L = a + b[/bold red]" in flat
+        assert "[@click=app.quit]this is not a link[/]" in flat
+        assert "[link=https://example.com]fake links[/link]" in flat
         assert "\x1b" not in shown and "red must not leak" in shown.replace("\n", " ")
         title = "GammaDepth: Depth from [b]Unlabeled[/b] Video"
         assert title in card_text(app).replace("\n", " ") and "#[i]odd[/i]" in card_text(app)
@@ -574,12 +574,12 @@ async def test_images_are_drawn_or_shown_as_placeholders(kb: KnowledgeBase) -> N
         await settle(app, pilot)
         await app.open_note("gamma")
         await settle(app, pilot)
-        drawn, missing = list(app.main.reader.query(ImageBlock))
-        assert drawn.query(".picture") and "Depth map example" in str(
-            drawn.query_one(".caption").render()
-        )
-        placeholder = str(missing.query_one(".placeholder").render())
-        assert "Missing figure" in placeholder and "images/missing.png" in placeholder
+        document = app.main.reader.document
+        drawn, missing = list(document.model.figures)
+        assert list(document.pictures) == [drawn]  # a picture laid over the first figure's rows
+        shown = document.text()
+        assert "Depth map example" in shown  # its caption
+        assert "Missing figure" in shown and "images/missing.png" in shown  # the second's frame
 
 
 # --- everywhere --------------------------------------------------------------------------------

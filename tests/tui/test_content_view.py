@@ -9,8 +9,6 @@ from textual.widgets import OptionList
 from indexer.knowledge import KnowledgeBase
 from tests.tui.test_snapshots import steady
 from tui.app import PapernotesApp
-from tui.widgets.image_view import ImageBlock
-from tui.widgets.run_view import RunView
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
@@ -59,11 +57,12 @@ async def test_an_html_image_note_shows_the_image_and_its_caption(figure_kb: Kno
         await steady(pilot)
         await app.open_note("pocket")
         await steady(pilot)
-        drawn, remote = list(app.main.reader.query(ImageBlock))
-        assert drawn.query(".picture") and drawn.image is not None and drawn.image.width == 400
-        placeholder = str(remote.query_one(".placeholder").render())
-        assert "Remote plot" in placeholder and "remote image, not downloaded" in placeholder
-        shown = "\n".join(run.text() for run in app.main.reader.query(RunView))
+        document = app.main.reader.document
+        drawn, remote = document.model.figures.values()
+        assert drawn.image is not None and drawn.image.width == 400
+        assert list(document.pictures) == [document.model.pieces.index(drawn.piece)]
+        shown = document.text()
+        assert "Remote plot" in shown and "remote image, not downloaded" in shown
         assert "Figure 2: the fusion neck joins three scales" in shown
         assert "R^(H×W)" in shown and "<i>" not in shown and "<br>" not in shown
         card = str(app.main.reader.card.render())

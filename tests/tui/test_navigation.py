@@ -13,9 +13,9 @@ from indexer.answer import Citation
 from indexer.knowledge import KnowledgeBase
 from tests.tui.test_app import SIZE, ask, settle
 from tui.app import PapernotesApp
+from tui.note_lines import NoteLines
 from tui.widgets.contents import Contents
-from tui.widgets.image_view import ImageBlock
-from tui.widgets.run_view import RunView
+from tui.widgets.image_view import cached_picture
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
 
@@ -94,8 +94,13 @@ def six_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def bodies(app: PapernotesApp) -> list[str]:
-    """Ids of the note bodies mounted (shown or hidden), least recently shown first."""
-    return [body.note.id for body in app.main.reader.document._bodies]
+    """Ids of the notes laid out (shown or ahead), least recently shown first."""
+    return [model.note.id for model in app.main.reader.document._models.values()]
+
+
+def rendered(model: NoteLines) -> bool:
+    """Whether all of a note's text is rendered at the width it is laid out at."""
+    return all(lines.cached(model.inner) is not None for lines in model.texts.values())
 
 
 async def stay(app: PapernotesApp, pilot: Pilot, neighbours: set[str]) -> None:
@@ -119,34 +124,32 @@ async def test_held_down_n_only_renders_the_note_it_ends_on(six_notes: Path) -> 
         await settle(app, pilot)
         assert shown(app) == "n5" and app.sub_title.startswith("5 / 6")
         # n3 was passed over: no key built it, and it is nobody's neighbour that was settled on.
-        # Besides the two notes shown, only neighbours of theirs may be mounted, hidden (prefetched).
+        # Besides the two notes shown, only neighbours of theirs may be laid out ahead (prefetched).
         assert "n3" not in bodies(app) and bodies(app)[-1] == "n5"
-        document = app.main.reader.document
-        for body in document._bodies:
-            assert body is document.body or (body.note.id in {"n1", "n2", "n4", "n6"} and not body.display)
+        assert set(bodies(app)) <= {"n1", "n2", "n4", "n5", "n6"}
         card = str(app.main.reader.card.render())
         assert "Note 5" in card and app.main.reader.document.note is app.main.reader.card.note
 
 
-async def test_after_a_moment_on_a_note_n_and_p_show_bodies_already_mounted(six_notes: Path) -> None:
+async def test_after_a_moment_on_a_note_n_and_p_show_notes_already_rendered(six_notes: Path) -> None:
     app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await app.open_note("n3")
         document = app.main.reader.document
         await stay(app, pilot, {"n2", "n4"})
-        ahead = {body.note.id: body for body in document._bodies}
-        assert not ahead["n4"].display and not ahead["n2"].display and document.body is ahead["n3"]
+        ahead = {model.note.id: model for model in document._models.values()}
+        assert rendered(ahead["n4"]) and rendered(ahead["n2"]) and document.model is ahead["n3"]
         await pilot.press("n")
         await pilot.pause()
-        assert document.body is ahead["n4"] and ahead["n4"].display and not ahead["n3"].display
+        assert document.model is ahead["n4"] and document.note is ahead["n4"].note
         assert app.sub_title.startswith("4 / 6") and app.main.reader.card.note is document.note
         assert [title for _, title, _ in app.main.reader.contents.table_of_contents] == ["Note 4", "Part"]
         await stay(app, pilot, {"n5"})
-        assert "n5" in bodies(app) and "Body of note 4." in "".join(r.text() for r in ahead["n4"].query(RunView))
+        assert "n5" in bodies(app) and "Body of note 4." in document.text()
         await pilot.press("p", "p")
         await settle(app, pilot)
-        assert shown(app) == "n2" and document.body is ahead["n2"] and app.sub_title.startswith("2 / 6")
+        assert shown(app) == "n2" and document.model is ahead["n2"] and app.sub_title.startswith("2 / 6")
 
 
 @pytest.fixture(scope="module")
@@ -163,19 +166,27 @@ async def test_a_long_note_shows_a_screenful_first_then_everything_with_images(l
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(app, pilot)
         await app.open_note("long")
-        body = app.main.reader.document.body
-        assert body is not None and 0 < body.mounted < len(body.parts)  # the first screenful only
+        document = app.main.reader.document
+        model = document.model
+        assert model is not None and sum(model.exact) < len(model.pieces)  # the first screenful at most, so far
         assert app.main.reader.card.note is not None and app.main.reader.card.note.id == "long"
         assert [title for _, title, _ in app.main.reader.contents.table_of_contents][:2] == [
             "Long Note: 400 Lines with 10 Figures",
             "Section 1",
         ]
         await settle(app, pilot)
-        assert body.complete
-        images = list(body.query(ImageBlock))
-        assert len(images) == 10 and all(image.query(".picture") for image in images)
-        assert not body.query(".-loading")  # every figure decoded and swapped in
-        text = "\n".join(run.text() for run in body.query(RunView))
+        assert all(model.exact)  # the rest rendered after the first paint
+        assert len(model.figures) == 10
+        assert all(cached_picture(f.image.file) is not None for f in model.figures.values())  # all decoded
+        reader = app.main.reader
+        for index in model.figures:  # scrolled to, each figure is drawn over the rows kept for it
+            reader.scroll_exactly(reader.spot_y(document.spot(index)))
+            await pilot.pause()
+            picture = document.pictures.get(index)
+            assert picture is not None and model.figures[index].drawn
+            assert picture.region.y == document.content_region.y + model.tops[index]
+        assert len(document.pictures) < 10  # only those near the view have widgets
+        text = document.text()
         assert "Section 1" in text and "def step(x):" in text and "FPS" in text
 
 
@@ -264,7 +275,7 @@ async def test_the_list_and_the_last_note_show_before_every_note_is_parsed(
             if shown(app) == "beta":
                 break
         assert app.collection is None  # still parsing…
-        assert shown(app) == "beta" and "BetaFormer" in app.main.reader.query_one(RunView).text()
+        assert shown(app) == "beta" and "BetaFormer" in app.main.reader.document.text()
         assert app.sub_title.startswith("2 / 4")
         assert app.main.query_one("#notes").option_count == 5  # 4 notes and the unreadable file
         await app.open_note("gamma")  # asked for now, opened once everything is parsed

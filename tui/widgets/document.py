@@ -1,303 +1,410 @@
-"""Provides the note document: a note's pieces in runs and images, a screenful first and the rest in steps."""
+"""Provides the note document: the body of the note shown as one Line-API widget drawing cached strips."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
+from rich.console import Console, ConsoleOptions
+from rich.segment import Segment
+from rich.style import Style
 from textual import work
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widget import Widget
 
 from indexer.notemodel import Note
-from tui.pieces import Piece, pieces_of
-from tui.widgets.image_view import ImageBlock
-from tui.widgets.run_view import GUTTER, PieceLines, RunView
+from tui.messages import LinkClicked
+from tui.note_lines import PICTURE_ROWS, NoteLines
+from tui.piece_lines import CITED_BAR, GUTTER, gap_after
+from tui.pieces import Piece
+from tui.widgets.figures import FigureLayer
+from tui.widgets.image_view import images_enabled
 
 logger = logging.getLogger(__name__)
 
-FIRST_ROWS = 1.5
-"""The first step fills this many screen heights (estimated from source lines), so the first paint is full."""
-RUN_ROWS = 30
-"""A run holds pieces until about this many rows (estimated): small enough to render one quickly."""
-STEP_PARTS = 6
-"""Runs and images mounted per step after the first paint; keys and paints go through in between."""
-IMAGE_ROWS = 15
+FILL_SLICE = 0.008
+"""Seconds of rendering per step while the rest of a note is rendered after its first screen (a frame is ~16 ms)."""
+FILL_PAUSE = 0.004
+"""Seconds between those steps, so keys and paints go first."""
+LAYOUT_DELAY = 0.25
+"""Seconds a new height waits to be laid out: a layout re-arranges the whole screen (~30 ms here), the
+strips need none (rows are found in the note's own tops), so heights settling in steps share one."""
 
 
-def estimated_rows(piece: Piece) -> int:
-    """Rows a piece takes, guessed from its source lines (images take their fixed height)."""
-    return IMAGE_ROWS if piece.kind == "image" else max(1, piece.end - piece.start) + 1
+class Spot(NamedTuple):
+    """A piece of the note shown, where it is drawn: its first row in the document and the rows it takes."""
+
+    index: int
+    piece: Piece
+    y: int
+    height: int
 
 
-@dataclass(frozen=True)
-class Spot:
-    """Where a piece is drawn: its run and index there, or its image block."""
+class NoteDocument(FigureLayer, Widget):
+    """The body of the note shown: rows drawn from strips cached per piece, rendered when first seen.
 
-    widget: Widget
-    index: int = 0
-
-    @property
-    def piece(self) -> Piece:
-        """The piece drawn here."""
-        widget = self.widget
-        return widget.pieces[self.index] if isinstance(widget, RunView) else widget.piece  # type: ignore[attr-defined]
-
-    @property
-    def y(self) -> int:
-        """Row of the piece inside its widget."""
-        return self.widget.piece_y(self.index) if isinstance(self.widget, RunView) else 0
-
-    @property
-    def height(self) -> int:
-        """Rows the piece takes."""
-        widget = self.widget
-        return (
-            widget.piece_height(self.index)
-            if isinstance(widget, RunView)
-            else widget.outer_size.height
-        )
-
-
-def _parts(pieces: tuple[Piece, ...]) -> list[list[Piece] | Piece]:
-    """Pieces grouped into runs of text (about RUN_ROWS rows each) and images on their own."""
-    parts: list[list[Piece] | Piece] = []
-    run: list[Piece] = []
-    rows = 0
-    for piece in pieces:
-        if piece.kind == "image":
-            if run:
-                parts.append(run)
-                run, rows = [], 0
-            parts.append(piece)
-            continue
-        if run and rows + estimated_rows(piece) > RUN_ROWS and not (run[-1].kind == "heading"):
-            parts.append(run)
-            run, rows = [], 0
-        run.append(piece)
-        rows += estimated_rows(piece)
-    if run:
-        parts.append(run)
-    return parts
-
-
-class NoteBody(Vertical):
-    """The pieces of one note; the first screenful is mounted at once, the rest in steps."""
-
-    DEFAULT_CSS = """
-    NoteBody {
-        height: auto;
-    }
+    Switching notes swaps the layout model (kept for the last few notes), so no widget is mounted or
+    laid out for the text; figures are textual-image widgets laid over the rows kept for them.
     """
 
-    def __init__(self, note: Note, rows: int, through_line: int | None = None) -> None:
-        """Start with the parts filling `rows` rows (and reaching source line `through_line`, if given)."""
-        self.note = note
-        """The note shown."""
-        self.pieces: tuple[Piece, ...] = pieces_of(note.markdown)  # HTML as Markdown, line for line
-        """All its pieces, in order."""
-        self.parts = _parts(self.pieces)
-        """Runs and images, in order."""
-        self.mounted = 0
-        """How many parts are mounted (always the first ones)."""
-        self.first_runs: list[RunView] = []
-        """The runs mounted at once (their lines may be rendered ahead, in a thread)."""
-        count, filled = 0, 0
-        for part in self.parts:
-            first = part[0] if isinstance(part, list) else part
-            if count and filled >= rows and (through_line is None or first.start > through_line):
-                break
-            filled += sum(estimated_rows(p) for p in part) if isinstance(part, list) else IMAGE_ROWS
-            count += 1
-        widgets = self._take(count)
-        self.first_runs = [widget for widget in widgets if isinstance(widget, RunView)]
-        super().__init__(*widgets)
-
-    def _widget(self, part: list[Piece] | Piece) -> Widget:
-        if isinstance(part, list):
-            return RunView(part)
-        found = next((i for i in self.note.images if i.src == part.src), None)
-        return ImageBlock(part, found)
-
-    def _take(self, count: int) -> list[Widget]:
-        start = self.mounted
-        self.mounted = min(len(self.parts), start + count)
-        return [self._widget(part) for part in self.parts[start : self.mounted]]
-
-    @property
-    def complete(self) -> bool:
-        """Whether every part is mounted."""
-        return self.mounted >= len(self.parts)
-
-    def mount_through_line(self, line: int) -> None:
-        """Mount every part up to the one holding source line `line` (0-based) now: a jump needs them laid out."""
-        needed = 0
-        for number, part in enumerate(self.parts):
-            first = part[0] if isinstance(part, list) else part
-            if first.start > line:
-                break
-            needed = number + 1
-        if needed > self.mounted:
-            self.mount_all(self._take(needed - self.mounted))
-
-    @work(exclusive=True, group="mount")
-    async def mount_rest(self) -> None:
-        """Mount the remaining parts a step at a time, letting keys and paints through in between."""
-        while not self.complete:
-            await self.mount_all(self._take(STEP_PARTS))
-            await asyncio.sleep(0.02)
-
-    def spots(self) -> list[Spot]:
-        """Every mounted piece, in order."""
-        found: list[Spot] = []
-        for child in self.children:
-            if isinstance(child, RunView):
-                found += [Spot(child, index) for index in range(len(child.pieces))]
-            elif isinstance(child, ImageBlock):
-                found.append(Spot(child))
-        return found
-
-
-class NoteDocument(Vertical):
-    """The note body shown in the reader; the bodies of the last few notes are kept to switch back at once."""
-
+    COMPONENT_CLASSES = {
+        "document--h1",
+        "document--h2",
+        "document--heading",
+        "document--html",
+        "document--cited",
+        "document--bar",
+        "document--caption",
+        "document--frame",
+    }
     DEFAULT_CSS = """
     NoteDocument {
         height: auto;
+        & > .document--heading { text-style: bold; color: $text-primary; }
+        & > .document--h1 { text-style: bold underline; color: $text-accent; }
+        & > .document--h2 { text-style: bold underline; color: $text-primary; }
+        & > .document--html { color: $text-muted; }
+        & > .document--cited { background: $warning 20%; }
+        & > .document--bar { color: $warning; }
+        & > .document--caption { color: $text-muted; text-style: italic; }
+        & > .document--frame { color: $secondary; }
+        & > .picture { position: absolute; width: auto; height: 14; }
     }
     """
 
-    KEEP = 6
-    """Bodies kept mounted (hidden): the last few shown and the prefetched neighbours; each costs its widgets."""
+    KEEP = 8
+    """Notes whose layout (rendered lines) is kept, so switching back renders nothing."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.note: Note | None = None
         """The note shown."""
-        self.body: NoteBody | None = None
-        """The body shown."""
+        self.model: NoteLines | None = None
+        """Its layout."""
         self.table_of_contents: list[tuple[int, str, str]] = []
         """(level, heading, anchor) of every heading of the note shown."""
-        self._bodies: list[NoteBody] = []
-        """The bodies mounted, least recently shown first."""
+        self.cited: set[int] = set()
+        """Indexes of the pieces behind the citation shown."""
+        self.pictures: dict[int, Widget] = {}
+        """Figure widgets laid over their rows, by piece index."""
+        self._models: OrderedDict[tuple[str, str], NoteLines] = OrderedDict()
+        self._strips: dict[tuple[int, int], Strip] = {}
+        self._layout_due = False
 
-    def show(self, note: Note | None, rows: int, through_line: int | None = None) -> None:
-        """Show `note` (None empties the document): `rows` rows at once, the rest in steps."""
-        self.note = note
-        if self.body is not None:
-            self.body.display = False
-            self.body.workers.cancel_group(self.body, "mount")
-        self.body = None
-        self.table_of_contents = []
-        if note is None:
-            return
+    # --- showing ---------------------------------------------------------------------------------
+
+    def show(self, note: Note | None, through_line: int | None = None) -> None:
+        """Show `note` (None empties the document); its first screen (or the one holding `through_line`) rendered now."""
+        self.workers.cancel_group(self, "fill")
+        self.workers.cancel_group(self, "decode")
+        for picture in self.pictures.values():
+            picture.remove()
+        self.pictures = {}
+        self.note, self.cited, self._strips = note, set(), {}
+        self.model = self._model_for(note) if note is not None else None
+        self.table_of_contents = self.model.contents() if self.model is not None else []
+        model = self.model
+        if model is not None:
+            for figure in model.figures.values():
+                figure.drawn = False
+            width = self.content_size.width
+            if width > GUTTER:
+                model.set_width(width)
+                rows = self.screen.size.height
+                model.ensure(0, rows, *self._render_args())
+                if through_line is not None:
+                    self.reveal(model.piece_at_line(through_line) or 0)
+            self._fill(model)
+            if any(f.reason is None for f in model.figures.values()):
+                self.call_after_refresh(self._decode_if_shown, model)  # the first paint goes first
+        self.refresh(layout=True)
+
+    def _model_for(self, note: Note) -> NoteLines:
         key = (note.id, note.content_hash)
-        body = next((b for b in self._bodies if (b.note.id, b.note.content_hash) == key), None)
-        if body is not None:
-            self._bodies.remove(body)
-            body.display = True
-            if through_line is not None:
-                body.mount_through_line(through_line)
-        else:
-            body = NoteBody(note, rows, through_line)
-            self.mount(body)
-        self._bodies.append(body)
-        self._drop_stale()
-        self.body = body
-        if not body.complete:
-            body.mount_rest()
-        self.table_of_contents = [
-            (p.level, " ".join(p.text.split()), p.anchor)
-            for p in body.pieces
-            if p.kind == "heading"
-        ]
+        model = self._models.pop(key, None) or NoteLines(note, images=images_enabled())
+        self._models[key] = model
+        while len(self._models) > self.KEEP:
+            self._models.popitem(last=False)
+        return model
 
-    def prefetch(self, notes: list[Note], rows: int) -> Callable[[], None]:
-        """Mount the first `rows` rows of each of `notes` hidden, so showing one later is a display toggle.
-
-        Returns what renders their text at the width of the runs shown now (cached by width), to run
-        in a thread: then showing them paints without rendering Markdown.
-        """
-        shown = self.body.first_runs if self.body is not None else []
-        width = shown[0].size.width if shown else 0
-        options = self.app.console_options.update(highlight=False, width=max(1, width))
-        inner = options.update_width(max(1, width - GUTTER))
-        console = self.app.console
-        lines: list[PieceLines] = []
+    def prefetch(self, notes: list[Note]) -> Callable[[], None]:
+        """Lay out `notes` at the current width; returns the rendering of their first screens, to run in a thread."""
+        width = self.content_size.width
+        models = []
         for note in notes:
             key = (note.id, note.content_hash)
-            if any((b.note.id, b.note.content_hash) == key for b in self._bodies):
+            if key in self._models:
                 continue
             try:
-                body = NoteBody(note, rows)
+                model = NoteLines(note, images=images_enabled())
             except Exception:  # shown later, where the error gets its card
                 logger.exception("cannot prefetch %s", note.rel_path)
                 continue
-            body.display = False
-            self.mount(body)
-            self._bodies.insert(max(0, len(self._bodies) - 1), body)  # the body shown stays last
-            lines += [piece for run in body.first_runs for piece in run.lines]
-        self._drop_stale()
+            self._models[key] = model
+            self._models.move_to_end(key, last=False)  # the least recent: dropped before any note shown
+            if width > GUTTER:
+                model.set_width(width)
+                models.append(model)
+        while len(self._models) > self.KEEP:
+            self._models.popitem(last=False)
+        console, options = self.app.console, self._text_options(width)
+        rows = self.screen.size.height * 2
 
         def render() -> None:
-            for piece in lines if width > GUTTER else []:
-                piece.lines(console, inner)
+            for model in models:
+                model.prerender(rows, console, options)
 
         return render
 
-    def _drop_stale(self) -> None:
-        for stale in self._bodies[: -self.KEEP]:
-            self._bodies.remove(stale)
-            stale.remove()
+    def _text_options(self, width: int) -> ConsoleOptions:
+        return self.app.console_options.update(highlight=False).update_width(max(1, width - GUTTER))
 
-    def spots(self) -> list[Spot]:
-        """The mounted pieces of the note shown, in order."""
-        return self.body.spots() if self.body is not None else []
+    def _render_args(self) -> tuple[Console, ConsoleOptions, Style]:
+        model = self.model
+        width = model.width if model is not None else self.content_size.width
+        return self.app.console, self._text_options(width), self.get_component_rich_style("document--frame")
+
+    # --- rows ------------------------------------------------------------------------------------
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        model = self.model
+        if model is None:
+            return 0
+        if width != model.width:
+            model.set_width(width)
+            self._strips = {}
+            self._place_pictures()
+        return model.total
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = {}
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        model = self.model
+        if model is not None and model.width > GUTTER:
+            top = self.styles.padding.top
+            anchor = self._anchor()
+            if model.ensure(crop.y - top, crop.bottom - top, *self._render_args()):
+                self._settled(anchor, layout=False)
+                self._styles_cache.clear()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        model = self.model
+        width = self.content_size.width
+        if model is None or not model.tops or y >= model.total:
+            return Strip.blank(width, self.rich_style)
+        index, row = model.locate(y)
+        strip = self._strips.get((index, row))
+        if strip is None:
+            strip = self._strip(model, index, row, width)
+            self._strips[(index, row)] = strip
+        return strip
+
+    def _strip(self, model: NoteLines, index: int, row: int, width: int) -> Strip:
+        lines = model.lines_of(index, *self._render_args())
+        if row >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        line = lines[row]
+        style = self._style_for(model, index, row)
+        if style is not None:
+            line = list(Segment.apply_style(line, post_style=style))
+        base = self.rich_style
+        if index in self.cited:
+            cited = self.get_component_rich_style("document--cited")
+            segments = [
+                Segment(CITED_BAR, base + self.get_component_rich_style("document--bar")),
+                *Segment.apply_style(line, style=base, post_style=cited),
+            ]
+            fill = base + cited
+        else:
+            segments = [Segment(" " * GUTTER, base), *Segment.apply_style(line, style=base)]
+            fill = base
+        used = sum(segment.cell_length for segment in segments)
+        if used > width:
+            return Strip(segments, used).crop(0, width)
+        if used < width:
+            segments.append(Segment(" " * (width - used), fill))
+        return Strip(segments, width)
+
+    def _style_for(self, model: NoteLines, index: int, row: int) -> Style | None:
+        piece = model.pieces[index]
+        if piece.kind == "heading":
+            return self.get_component_rich_style(
+                f"document--h{piece.level}" if piece.level <= 2 else "document--heading"
+            )
+        if piece.kind == "html":
+            return self.get_component_rich_style("document--html")
+        figure = model.figures.get(index)
+        if figure is not None and figure.reason is None and row == PICTURE_ROWS:
+            return self.get_component_rich_style("document--caption")
+        return None
+
+    # --- the rest of the note, after its first screen -----------------------------------------------
+
+    def _laid_out_height(self) -> int:
+        model = self.model
+        padding = self.styles.padding
+        return (model.total if model is not None else 0) + padding.top + padding.bottom
+
+    def view_top(self) -> int:
+        """The document row at the top of the reader's view (negative while the card above shows)."""
+        scroller = self.parent
+        if not isinstance(scroller, ScrollableContainer):
+            return 0
+        return round(scroller.scroll_y) - self.virtual_region.y - self.styles.padding.top
+
+    def _anchor(self) -> tuple[int, int, int] | None:
+        """(piece, row inside it, view top) to keep in place while pieces above change height."""
+        model, top = self.model, self.view_top()
+        if model is None or top <= 0 or not model.tops:
+            return None
+        index, row = model.locate(top)
+        return index, row, top
+
+    def _settled(self, anchor: tuple[int, int, int] | None, *, layout: bool = True) -> None:
+        """Heights changed: draw again, keeping the row at the top of the view where it was; lay out
+        now (`layout`) or in a moment."""
+        model = self.model
+        self._strips = {}
+        self.refresh()
+        if layout:
+            self._lay_out()
+        elif not self._layout_due:
+            self._layout_due = True
+            self.set_timer(LAYOUT_DELAY, self._lay_out)
+        if model is None or anchor is None:
+            return
+        index, row, top = anchor
+        moved = model.tops[index] + min(row, model.heights[index] - 1) - top
+        if moved and isinstance(self.parent, ScrollableContainer):
+            shift_scroll(self.parent, moved)
+
+    def _lay_out(self) -> None:
+        """Lay the document out if its height changed (a layout re-arranges the whole screen)."""
+        self._layout_due = False
+        if self.size.height != self._laid_out_height():
+            self.refresh(layout=True)
+        self._place_pictures()
+
+    @work(exclusive=True, group="fill")
+    async def _fill(self, model: NoteLines) -> None:
+        """Render the pieces not seen yet, a slice at a time, nearest the view first."""
+        while self.model is model:
+            if model.width <= GUTTER:
+                await asyncio.sleep(0.02)
+                continue
+            todo = model.pending(max(0, self.view_top()))
+            if not todo:
+                break
+            anchor = self._anchor()
+            deadline = time.perf_counter() + FILL_SLICE
+            changed = False
+            args = self._render_args()
+            for index in todo:
+                changed |= model.render([index], *args)
+                if time.perf_counter() > deadline:
+                    break
+            if changed:
+                self._settled(anchor, layout=False)
+            await asyncio.sleep(FILL_PAUSE)
+        if self.model is model and self._layout_due:
+            self._lay_out()
+
+    # --- pieces: citations, contents, links --------------------------------------------------------
+
+    def spot(self, index: int) -> Spot:
+        """Where piece `index` is drawn now."""
+        model = self.model
+        assert model is not None
+        piece = model.pieces[index]
+        return Spot(index, piece, model.tops[index], max(1, model.heights[index] - gap_after(piece)))
+
+    def reveal(self, index: int) -> None:
+        """Render piece `index`, the heading of its section and a screen below it (their rows become exact)."""
+        model = self.model
+        if model is None or model.width <= GUTTER:
+            return
+        heading = self.heading_before(index)
+        first = model.tops[heading if heading is not None else index]
+        anchor = self._anchor()
+        if model.ensure(first, model.tops[index] + self.screen.size.height, *self._render_args()):
+            self._settled(anchor)
 
     def spots_for_lines(self, first: int, last: int) -> list[Spot]:
         """The pieces inside lines `first`..`last` (1-based, inclusive), else those overlapping them."""
-        if self.body is None:
+        model = self.model
+        if model is None or not model.tops:
             return []
-        self.body.mount_through_line(last - 1)
-        spots = [s for s in self.spots() if s.piece.end > s.piece.start]
         low, high = first - 1, last
-        inside = [s for s in spots if low <= s.piece.start and s.piece.end <= high]
-        if inside:
-            return inside
-        return [s for s in spots if s.piece.start < high and low < s.piece.end]
+        pieces = [(i, p) for i, p in enumerate(model.pieces) if p.end > p.start]
+        inside = [i for i, p in pieces if low <= p.start and p.end <= high]
+        found = inside or [i for i, p in pieces if p.start < high and low < p.end]
+        if found:
+            self.reveal(found[0])
+        return [self.spot(i) for i in found]
 
-    def heading_before(self, spot: Spot) -> Spot | None:
-        """The last heading above `spot` (the title of its section)."""
-        heading = None
-        for other in self.spots():
-            if other == spot:
-                break
-            if other.piece.kind == "heading":
-                heading = other
-        return heading
+    def heading_before(self, index: int) -> int | None:
+        """The index of the last heading above piece `index` (the title of its section)."""
+        model = self.model
+        pieces = model.pieces if model is not None else ()
+        return next((i for i in range(index - 1, -1, -1) if pieces[i].kind == "heading"), None)
 
     def heading_for(self, anchor: str) -> Spot | None:
-        """The heading with `anchor` (mounting the parts up to it first)."""
-        if self.body is None:
+        """The heading with `anchor` (rendered, with the screen below it)."""
+        model = self.model
+        if model is None or not model.tops:
             return None
-        piece = next(
-            (p for p in self.body.pieces if p.kind == "heading" and p.anchor == anchor), None
+        index = next(
+            (i for i, p in enumerate(model.pieces) if p.kind == "heading" and p.anchor == anchor), None
         )
-        if piece is None:
+        if index is None:
             return None
-        self.body.mount_through_line(piece.start)
-        return next((s for s in self.spots() if s.piece is piece), None)
+        self.reveal(index)
+        return self.spot(index)
 
-    def cite(self, spots: list[Spot]) -> None:
-        """Mark `spots` as the cited passage (an empty list clears the mark)."""
-        by_widget: dict[Widget, list[int]] = {}
-        for spot in spots:
-            by_widget.setdefault(spot.widget, []).append(spot.index)
-        for body in self._bodies:
-            for child in body.children:
-                if isinstance(child, RunView):
-                    child.set_cited(by_widget.get(child, []))
-                elif isinstance(child, ImageBlock):
-                    child.set_class(child in by_widget, "-cited")
+    def cite(self, indexes: Iterable[int]) -> None:
+        """Mark the pieces at `indexes` as the cited passage (an empty iterable clears the mark)."""
+        cited = set(indexes)
+        if cited != self.cited:
+            self.cited = cited
+            self._strips = {}
+            self.refresh()
+
+    def text(self) -> str:
+        """The note shown as plain text, as drawn (every piece rendered first; tests and debugging)."""
+        model = self.model
+        if model is None or model.width <= GUTTER:
+            return ""
+        anchor = self._anchor()
+        if model.ensure(0, model.total + 1, *self._render_args()):
+            self._settled(anchor)
+        return "\n".join(self.render_line(y).text.rstrip() for y in range(model.total))
+
+    def row_of(self, text: str) -> int | None:
+        """The first document row showing `text` (tests: where to click)."""
+        return next((y for y, line in enumerate(self.text().split("\n")) if text in line), None)
+
+    def action_link(self, href: str) -> None:
+        """A link in the note was clicked."""
+        self.post_message(LinkClicked(href))
+
+
+def shift_scroll(scroller: ScrollableContainer, rows: int) -> None:
+    """Move `scroller`'s view by `rows` in the same frame, past its old end if need be (the layout follows)."""
+    y = max(0.0, scroller.scroll_y + rows)
+    scroller.set_reactive(ScrollableContainer.scroll_y, y)
+    scroller.set_reactive(ScrollableContainer.scroll_target_y, y)
+    if scroller.show_vertical_scrollbar:
+        scroller.vertical_scrollbar.position = y
+    if y > scroller.max_scroll_y:
+        scroller.refresh(layout=True)  # past the end laid out so far
+    else:
+        scroller._refresh_scroll()  # what scrolling does, without the whole screen's layout

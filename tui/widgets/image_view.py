@@ -1,28 +1,27 @@
-"""Provides image blocks: drawn in the terminal where it can, else a framed placeholder with alt text."""
+"""Provides figures: decoded in a thread (and kept for a while), drawn by textual-image where the terminal can."""
 
 from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
 
-from textual import work
-from textual.app import ComposeResult
-from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Static
-
-from indexer.notemodel import Image
-from tui.text import one_line
-
-if TYPE_CHECKING:
-    from tui.pieces import Piece
 
 logger = logging.getLogger(__name__)
 
 IMAGES_ENV = "PAPERNOTES_IMAGES"
 """Set to `off` to always show placeholders instead of drawing images."""
+MAX_PIXELS = (1600, 1200)
+"""Decoded figures are shrunk to fit this (a terminal never shows more), so drawing them stays cheap."""
+PICTURES_KEPT = 16
+"""Decoded figures kept (at most ~5.8 MB each at MAX_PIXELS), so going back to a note redraws its figures at once."""
+
+_kept: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+_lock = threading.Lock()
 
 
 def images_enabled() -> bool:
@@ -40,18 +39,61 @@ def prepare_terminal_images() -> None:
         logger.info("images will be placeholders: %s", error)
 
 
-MAX_PIXELS = (1600, 1200)
-"""Decoded figures are shrunk to fit this (a terminal never shows more), so drawing them stays cheap."""
-
-
-def decode(path: str) -> Any:
-    """The image at `path` decoded (and shrunk to MAX_PIXELS): slow for large files, so run it in a thread."""
+def decode(path: str | Path, rows: int | None = None) -> Any:
+    """The image at `path` decoded, shrunk to MAX_PIXELS and to `rows` terminal rows (textual-image
+    scales the picture again at every paint, so a smaller one paints faster): slow, so run it in a thread."""
     from PIL import Image as PILImage  # deferred: only notes with figures need PIL
 
     with PILImage.open(path) as opened:
         opened.load()
         picture = opened.copy()
-    picture.thumbnail(MAX_PIXELS)
+    width, height = MAX_PIXELS
+    if rows is not None:
+        height = min(height, rows * _cell_height())
+    picture.thumbnail((width, height))
+    return picture
+
+
+def _cell_height() -> int:
+    """Pixels per terminal row (textual-image's answer from the terminal, else its default)."""
+    try:
+        from textual_image._terminal import get_cell_size
+
+        return max(1, int(get_cell_size().height))
+    except Exception:  # without textual-image nothing is drawn anyway
+        return MAX_PIXELS[1]
+
+
+def _key(path: str | Path) -> tuple[str, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+def cached_picture(path: str | Path) -> Any:
+    """The decoded picture of `path` if it is kept (and the file unchanged), else None."""
+    key = _key(path)
+    with _lock:
+        picture = _kept.get(key) if key is not None else None
+        if picture is not None and key is not None:
+            _kept.move_to_end(key)
+    return picture
+
+
+def decode_cached(path: str | Path, rows: int | None = None) -> Any:
+    """`decode(path, rows)`, kept for the next time (the PICTURES_KEPT most recent)."""
+    found = cached_picture(path)
+    if found is not None:
+        return found
+    key = _key(path)
+    picture = decode(path, rows)
+    if key is not None:
+        with _lock:
+            _kept[key] = picture
+            while len(_kept) > PICTURES_KEPT:
+                _kept.popitem(last=False)
     return picture
 
 
@@ -64,103 +106,4 @@ def image_widget(picture: Any) -> Widget | None:
         return TerminalImage(picture, classes="picture")
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)
-        return None
-
-
-def placeholder_text(src: str, alt: str, reason: str) -> Content:
-    """The framed placeholder's text: alt text, then where the image is and why it isn't drawn."""
-    return Content.assemble(
-        ("🖼  ", "bold"),
-        (one_line(alt) or "(no alt text)", "italic"),
-        "\n",
-        (one_line(src), "underline"),
-        ("  · " + reason, "dim"),
-    )
-
-
-class ImageBlock(Widget):
-    """An image of a note: a frame while it is decoded in a thread, then the picture (or a placeholder with alt text and path)."""
-
-    DEFAULT_CSS = """
-    ImageBlock {
-        height: auto;
-        margin: 0 0 1 0;
-    }
-    """
-
-    class Decoded(Message):
-        """The picture was decoded (None: it could not be, `reason` says why)."""
-
-        def __init__(self, picture: Any, reason: str | None) -> None:
-            super().__init__()
-            self.picture = picture
-            self.reason = reason
-
-    def __init__(self, piece: Piece, image: Image | None) -> None:
-        super().__init__()
-        self.piece = piece
-        """The piece of the note this image is."""
-        self.src = piece.src
-        """The image reference as written in the note."""
-        self.alt = piece.alt
-        """The image's alt text."""
-        self.image = image
-        """What the note parser resolved the reference to (None if it did not see it)."""
-
-    @property
-    def source_range(self) -> tuple[int, int]:
-        """The source lines of the paragraph holding the image (0-based, end exclusive)."""
-        return self.piece.start, self.piece.end
-
-    def compose(self) -> ComposeResult:
-        reason = self._why_not_drawn()
-        if reason is None:
-            waiting = Static(
-                Content.assemble(("🖼  ", "bold"), (one_line(self.alt) or self.src, "italic")),
-                classes="picture -loading",
-            )
-            yield waiting
-            if self.alt:
-                yield Static(Content(one_line(self.alt)), classes="caption")
-        else:
-            yield self._placeholder(reason)
-
-    def on_mount(self) -> None:
-        if self._why_not_drawn() is None and self.image is not None and self.image.file is not None:
-            self._decode(str(self.image.file))
-
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _decode(self, path: str) -> None:
-        try:
-            picture, reason = decode(path), None
-        except Exception as error:  # unreadable or unsupported file: the placeholder says so
-            logger.info("cannot decode %s: %s", path, error)
-            picture, reason = None, "cannot be read as an image"
-        self.post_message(self.Decoded(picture, reason))
-
-    async def on_image_block_decoded(self, message: ImageBlock.Decoded) -> None:
-        message.stop()
-        widget = image_widget(message.picture) if message.picture is not None else None
-        waiting = self.query(".-loading")
-        if widget is None:
-            await self.remove_children()
-            await self.mount(
-                self._placeholder(message.reason or "cannot be drawn in this terminal")
-            )
-        elif waiting:
-            await self.mount(widget, before=waiting.first())
-            await waiting.remove()
-
-    def _placeholder(self, reason: str) -> Static:
-        box = Static(placeholder_text(self.src, self.alt, reason), classes="placeholder")
-        box.border_title = "image"
-        return box
-
-    def _why_not_drawn(self) -> str | None:
-        if "://" in self.src or self.src.startswith("//"):
-            return "remote image, not downloaded"
-        if self.image is None or self.image.file is None:
-            return "not found inside the notes folder"
-        if not images_enabled():
-            return "images are switched off"
         return None

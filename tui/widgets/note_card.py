@@ -100,6 +100,9 @@ def card_content(
 class NoteCard(Static):
     """The header card above a note."""
 
+    _height = -1
+    """Rows the card's text took at the last update (-1: not known)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.note: Note | None = None
@@ -127,7 +130,12 @@ class NoteCard(Static):
 
     def _refresh_card(self) -> None:
         if self.note is not None:
-            self.update(card_content(self.note, self.related, self.related_note, self.names))
+            content = card_content(self.note, self.related, self.related_note, self.names)
+            # A layout re-arranges the whole screen: skip it when the card keeps its height.
+            width = self.content_size.width
+            height = content.get_height(self.styles, width) if width else -1
+            self.update(content, layout=height != self._height)
+            self._height = height
 
 
 class ProblemCard(Static):

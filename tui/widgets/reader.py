@@ -10,7 +10,6 @@ from pathlib import PurePosixPath
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widget import Widget
 
 from indexer.answer import Citation
 from indexer.chunking import ABOUT_SECTION
@@ -18,16 +17,13 @@ from indexer.errors import NoteError
 from indexer.notemodel import Note
 from tui.messages import HeadingChosen, LinkClicked, OpenNote
 from tui.widgets.contents import Contents
-from tui.widgets.document import FIRST_ROWS, NoteDocument, Spot
+from tui.widgets.document import NoteDocument, Spot, shift_scroll
 from tui.widgets.note_card import NoteCard, ProblemCard
-from tui.widgets.run_view import RunView
 
 logger = logging.getLogger(__name__)
 
 CITED = "-cited"
 """CSS class of the pieces behind the citation being shown."""
-LAYOUT_TRIES = 10
-"""Refreshes a scroll waits for its target to be laid out."""
 
 
 class Reader(VerticalScroll):
@@ -87,13 +83,12 @@ class Reader(VerticalScroll):
         if keep_related:
             self.card.set_related(related, related_note)
         self.query_one(ProblemCard).show_warnings(note)
-        rows = self._first_rows()
         through = citation.lines[1] - 1 if citation is not None else None
         try:
-            self.document.show(note, rows, through)
+            self.document.show(note, through)
         except Exception as error:  # never let one note's content take the app down
             logger.exception("cannot render %s", note.rel_path)
-            self.document.show(None, rows)
+            self.document.show(None)
             self.query_one(ProblemCard).show_error(
                 NoteError(f"{note.rel_path}: cannot be shown ({error})")
             )
@@ -108,21 +103,24 @@ class Reader(VerticalScroll):
             self.call_after_refresh(self.scroll_to, y=target, animate=False)
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
+        self.document.view_moved()
 
-    def _first_rows(self) -> int:
-        return int(max(self.size.height, self.screen.size.height) * FIRST_ROWS)
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value) and self.is_mounted:
+            self.document.view_moved()
 
     def prefetch(self, notes: list[Note]) -> Callable[[], None]:
-        """Mount the first screens of `notes` hidden (showing one is then a display toggle); returns
-        the rendering of their text at the current width, to run in a thread."""
-        return self.document.prefetch(notes, self._first_rows())
+        """Lay out `notes` ahead (showing one then renders little); returns the rendering of their
+        first screens at the current width, to run in a thread."""
+        return self.document.prefetch(notes)
 
     def show_error(self, error: NoteError) -> None:
         """Show the error card of an unreadable file."""
         self.note, self.error, self.citation = None, error, None
         self.card.display = False
         self.query_one(ProblemCard).show_error(error)
-        self.document.show(None, 0)
+        self.document.show(None)
         self.contents.show([], self.screen.size.width)
         self.scroll_to(y=0, animate=False, immediate=True)
 
@@ -134,15 +132,8 @@ class Reader(VerticalScroll):
 
     def cited_spots(self) -> list[Spot]:
         """The pieces highlighted as the cited passage."""
-        return [
-            spot
-            for spot in self.document.spots()
-            if (
-                spot.index in spot.widget.cited
-                if isinstance(spot.widget, RunView)
-                else spot.widget.has_class(CITED)
-            )
-        ]
+        document = self.document
+        return [document.spot(index) for index in sorted(document.cited)]
 
     def _highlight(self, citation: Citation) -> None:
         """Highlight the cited pieces and scroll to their section (the card for the About passage)."""
@@ -156,49 +147,50 @@ class Reader(VerticalScroll):
             self.card.add_class(CITED)
             self.scroll_home(animate=False)
             return
-        self.document.cite(spots)
-        self.call_after_refresh(self._scroll_to_spot, spots[0], citation)
+        self.document.cite(spot.index for spot in spots)
+        self._scroll_to_spot(spots[0].index, citation)
 
-    def _scroll_to_spot(self, target: Spot, citation: Citation | None = None, tries: int = LAYOUT_TRIES) -> None:
-        """Scroll so `target` shows, with its section heading when both fit (once it is laid out)."""
+    def _scroll_to_spot(self, index: int, citation: Citation | None = None) -> None:
+        """Scroll so piece `index` shows, with its section heading when both fit."""
         if citation is not None and self.citation is not citation:
             return
-        if not target.widget.size.height and tries > 0:  # mounted but not laid out yet
-            self.call_after_refresh(self._scroll_to_spot, target, citation, tries - 1)
-            return
+        document = self.document
+        document.reveal(index)
+        target = document.spot(index)
         top = self.spot_y(target)
-        heading = self.document.heading_before(target)
+        heading = document.heading_before(index)
         if heading is not None:
-            gap = top - self.spot_y(heading)
-            if 0 <= gap and gap + target.height <= self.scrollable_content_region.height - 1:
-                top = self.spot_y(heading)
-        self.scroll_to(y=top, animate=False)
+            above = self.spot_y(document.spot(heading))
+            if 0 <= top - above and top - above + target.height <= self.scrollable_content_region.height - 1:
+                top = above
+        self.scroll_exactly(top)
+
+    def scroll_exactly(self, y: int) -> None:
+        """Scroll to `y` now (or as far as the note goes), also past the end laid out so far: rows just
+        rendered may not be laid out yet."""
+        document = self.document
+        rows = document.model.total if document.model is not None else 0
+        end = document.virtual_region.y + rows + document.styles.padding.top + document.styles.padding.bottom
+        y = max(0, min(y, end - self.scrollable_content_region.height))
+        if y <= self.max_scroll_y:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        else:
+            shift_scroll(self, y - round(self.scroll_y))
 
     def spot_y(self, spot: Spot) -> int:
         """How far down the reader's content a piece starts."""
-        return self._offset_of(spot.widget) + spot.y
-
-    def _offset_of(self, widget: Widget) -> int:
-        """How far down the reader's content `widget` starts."""
-        y = 0
-        node: Widget | None = widget
-        while node is not None and node is not self:
-            y += node.virtual_region_with_margin.y
-            parent = node.parent
-            node = parent if isinstance(parent, Widget) else None
-        return y
+        document = self.document
+        return document.virtual_region.y + document.styles.padding.top + spot.y
 
     def scroll_to_anchor(self, anchor: str) -> None:
         """Scroll to the heading with `anchor`."""
         heading = self.document.heading_for(anchor)
         if heading is not None:
-            self.call_after_refresh(self._scroll_to_heading, heading, LAYOUT_TRIES)
+            self.call_after_refresh(self._scroll_to_heading, heading.index)
 
-    def _scroll_to_heading(self, heading: Spot, tries: int) -> None:
-        if not heading.widget.size.height and tries > 0:
-            self.call_after_refresh(self._scroll_to_heading, heading, tries - 1)
-        else:
-            self.scroll_to(y=self.spot_y(heading), animate=False)
+    def _scroll_to_heading(self, index: int) -> None:
+        self.document.reveal(index)
+        self.scroll_exactly(self.spot_y(self.document.spot(index)))
 
     @on(HeadingChosen)
     def _heading_chosen(self, message: HeadingChosen) -> None:

@@ -1,0 +1,122 @@
+"""Renders one piece of a note into lines of Rich segments, cached by width, and guesses its height unrendered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markdown_it.token import Token
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.markdown import Markdown as RichMarkdown
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from tui.pieces import Piece
+
+CODE_THEME = "monokai"
+GUTTER = 2
+"""Columns left of the text: a bar marks the cited passage there."""
+CITED_BAR = "▌ "
+TABLE_FRAME = 2
+"""Rows a table adds to its source lines (top and bottom border), for the height guess."""
+ITEM_INDENT = 3
+"""Columns Rich indents a list item's text by (bullet or number), for the height guess."""
+
+
+class TokenMarkdown(RichMarkdown):
+    """Rich's Markdown renderer fed with tokens already parsed (a note is parsed once, not once per piece)."""
+
+    def __init__(self, tokens: Iterable[Token]) -> None:  # Rich's own __init__ would parse again
+        self.markup = ""
+        self.parsed = list(tokens)
+        self.code_theme = CODE_THEME
+        self.justify = None
+        self.style = "none"
+        self.hyperlinks = True
+        self.inline_code_lexer = None
+        self.inline_code_theme = CODE_THEME
+
+
+def _blank(line: list[Segment]) -> bool:
+    return not any(segment.text.strip() for segment in line)
+
+
+def _clickable(line: list[Segment]) -> list[Segment]:
+    """Links in `line` made to run the widget's `link` action when clicked."""
+    out = []
+    for segment in line:
+        style = segment.style
+        if style is not None and style.link:
+            meta = Style.from_meta({"@click": f"link({style.link!r})"})
+            out.append(Segment(segment.text, style.update_link(None) + meta, segment.control))
+        else:
+            out.append(segment)
+    return out
+
+
+def piece_renderable(piece: Piece) -> RenderableType:
+    """What a text piece looks like, before trimming."""
+    if piece.kind == "html":
+        return Text(piece.text)  # shown as written: never dropped, never read as markup
+    if piece.kind == "heading":
+        paragraph = [
+            Token("paragraph_open", "p", 1),
+            *piece.tokens[1:-1],
+            Token("paragraph_close", "p", -1),
+        ]
+        return TokenMarkdown(paragraph)
+    return TokenMarkdown(piece.tokens)
+
+
+def render_trimmed(
+    renderable: RenderableType, console: Console, options: ConsoleOptions
+) -> list[list[Segment]]:
+    """`renderable`'s lines at `options`' width, blank lines around them trimmed, links clickable."""
+    lines = console.render_lines(renderable, options.update(height=None), pad=False)
+    end = len(lines)
+    while end and _blank(lines[end - 1]):
+        end -= 1
+    start = 0
+    while start < end and _blank(lines[start]):
+        start += 1
+    return [_clickable(line) for line in lines[start:end]]
+
+
+class PieceLines:
+    """A text piece's rendered lines, cached for one width (safe to fill from a thread: one assignment)."""
+
+    def __init__(self, piece: Piece) -> None:
+        self.piece = piece
+        self._cache: tuple[int, list[list[Segment]]] | None = None
+
+    def cached(self, width: int) -> list[list[Segment]] | None:
+        """The lines at `width` if they are rendered already."""
+        cache = self._cache
+        return cache[1] if cache is not None and cache[0] == width else None
+
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        """The lines at `options`' width (rendered now unless cached)."""
+        width = options.max_width
+        found = self.cached(width)
+        if found is not None:
+            return found
+        result = render_trimmed(piece_renderable(self.piece), console, options)
+        self._cache = (width, result)
+        return result
+
+
+def gap_after(piece: Piece) -> int:
+    """Blank lines after a piece (none between the items of one list)."""
+    return 0 if piece.kind == "item" and not piece.last_item else 1
+
+
+def guessed_rows(piece: Piece, source: list[str], width: int) -> int:
+    """Rows a text piece will take at `width`, from its source lines (wrapped), before it is rendered."""
+    room = max(1, width - (ITEM_INDENT if piece.kind == "item" else 0))
+    if piece.kind == "code":  # the fences out, Rich's padding (a row above and below) in
+        return max(1, piece.end - piece.start - 2) + 2
+    lines = [line for line in source[piece.start : piece.end] if line.strip()]
+    rows = sum(-(-len(line.strip()) // room) for line in lines)
+    if piece.kind == "table":
+        rows = len(lines) + TABLE_FRAME
+    return max(1, rows)
