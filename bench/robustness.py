@@ -2,8 +2,8 @@
 
     python -m bench.robustness [--collection DIR]
 
-Prints, per set and variant, the share of answers holding the fact and the refusals (the table in
-docs/ANSWERS.md); see indexer/eval_variants.py for the variants.
+Prints, per set and variant, retrieval's hit@1 and MRR, the share of answers holding the fact and
+the refusals (the table in docs/ANSWERS.md); see indexer/eval_variants.py for the variants.
 """
 
 from __future__ import annotations

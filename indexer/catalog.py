@@ -26,6 +26,7 @@ from indexer.notefiles import (
     MAX_NOTE_BYTES,
     decode_note,
     duplicate_titles,
+    note_id_for,
     note_paths,
 )
 from indexer.store.database import DB_NAME, NOTE_FILES_TABLE
@@ -117,6 +118,8 @@ class Catalog:
     """Ids whose index record is right but whose recorded stat is missing, old or racy."""
     parsed: int = 0
     """Notes that had to be parsed (their content changed or nothing knew them)."""
+    glanced: int = 0
+    """Notes only glanced at (`scan(quick=True)`): records from front matter and first lines, not cached."""
 
     @property
     def warnings(self) -> list[str]:
@@ -141,8 +144,11 @@ class Catalog:
         return load_notes(self.root)
 
 
-def scan(root: Path, folder: Path | None = None) -> Catalog:
+def scan(root: Path, folder: Path | None = None, *, quick: bool = False) -> Catalog:
     """The notes under `root`, re-reading only files whose stat differs from the index's (or the cache's) record.
+
+    `quick`: notes nothing knows are glanced at (`indexer.glance`) instead of parsed, and not cached:
+    a first list in a tenth of the time, for a caller that parses them afterwards.
 
     The cyclic garbage collector is paused meanwhile: the records make no cycles, and its passes
     over the ~10 objects per note made here took 40% of a scan of 10k notes (0.5 → 0.3 s CPU).
@@ -150,13 +156,13 @@ def scan(root: Path, folder: Path | None = None) -> Catalog:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _scan(root, folder)
+        return _scan(root, folder, quick)
     finally:
         if paused:
             gc.enable()
 
 
-def _scan(root: Path, folder: Path | None) -> Catalog:
+def _scan(root: Path, folder: Path | None, quick: bool = False) -> Catalog:
     root = root.resolve()
     if not root.is_dir():
         raise NoteError(f"notes folder not found: {root}", "pass --notes DIR or set PAPERNOTES_NOTES")
@@ -165,6 +171,7 @@ def _scan(root: Path, folder: Path | None) -> Catalog:
     notes: list[NoteInfo] = []
     errors: list[NoteError] = []
     restat: list[str] = []
+    glanced: list[NoteInfo] = []
     parsed = 0
     for rel, path_text in note_paths(root):
         checked = time.time_ns()
@@ -187,7 +194,7 @@ def _scan(root: Path, folder: Path | None) -> Catalog:
             notes.append(fresh)
             continue
         try:
-            note, digest = _read(Path(path_text), root, rel, current, [r for r in (known, cached) if r is not None])
+            note, digest = _read(Path(path_text), root, rel, current, [r for r in (known, cached) if r is not None], quick)
         except NoteError as error:
             logger.debug("%s", error)
             errors.append(error)
@@ -198,16 +205,22 @@ def _scan(root: Path, folder: Path | None) -> Catalog:
                 restat.append(same.id)
             notes.append(NoteInfo(same.id, rel, same.title, same.meta, digest, same.own_warnings, current, checked, heading=same.heading))
             continue
+        if isinstance(note, NoteInfo):
+            note.stat, note.checked_ns = current, checked
+            glanced.append(note)
+            notes.append(note)
+            continue
         parsed += 1
         if hashes.get(note.id) == digest:  # indexed as it is, but without a (current) record: the next index writes it
             restat.append(note.id)
         notes.append(NoteInfo.from_note(note, current, checked))
-    catalog = Catalog(root, notes, errors, hashes, restat, parsed)
+    catalog = Catalog(root, notes, errors, hashes, restat, parsed, len(glanced))
     catalog.notes = sorted(notes, key=lambda n: order[n.id]) if order and not catalog.changed else _reading_order(notes)
     shared = duplicate_titles(catalog.notes)
     for note in catalog.notes:
         note.warnings = note.own_warnings + ([f"{note.rel_path}: {shared[note.id]}"] if note.id in shared else [])
-    outside = [n for n in catalog.notes if indexed.get(n.rel_path) is not n]
+    quick_ids = {id(n) for n in glanced}
+    outside = [n for n in catalog.notes if indexed.get(n.rel_path) is not n and id(n) not in quick_ids]
     if cache is None and outside:
         cache = _read_cache(root)
     if cache is not None and {_key(n) for n in outside} != {_key(n) for n in cache.values()}:
@@ -225,8 +238,11 @@ def _reading_order(notes: list[NoteInfo]) -> list[NoteInfo]:
     return reading_order(notes)  # type: ignore[arg-type, return-value]
 
 
-def _read(path: Path, root: Path, rel: str, current: FileStat | None, records: list[NoteInfo]) -> tuple[Note | None, str]:
-    """The parsed note, or None when its content hash is one of `records`'; NoteError when it can't be read."""
+def _read(
+    path: Path, root: Path, rel: str, current: FileStat | None, records: list[NoteInfo], quick: bool = False
+) -> tuple[Note | NoteInfo | None, str]:
+    """The parsed note (with `quick`, glanced at when it can be), or None when its content hash is one of
+    `records`'; NoteError when it can't be read."""
     if current is None or current.size > MAX_NOTE_BYTES:
         from indexer.notes import read_note
 
@@ -239,6 +255,14 @@ def _read(path: Path, root: Path, rel: str, current: FileStat | None, records: l
     digest = hashlib.sha256(data).hexdigest()
     if any(r.content_hash == digest for r in records) and len(data) <= MAX_NOTE_BYTES:
         return None, digest
+    if quick and len(data) <= MAX_NOTE_BYTES:
+        from indexer.glance import glance
+
+        text = decode_note(data, rel)
+        seen = glance(text, rel, path.stem)
+        if seen is not None:
+            title, heading, meta, warnings = seen
+            return NoteInfo(note_id_for(path, root), rel, title, SimpleNamespace(**vars(meta)), digest, warnings, heading=heading), digest
     from indexer.notes import parse_note, read_note
 
     if len(data) > MAX_NOTE_BYTES:

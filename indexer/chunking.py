@@ -104,7 +104,7 @@ def about_text(note: Note) -> str:
         lines.append(f"Also known as {', '.join(meta.aliases)}.")
     if meta.authors:
         lines.append(f"Authors: {', '.join(meta.authors)}.")
-    if meta.year:
+    if meta.year and getattr(meta, "year_line", None) is None:  # a byline's year is in the note's own text
         lines.append(f"Year: {meta.year}.")
     if meta.tags:
         lines.append(f"Tags: {', '.join(meta.tags)}.")

@@ -62,14 +62,15 @@ def evaluate_variants(kb: KnowledgeBase, questions: Sequence[Question], *, mode:
 
 
 def variants_table(sets: Sequence[tuple[str, Sequence[tuple[str, EvalResult]]]]) -> str:
-    """A Markdown table: per set and variant, facts held, unanswerables refused, answerables refused."""
+    """A Markdown table: per set and variant, retrieval (hit@1, MRR), facts held, unanswerables refused, answerables refused."""
     lines = [
-        "| set | typed | answer holds the fact | unanswerable refused | answerable refused |",
-        "|---|---|---|---|---|",
+        "| set | typed | hit@1 | MRR | answer holds the fact | unanswerable refused | answerable refused |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, results in sets:
         for variant, r in results:
             lines.append(
-                f"| {name} | {variant} | {r.key_rate:.3f} | {r.refused_unanswerable} / {r.unanswerable} | {r.false_refusals} / {r.answerable} |"
+                f"| {name} | {variant} | {r.hit_at_1:.3f} | {r.mrr:.3f} | {r.key_rate:.3f} | "
+                f"{r.refused_unanswerable} / {r.unanswerable} | {r.false_refusals} / {r.answerable} |"
             )
     return "\n".join(lines)

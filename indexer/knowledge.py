@@ -107,11 +107,12 @@ class KnowledgeBase:
 
         return load_notes(self.root)
 
-    def catalog(self) -> Catalog:
-        """The notes as their file stats and the index know them: only changed notes are read."""
+    def catalog(self, *, quick: bool = False) -> Catalog:
+        """The notes as their file stats and the index know them: only changed notes are read
+        (with `quick`, notes nothing knows are only glanced at: see `indexer.catalog.scan`)."""
         from indexer.catalog import scan
 
-        return scan(self.root, self.index_folder)
+        return scan(self.root, self.index_folder, quick=quick)
 
     def status(self, collection: NoteCollection | Catalog | None = None) -> IndexStatus:
         """How the index compares with the notes on disk (no model load)."""

@@ -29,6 +29,8 @@ FORMAT = 2
 """Version of the saved files (1: bm25s's own save format, still read; 2: sorted terms, memory-mapped)."""
 K1, B = 1.2, 0.5
 """b=0.5: chunks are short; measured on the eval set."""
+LOOKUPS_KEPT = 50_000
+"""Term lookups a mapped index remembers (a few MB); questions and the answers' checks repeat words."""
 FILES = ("format.json", "terms.txt", "term_offsets.npy", "indptr.npy", "rows.npy", "scores.npy")
 """What `save` writes (format 2)."""
 
@@ -124,7 +126,7 @@ class LexicalIndex:
         self._scores = scores
         self._sorted: Sequence[str] | None = terms if isinstance(terms, _SortedTerms) else None
         self._ids: dict[str, int | None] = {}
-        """Terms looked up in the mapped vocabulary so far (queries repeat their words)."""
+        """Terms looked up in the mapped vocabulary so far (queries repeat their words); at most LOOKUPS_KEPT."""
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> LexicalIndex:
@@ -259,7 +261,10 @@ class LexicalIndex:
             return terms.get(term)
         known = self._ids.get(term, -1)
         if known == -1:  # a binary search over the mapped terms file: ~12 reads of it, so remember the answer
-            known = self._ids[term] = terms.index_of(term)
+            known = terms.index_of(term)
+            if len(self._ids) >= LOOKUPS_KEPT:
+                self._ids.clear()
+            self._ids[term] = known
         return known
 
     def knows(self, term: str) -> bool:

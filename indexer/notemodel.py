@@ -77,6 +77,9 @@ class NoteMeta:
     order: float | None = None
     prev: str | None = None
     next: str | None = None
+    year_line: int | None = None
+    """The line of the note's byline the year was read from ("…, **CVPR 2021**"); None when front
+    matter or a metadata list gave it. The body states such a year already: the About passage doesn't."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from indexer import vectors
 from indexer.embedding import Encoder
 from indexer.fields import NoteFields, heading_terms, note_fields
+from indexer.framing import strip_framing
 from indexer.lexical import tokenize
 from indexer.store import StoredChunk, StoredIndex
 
@@ -41,6 +42,11 @@ PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
 NAMES_RULE = "1"
 """Version of `_note_names`: bump it when the rule changes, so names a build stored with an older rule are derived again."""
+_QUESTION_START = re.compile(
+    r"\s*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|has|have)\b",
+    re.IGNORECASE,
+)
+"""The words a question starts with (English): a text that starts so and has no final mark lacks its "?"."""
 _JOINS_WORDS = re.compile(r"[\w-]")
 """A character that would make a name part of a longer word ("sam" in "mobilesam", "hq-sam")."""
 
@@ -146,8 +152,8 @@ class Retriever:
         self._name_lengths = sorted({len(n) for n in self._name_ids}, reverse=True)
 
     def embed(self, text: str) -> np.ndarray:
-        """The query vector for `text`."""
-        return self.encoder.encode_queries([text])[0]
+        """The query vector for `text`: without conversational framing (indexer/framing.py), a question with its "?"."""
+        return self.encoder.encode_queries([as_question(strip_framing(text))])[0]
 
     def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of quotable sentences (their embed texts): from the index, else embedded and remembered."""
@@ -225,6 +231,7 @@ class Retriever:
 
         if self.index.size == 0:
             return []
+        query = strip_framing(query)  # "quick: …", "hey, …", "… thanks" ask what the question asks
         rows_in_scope = np.asarray(self.index.rows_of_notes(list(scope)), dtype=np.int64) if scope else None
         if rows_in_scope is not None and len(rows_in_scope) == 0:
             return []
@@ -239,7 +246,7 @@ class Retriever:
 
     def features(self, query: str, *, query_vector: np.ndarray | None = None) -> FusionFeatures | None:
         """The hybrid candidates of `query` with every score fusion weighs (None when there are none)."""
-        found = self._features(query, None, query_vector, headings=True)
+        found = self._features(strip_framing(query), None, query_vector, headings=True)
         return found[0] if found else None
 
     def _hybrid(
@@ -357,6 +364,19 @@ class Retriever:
         top = top[np.argsort(-scores[top], kind="stable")]
         pairs = [(int(r), float(scores[r])) for r in top if scores[r] > 0]
         return dict(pairs), {row: rank for rank, (row, _) in enumerate(pairs)}, scores
+
+
+def as_question(text: str) -> str:
+    """`text` ending in "?" when it starts as a question does and ends without a mark ("how does X work" → "…work?").
+
+    A question typed without its question mark asks the same; the model's vector of it differs a
+    little, and it is the same vector that should find the same passages. Only the dense query
+    changes: BM25 and names ignore punctuation.
+    """
+    stripped = text.rstrip()
+    if stripped and stripped[-1] not in "?!." and _QUESTION_START.match(stripped):
+        return stripped + "?"
+    return text
 
 
 def _without_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> str:

@@ -206,3 +206,25 @@ def test_short_names_from_the_catalog_are_those_of_the_parsed_notes(tmp_path: Pa
     assert {n.id: short_name(n) for n in old.notes} == parsed
     assert not kb.build(collection=old).changed
     assert scan(root).parsed == 0, "the no-change index wrote the records again, headings included"
+
+
+def test_a_quick_scan_lists_new_notes_as_the_parse_does_and_caches_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.names import short_name
+
+    monkeypatch.setenv("PAPERNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "notes"
+    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns(".papernotes"))
+    (root / "clip.md").write_text(HEADED, encoding="utf-8")  # its name is its heading
+    (root / "byline.md").write_text("# BYOL\n\nAnn One, Bo Two <br>\n**CVPR** **2020**\n\n## Idea\n\nText.\n", encoding="utf-8")
+    (root / "odd.md").write_text("---\nbase: &b {title: Anchored}\n<<: *b\n---\n\n# Odd\n\nText.\n", encoding="utf-8")
+
+    def shown(notes: list) -> list:
+        return [(n.id, n.title, short_name(n), n.meta.year, n.meta.tags, n.meta.authors, n.meta.aliases) for n in notes]
+
+    quick = scan(root, quick=True)
+    assert quick.glanced == len(quick.notes) - 1 and quick.parsed == 1  # the anchored front matter is parsed
+    assert shown(quick.notes) == shown(load_notes(root).notes)
+    assert ("byline", "BYOL", "BYOL", 2020) == shown(quick.notes)[[n.id for n in quick.notes].index("byline")][:4]
+    full = scan(root)
+    assert full.parsed == len(full.notes) - 1, "glanced records are never cached: they are a first look"
+    assert scan(root).parsed == 0

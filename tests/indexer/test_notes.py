@@ -161,3 +161,31 @@ def test_yaml_errors_point_at_the_line_that_starts_the_problem(tmp_path: Path) -
     assert [w.line for w in bracket.warnings] == [3]
     date = read_note(write(tmp_path, "d.md", "---\ntitle: T\ndate: 2023-13-45\n---\n\nBody.\n"), tmp_path)
     assert [w.line for w in date.warnings] == [3]
+
+
+def test_the_year_of_a_venue_line_under_the_title_is_the_notes_year(tmp_path: Path) -> None:
+    bylines = {
+        "Ann One, Bo Two, **CVPR 2021**": 2021,
+        "Ann One, Bo Two, NIPS 2017": 2017,
+        "Ann One, Bo Two <br>\n**ICML** **2019**": 2019,
+        "**Authors:** Ann One, Bo Two\n\n**Conference:** ACL (Association for Computational Linguistics) 2020": 2020,
+        "Ann One, Bo Two\n\n**Springer Multimedia Tools and applications** **2022**": 2022,
+        "Ann One, Bo Two, ICLR-2018": 2018,
+        "Ann One, Bo Two, **<ICLR>** **2024**": 2024,
+        "Ann One and Bo Two (Science Journal 2016)": 2016,
+        "- Year of publication:- 2015": 2015,
+    }
+    for number, (byline, year) in enumerate(bylines.items()):
+        text = f"# Paper {number}: A Title\n\n{byline}\n\n## Summary\n\nThe method was proposed in 2012 and it works.\n"
+        note = read_note(write(tmp_path, f"p{number}.md", text), tmp_path)
+        assert (note.meta.year, note.warnings) == (year, []), byline
+    prose = {
+        "prose.md": "# A Title\n\nThis paper was published in 2017.\n\n## Summary\n\nText.\n",
+        "late.md": "# A Title\n\nAnn One, Bo Two\n\n## Summary\n\nText.\n\nMore text.\n\nThe venue is CVPR 2021\n",
+        "number.md": "# A Title\n\nAnn One, Bo Two, run 12019\n\n## Summary\n\nText.\n",
+        "range.md": "# A Title\n\nAnn One, Bo Two, **CVPR 2203**\n\n## Summary\n\nText.\n",
+    }
+    for name, text in prose.items():
+        assert read_note(write(tmp_path, name, text), tmp_path).meta.year is None, name
+    front = "---\ntitle: A Title\nyear: 2019\n---\n\nAnn One, Bo Two, **CVPR 2021**\n\n## Summary\n\nText.\n"
+    assert read_note(write(tmp_path, "front.md", front), tmp_path).meta.year == 2019  # front matter wins

@@ -50,6 +50,18 @@ def test_every_note_and_key_is_in_the_imported_collection(tmp_path: Path, capsys
     assert not list(source.rglob(".papernotes"))  # nothing was written into the read-only collection
 
 
+def test_imported_notes_have_the_year_of_the_venue_line_under_their_title(tmp_path: Path) -> None:
+    from indexer.catalog import scan
+
+    source = papers_we_read_or_skip()
+    assert main(["--notes", str(tmp_path), "import", str(source)]) == 0
+    years = {note.id: note.meta.year for note in load_notes(tmp_path).notes}
+    expected = {"summaries/CLIP": 2021, "summaries/BYOL": 2020, "summaries/densenet": 2017, "summaries/DIRE": 2023}
+    assert {key: years.get(key) for key in expected} == expected
+    assert sum(1 for year in years.values() if year) >= 50  # of 73 notes; the rest name no year
+    assert {note.id: note.meta.year for note in scan(tmp_path).notes} == years  # the list shows the same
+
+
 @pytest.fixture(scope="module")
 def hybrid_result(papers_we_read_kb: KnowledgeBase) -> EvalResult:
     """The hybrid pipeline's scores on the set, computed once for the tests below."""

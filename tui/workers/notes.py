@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from tui.messages import NotesChangedOnDisk, NotesFailed, NotesListed, NotesLoad
 from tui.workers.support import while_running
 
 if TYPE_CHECKING:
+    from indexer.catalog import Catalog
     from tui.app import PapernotesApp
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,9 @@ class NotesWork:
         At start-up the list comes first from the catalog (file stats and cached records: ~0.3 s
         for 1,000 notes where parsing them all takes ~2 s), with the last note read parsed alone.
         """
-        if not self._started and self._list_from_catalog():
+        glanced = False
+        if not self._started and (listed := self._list_from_catalog()) is not None:
+            glanced = listed.glanced > 0
             # Parsing holds the GIL for seconds: let the list paint first (bounded, should it never).
             self._listed.wait(LIST_PAINT_WAIT)
         try:
@@ -46,11 +50,14 @@ class NotesWork:
         except Exception as error:
             problem = str(error)
         self.post_message(NotesLoaded(collection, status, problem))
+        if glanced:  # remember the notes' records, so the next start lists them from the catalog
+            with contextlib.suppress(Exception):
+                self.kb.catalog()
 
-    def _list_from_catalog(self: PapernotesApp) -> bool:
-        """Post the notes as the catalog knows them, the index's state and the last note read; False when that failed."""
+    def _list_from_catalog(self: PapernotesApp) -> Catalog | None:
+        """Post the notes as the catalog knows them (new ones glanced at), the index's state and the last note read."""
         try:
-            catalog = self.kb.catalog()
+            catalog = self.kb.catalog(quick=True)
             last = self.config.last_note(self.kb.root)
             info = catalog.find(last) if last else None
             from indexer.notes import read_note  # noqa: I001 - the Markdown parser, in this thread
@@ -58,14 +65,14 @@ class NotesWork:
             first = read_note(self.kb.root / info.rel_path, self.kb.root) if info is not None else None
         except Exception as error:  # the full load that follows reports what is wrong
             logger.info("no quick list of %s: %s", self.kb.root, error)
-            return False
+            return None
         status: IndexStatus | None = None
         try:
             status = self.kb.status(catalog)  # the same hashes the parsed notes will have
         except Exception as error:
             logger.info("no index state from the catalog of %s: %s", self.kb.root, error)
         self.post_message(NotesListed(catalog, first, status))
-        return True
+        return catalog
 
     @work(thread=True, group="watch", exit_on_error=False)
     def _watch(self: PapernotesApp) -> None:
