@@ -89,6 +89,8 @@ class ChildRun:
     stdout: str
     stderr: str
     returncode: int
+    cpu: float = 0.0
+    """User plus system CPU seconds of the child (all its threads): under load, a steadier measure than wall time."""
 
 
 def child_env(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -120,7 +122,7 @@ def run_child(args: Sequence[str], *, env: dict[str, str] | None = None) -> Chil
         peak_kb = 0
         while True:
             peak_kb = max(peak_kb, _high_water_kb(process.pid))
-            pid, status, _ = os.wait4(process.pid, os.WNOHANG)
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             time.sleep(0.02)
@@ -128,7 +130,8 @@ def run_child(args: Sequence[str], *, env: dict[str, str] | None = None) -> Chil
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return ChildRun(seconds, peak_kb / 1024, out.read(), err.read(), process.returncode)
+        cpu = usage.ru_utime + usage.ru_stime
+        return ChildRun(seconds, peak_kb / 1024, out.read(), err.read(), process.returncode, cpu)
 
 
 def _high_water_kb(pid: int) -> int:

@@ -9,7 +9,9 @@ answer truly needs) so that load on the machine hits all alike. Collections: a c
 default ../shared/corpora/papers_we_read when present), and `--large` generated notes whose index is
 written with synthetic vectors (the real chunker, BM25 and FAISS; only the encoder is replaced,
 since embedding 10k notes takes hours here). With `--baseline REV` the same commands also run from
-that git revision (extracted with `git archive`) on its own index of the same notes.
+that git revision (extracted with `git archive`) on its own index of the same notes. Beside wall
+times the tables give each command's CPU seconds (user + system, all threads; p50): on a shared
+machine wall time mostly measures the queue for a core, CPU time much less so.
 """
 
 from __future__ import annotations
@@ -49,14 +51,20 @@ def _cli(code: Path, notes: Path, *args: str, stdin: str | None = None):
     command = [sys.executable, "-P", "-m", "indexer.cli", *args, "--notes", str(notes)]  # -P: PYTHONPATH decides the code, not the cwd
     if stdin is None:
         return run_child(command, env=env)
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=child_env(env))
-    return _Run(time.perf_counter() - started, done.returncode, done.stderr)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return _Run(seconds, done.returncode, done.stderr, cpu)
 
 
 class _Run:
-    def __init__(self, seconds: float, returncode: int, stderr: str) -> None:
-        self.seconds, self.returncode, self.stderr = seconds, returncode, stderr
+    def __init__(self, seconds: float, returncode: int, stderr: str, cpu: float) -> None:
+        self.seconds, self.returncode, self.stderr, self.cpu = seconds, returncode, stderr, cpu
 
 
 def _checked(run, what: str):
@@ -130,26 +138,33 @@ def _measure(label: str, kind: str, notes: Path, ours: Path, base: Path | None, 
     }
     codes = {"ours": (ours, notes)} | ({"baseline": (base, base_notes)} if base and base_notes else {})
     times: dict[tuple[str, str], list[float]] = {}
+    cpus: dict[tuple[str, str], list[float]] = {}
+
+    def record(name: str, who: str, run) -> None:
+        times.setdefault((name, who), []).append(run.seconds)
+        cpus.setdefault((name, who), []).append(run.cpu)
+
     loads = [os.getloadavg()[0]]
     for _ in range(repeat):
-        times.setdefault(("floor", "ours"), []).append(_checked(run_child([sys.executable, "-c", FLOOR]), "floor").seconds)
+        record("floor", "ours", _checked(run_child([sys.executable, "-c", FLOOR], env=child_env()), "floor"))
         for name, argv in commands.items():
             for who, (code, folder) in codes.items():
-                times.setdefault((name, who), []).append(_checked(_cli(code, folder, *argv), f"{who} {name}").seconds)
+                record(name, who, _checked(_cli(code, folder, *argv), f"{who} {name}"))
         if kind == "small":
             for who, (code, folder) in codes.items():
-                run = _checked(_cli(code, folder, "ask", "-", "--json", stdin=batch), f"{who} ask -")
-                times.setdefault(("ask -", who), []).append(run.seconds)
+                record("ask -", who, _checked(_cli(code, folder, "ask", "-", "--json", stdin=batch), f"{who} ask -"))
         loads.append(os.getloadavg()[0])
     floor = median(times[("floor", "ours")])
+    floor_cpu = median(cpus[("floor", "ours")])
     rows = []
     for name in ("floor", *commands, *(("ask -",) if kind == "small" else ())):
-        ours_t = times[(name, "ours")]
-        base_t = times.get((name, "baseline"), [])
+        ours_t, ours_c = times[(name, "ours")], cpus[(name, "ours")]
+        base_t, base_c = times.get((name, "baseline"), []), cpus.get((name, "baseline"), [])
         target = "" if name == "floor" else TARGETS[kind].get(name, "")
-        ratio = f"{median(ours_t) / floor:.2f}×" if name != "floor" else "1×"
-        rows.append((name, median(ours_t), min(ours_t), ratio, median(base_t) if base_t else "-", target))
-    body = f"### {label}\n\n" + table(("command", "ours p50 s", "ours best s", "ours / floor", "baseline p50 s", "target"), rows)
+        ratio = f"{median(ours_t) / floor:.2f}× ({median(ours_c) / floor_cpu:.2f}×)" if name != "floor" else "1×"
+        rows.append((name, median(ours_t), min(ours_t), median(ours_c), ratio, median(base_t) if base_t else "-", median(base_c) if base_c else "-", target))
+    headers = ("command", "ours p50 s", "ours best s", "ours CPU s", "ours / floor (CPU)", "baseline p50 s", "baseline CPU s", "target")
+    body = f"### {label}\n\n" + table(headers, rows)
     count = len(batch.splitlines())
     body += f"\n\n{repeat} rounds; `ask -` answers {count} questions in one process; load average (1 min) {min(loads):.1f}–{max(loads):.1f}"
     return body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -71,6 +72,10 @@ def cmd_ask(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if args.question != "-" and not single_line(args.question):
         raise PapernotesError("the question is empty", 'ask one, e.g. papernotes ask "What does MobileSAM distil?"')
     scope = _scope(args, kb)  # before any work: a mistyped name fails at once
+    # Before numpy and FAISS load: OpenBLAS starts a thread per core that spins for a while after start,
+    # taking the second core from the encoder's loading thread; a question's products are too small
+    # for BLAS threads to help. A value the user set wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     loading = kb.preload_encoder()  # while the index is checked and opened (every question needs it)
     try:
         return _answer(args, kb, scope)

@@ -59,7 +59,7 @@ def compose(
             chosen = [*chosen, candidate]
     ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
     if asked.kind == "name" and not named:
-        lead = _naming_lead(best, every, ordered, pool)
+        lead = _naming_lead(best, every, ordered, pool, {w.lower() for w in re.findall(r"[\w-]+", question)})
         if lead is not None:
             ordered = [lead, *[c for c in ordered if c.sentence != lead.sentence]]
     return _answer(question, [(c.hit_index, c.sentence) for c in ordered], pool, confidence=best.score, kind=asked.kind)
@@ -108,7 +108,9 @@ def _outcome_first(chosen: list[Candidate], scored: Sequence[Candidate]) -> list
     return chosen
 
 
-def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[Candidate], pool: Sequence[Hit]) -> Candidate | None:
+def _naming_lead(
+    best: Candidate, every: Sequence[Candidate], ordered: Sequence[Candidate], pool: Sequence[Hit], asked_words: set[str]
+) -> Candidate | None:
     """What leads a name answer: the sentence naming the note's method, else one saying its name, else its title.
 
     Nothing is added when the answer already says the note's name.
@@ -126,10 +128,20 @@ def _naming_lead(best: Candidate, every: Sequence[Candidate], ordered: Sequence[
             return candidate
     first = min((i for i, h in enumerate(pool) if h.chunk.note_id == pool[best.hit_index].chunk.note_id), key=lambda i: pool[i].chunk.ordinal)
     title = pool[first].chunk.title
+    named_title = re.match(r"[^\s:]+:", title) is not None  # "SinGAN: Learning a Generative Model ..." says the name
+    for candidate in same_note if not named_title else ():  # else the title may not be the method's name: "the authors suggest Greedy InfoMax"
+        proposed = _PROPOSES_NAME.search(candidate.sentence)
+        if proposed and proposed.group(1).lower() not in asked_words and not _LINK.search(candidate.sentence):
+            return candidate
     return Candidate(title, first, -1, title, "", title, best.names, best.score)
 
 
 _LINK = re.compile(r"https?://")
+_PROPOSES_NAME = re.compile(
+    r"\b(?:we|they|authors|paper|work|it)\s+(?:\w+\s+)?(?:propose|suggest|introduce|present|call|name|dub)(?:s|d|ed)?\s+"
+    r"(?:(?:a|an|the|their|its|new|novel)\s+){0,2}(?:[a-z-]+\s+){0,2}?([A-Z][a-z]*[A-Z0-9][\w-]*|[A-Z][a-z]+(?:\s+[A-Z][\w-]+)+)"
+)
+"""A sentence introducing a method by a name of its own (camel-case, or two capitalised words)."""
 
 
 def _initials(name: str) -> str:

@@ -51,6 +51,10 @@ class MetadataLine:
     field: str
 
 
+LINK_FIELDS = frozenset({"demo", "code", "paper"})
+"""Fields asked for as a place to go: a line with a link answers them before one that only mentions them."""
+
+
 def metadata_lines(fields: Sequence[str], pool: Sequence[Hit], note_id: str, root: Path) -> list[MetadataLine]:
     """The lines of note `note_id` that state the asked `fields`: labelled lines first, then authors/venue lines under the title."""
     mine = [(i, h) for i, h in enumerate(pool) if h.chunk.note_id == note_id]
@@ -62,7 +66,9 @@ def metadata_lines(fields: Sequence[str], pool: Sequence[Hit], note_id: str, roo
         label = re.compile(rf"^{re.escape(field)}s?\b\s*[:\-]", re.IGNORECASE)
         line = next((x for x in lines if label.search(x[1]) and _plausible(field, x)), None)
         if line is None:
-            line = next((x for x in lines if _LABELLED[field].search(x[1]) and _plausible(field, x)), None)
+            stating = [x for x in lines if _LABELLED[field].search(x[1]) and _plausible(field, x)]
+            linked = [x for x in stating if field in LINK_FIELDS and "://" in x[1]]  # "where can I try the demo": a link
+            line = (linked or stating or [None])[0]
         if line is None:
             line = next((x for x in lines if x[2] and _under_title(field, x[1])), None)
         if line is not None and all(m.text != line[1] for m in found):

@@ -17,6 +17,7 @@ _SUBJECT = re.compile(
 )
 _MARKER = re.compile(r"^\s*[-*+]\s+")
 _NAMING_VERB = re.compile(
+    r"(?<!'s )(?<!\bthe )(?<!\ba )(?<!\bits )(?<!\btheir )"  # "SAM's design", "the design": nouns, not a naming verb
     r"\b(?:propos(?:e|es|ed|ing)|introduc(?:e|es|ed|ing)|present(?:s|ed|ing)?|call(?:s|ed)?|named?|dub(?:s|bed)?|"
     r"coin(?:s|ed)?|develop(?:s|ed)?|design(?:s|ed)?|stands?\s+for)\b",
     re.IGNORECASE,
@@ -76,8 +77,17 @@ def mentions_name(sentence: str, names: tuple[str, ...]) -> bool:
 def is_naming_sentence(sentence: str, names: tuple[str, ...]) -> bool:
     """A sentence that introduces a method by name: the note's ("The paper proposes FooNet, ...") or a new one ("... called MaLSTM")."""
     if mentions_name(sentence, names):
-        return bool(_NAMING_VERB.search(sentence) or re.search(r"\b(?:is|are)\s+an?\b", sentence))
+        return bool(_NAMING_VERB.search(sentence) or _defines(sentence, names))
     return introduced_name(sentence) is not None
+
+
+def _defines(sentence: str, names: tuple[str, ...]) -> bool:
+    """ "FooNet is a ...": a name defined by a copula where it is the subject, at the start of the sentence or a clause
+    (not "X versus Y: ..., while Y is a ...", where the copula says something else)."""
+    return any(
+        re.search(rf"(?:^|[.;:]\s+|^[-*]\s+)(?:the\s+)?{re.escape(name)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+an?\b", sentence, re.IGNORECASE)
+        for name in names
+    )
 
 
 def introduced_name(sentence: str) -> str | None:

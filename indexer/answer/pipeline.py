@@ -75,6 +75,8 @@ def answer_question(
         return refuse(refusal_reason(unknown, None, None))
     if asked.kind == "metadata":
         lines = metadata_lines(asked.fields, pool, focus, retriever.index.root)
+        if not lines and pool[0].chunk.note_id != focus:  # the note named may be a part ("the SAM with a TinyViT encoder")
+            lines = metadata_lines(asked.fields, pool, pool[0].chunk.note_id, retriever.index.root)
         if lines:
             return compose_metadata(question, lines, pool)
     in_focus = [c for c in evidence.every if pool[c.hit_index].chunk.note_id == focus] or evidence.every

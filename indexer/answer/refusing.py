@@ -85,7 +85,69 @@ def unknown_names(question: str, retriever: Retriever) -> list[str]:
         name, number = match.group(1), match.group(2)
         if name[0].isupper() and name not in people and not retriever.index.mentions(f"{name} {number}"):
             unknown.append(f"{name} {number}")
+    if question == question.lower():
+        unknown += uncased_names(question, retriever)
     return list(dict.fromkeys(unknown))
+
+
+_SUFFIXES = ("'s", "s", "es", "ies", "ed", "d", "ing", "er", "ers", "ly", "ation", "ations", "ness", "ment", "able", "al", "ally")
+
+
+def uncased_names(question: str, retriever: Retriever) -> list[str]:
+    """In a question typed without capitals, the words no note has and no English word is ("mamba", "edgesam").
+
+    Case shows names ("CLIP", "Mamba"); a writer who uses none leaves only this: a word that is
+    neither in the notes (nor a word the notes have with another ending) nor, with or without a
+    common ending, a whole word of the embedding model's vocabulary is taken for a name. Without
+    that vocabulary nothing is checked.
+    """
+    english = _english_words(retriever)
+    if not english:
+        return []
+    found: list[str] = []
+    for word in re.findall(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", question):
+        parts = [p for p in word.split("-") if p]
+        if len(word) < 4 or all(_is_english(p, english) for p in parts):
+            continue
+        if any(_known(form, retriever) for form in name_forms(word)) or _note_word_like(word, retriever):
+            continue
+        found.append(word)
+    return found
+
+
+def _note_word_like(word: str, retriever: Retriever) -> bool:
+    """Whether some note has a word starting like `word` but for its last three letters ("annotated" / "annotation")."""
+    if len(word) < 8 or "-" in word:
+        return False
+    stem = tokenize(word[: len(word) - 3])
+    return bool(stem) and retriever.index.lexical.knows(stem[0])
+
+
+def _is_english(word: str, english: frozenset[str]) -> bool:
+    if word in english or word.isdigit():
+        return True
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if stem in english or stem + "e" in english or (suffix == "ies" and stem + "y" in english) or (len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in english):
+                return True
+    return False
+
+
+def _english_words(retriever: Retriever) -> frozenset[str]:
+    """Whole words of the embedding model's vocabulary (vocab.txt), empty when the model has none."""
+    spec = getattr(retriever.encoder, "spec", None)
+    path = getattr(spec, "path", None)
+    return _vocabulary(str(path / "vocab.txt")) if path is not None else frozenset()
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(path: str) -> frozenset[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return frozenset(line.strip() for line in handle if line.strip().isalpha() and line.strip().islower())
+    except OSError:
+        return frozenset()
 
 
 def name_forms(word: str) -> list[str]:

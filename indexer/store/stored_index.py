@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sqlite3
@@ -120,6 +121,9 @@ class StoredIndex:
 
     def stored_names(self, rule: str) -> list[tuple[str, str]] | None:
         """The (name, note id) pairs the build derived by names rule `rule`; None when it used another (or none)."""
+        stored = self._derived.names(rule)  # one JSON file: ~10x faster than the rows
+        if stored is not None:
+            return stored
         if self.manifest.get("names_rule") != rule:
             return None
         try:
@@ -313,6 +317,8 @@ class StoredNotes(Mapping[str, StoredNote]):
     def _load(self) -> dict[str, StoredNote]:
         if self._all is not None:
             return self._all
+        paused = gc.isenabled()
+        gc.disable()  # ~10 small objects per note and no cycles: the collector's passes cost more than the parse
         try:
             with self._lock:
                 rows = self._db.execute(
@@ -327,5 +333,8 @@ class StoredNotes(Mapping[str, StoredNote]):
             }
         except (sqlite3.DatabaseError, ValueError) as error:
             raise IndexCorruptError(f"the index database is damaged ({error})", REBUILD_HINT) from error
+        finally:
+            if paused:
+                gc.enable()
         self._some.clear()
         return self._all

@@ -201,3 +201,36 @@ def test_acronyms_spelled_out_in_lower_case_words() -> None:
     assert spells_out_acronym("The key ingredient is SAMI (SAM-leveraged masked image pretraining): a masked autoencoder.")
     assert spells_out_acronym("Contrastive Language–Image Pre-training (CLIP) learns from captions.")
     assert not spells_out_acronym("The model (SAM) works on COCO (MS) data with ViT-H (huge) features.")
+
+
+def test_names_are_checked_in_questions_typed_without_capitals(kb: KnowledgeBase) -> None:
+    unknown = ask(kb, "how does mamba decide which regions foonet keeps?")
+    assert unknown.refused and unknown.reason == "No note covers mamba.", unknown.text
+    known = ask(kb, "how fast does foonet run on a gpu?")  # "foonet" is in the notes, "gpu" is a word
+    assert known.text is not None and "120 FPS" in known.text, known.reason
+
+
+def test_a_demo_question_is_answered_with_the_demo_link(tmp_path: Path) -> None:
+    (tmp_path / "barnet.md").write_text(
+        "# BarNet: a small segmenter\n\n## Try it\n\nThe BarNet demo takes about 3 seconds per image on a laptop CPU.\n"
+        "It runs in the browser too.\n\n- Online demo: https://example.org/barnet-demo\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase(tmp_path)
+    kb.build()
+    answer = ask(kb, "Where can I try an online demo of BarNet?")
+    assert answer.text is not None and "https://example.org/barnet-demo" in answer.text, answer.text
+
+
+def test_a_name_answer_finds_the_name_when_the_title_is_not_it(tmp_path: Path) -> None:
+    (tmp_path / "local.md").write_text(
+        "# Putting Gradients Aside: Local Learning of Representations\n\n## Summary\n\n"
+        "The paper trains each module of a deep network on its own, with a greedy contrastive objective per module.\n"
+        "No gradient flows between the modules, so each one can be trained on a different device.\n\n"
+        "## Method\n\nFollowing this idea, the authors suggest Greedy InfoMax.\nThe modules are trained one after another.\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase(tmp_path)
+    kb.build()
+    answer = ask(kb, "Which technique trains each module of a network on its own with a greedy contrastive objective?")
+    assert answer.text is not None and answer.kind == "name" and "Greedy InfoMax" in answer.text, answer.text

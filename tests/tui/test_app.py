@@ -657,3 +657,14 @@ async def test_works_small_and_large(kb: KnowledgeBase, size: tuple[int, int]) -
         else:
             assert views.display and ask_pane.display and app.main.reader.query_one("#toc").display
         assert app.is_running
+
+
+async def test_the_filter_matches_the_year(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"2023")
+        assert listed(app) == ["gamma"]
+        app.main.library.clear_filter()
+        await pilot.press(*"2022 segm")
+        assert listed(app) == ["beta"]

@@ -212,6 +212,29 @@ async def test_a_citation_near_the_end_of_a_long_note_is_shown_at_once(long_note
         assert reader.spot_y(spots[0]) + spots[0].height <= top + reader.scrollable_content_region.height
 
 
+async def test_end_of_a_long_note_opened_at_once_shows_its_last_lines(long_notes: Path) -> None:
+    """End pressed before the rest of the note is rendered: once heights settle, the view is at the real end."""
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.open_note("long")
+        await pilot.pause()
+        await pilot.press("end")
+        await settle(app, pilot)
+        await pilot.press("end")  # the end laid out now
+        await settle(app, pilot)
+        reader, document = app.main.reader, app.main.reader.document
+        model = document.model
+        assert model is not None and all(model.exact)
+        assert document.content_size.height == model.total  # laid out at its rendered height
+        assert reader.scroll_y == reader.max_scroll_y > 0
+        rows = document.text().split("\n")
+        last = max(y for y, line in enumerate(rows) if line.strip())
+        assert "return x * 2" in rows[last]  # the note's last line…
+        top = reader.scroll_y - document.virtual_region.y - 1
+        assert top <= last < top + reader.scrollable_content_region.height  # …is on screen
+
+
 async def test_contents_jump_to_a_heading_and_are_sized_to_the_terminal(long_notes: Path) -> None:
     widths = {}
     for size in ((120, 40), (200, 60)):

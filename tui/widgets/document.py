@@ -120,7 +120,7 @@ class NoteDocument(FigureLayer, Widget):
                 model.ensure(0, rows, *self._render_args())
                 if through_line is not None:
                     self.reveal(model.piece_at_line(through_line) or 0)
-            self._fill(model)
+            self.call_after_refresh(self._fill_if_shown, model)  # the first paint goes first
             if any(f.reason is None for f in model.figures.values()):
                 self.call_after_refresh(self._decode_if_shown, model)  # the first paint goes first
         self.refresh(layout=True)
@@ -249,10 +249,6 @@ class NoteDocument(FigureLayer, Widget):
 
     # --- the rest of the note, after its first screen -----------------------------------------------
 
-    def _laid_out_height(self) -> int:
-        model = self.model
-        padding = self.styles.padding
-        return (model.total if model is not None else 0) + padding.top + padding.bottom
 
     def view_top(self) -> int:
         """The document row at the top of the reader's view (negative while the card above shows)."""
@@ -290,9 +286,13 @@ class NoteDocument(FigureLayer, Widget):
     def _lay_out(self) -> None:
         """Lay the document out if its height changed (a layout re-arranges the whole screen)."""
         self._layout_due = False
-        if self.size.height != self._laid_out_height():
+        if self.content_size.height != (self.model.total if self.model is not None else 0):
             self.refresh(layout=True)
         self._place_pictures()
+
+    def _fill_if_shown(self, model: NoteLines) -> None:
+        if self.model is model:
+            self._fill(model)
 
     @work(exclusive=True, group="fill")
     async def _fill(self, model: NoteLines) -> None:
