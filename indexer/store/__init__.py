@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from indexer.lazy import lazy_names
+
 _HOMES = {
     "EMBED_BATCH": "builder", "build": "builder",
     "CHUNKER_VERSION": "database", "DB_NAME": "database", "REBUILD_HINT": "database",
@@ -26,14 +28,7 @@ or `indexer.store.database` can be used (by `papernotes list`) without importing
 chunker and Markdown parser."""
 
 
-def __getattr__(name: str) -> object:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)
 
 
 if TYPE_CHECKING:
