@@ -55,6 +55,7 @@ KEYS = [
     Binding("f1", "help", "Help"),
     Binding("q", "quit", "Quit"),
     Binding("ctrl+q", "quit_from_box", "Quit", priority=True),
+    Binding("ctrl+q", "quit_now", "Quit", priority=True, show=False),  # where `q` is on the footer, ctrl+q still quits
     Binding("escape", "back", "Back", show=False),
 ]
 """The app's key table (the help screen lists it; the footer shows the keys with a description)."""
@@ -78,6 +79,10 @@ class Actions:
         """Quit at once (ctrl+q: a deliberate chord, also while typing)."""
         self._leave()
 
+    async def action_quit_now(self: PapernotesApp) -> None:
+        """Quit at once (ctrl+q where the footer offers `q`: the reader, the library's list)."""
+        self._leave()
+
     def refresh_bindings(self: PapernotesApp) -> None:
         """Refresh the footer only when the keys on offer changed (it rebuilds itself: a layout per call)."""
         offered = tuple(
@@ -98,6 +103,8 @@ class Actions:
     ) -> bool | None:
         if action == "quit_from_box":
             return self.letters_type()
+        if action == "quit_now":
+            return not self.letters_type()
         if action in ("ask", "ask_letter") and isinstance(self.screen, ConfirmQuit):
             return False
         if action in LETTER_ACTIONS and self.letters_type():

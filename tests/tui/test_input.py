@@ -122,6 +122,15 @@ async def test_q_without_a_draft_and_ctrl_q_in_the_box_quit_at_once(kb: Knowledg
         assert not again.is_running
 
 
+async def test_ctrl_q_quits_from_the_reader_too(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await read_alpha(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
 async def test_typing_in_the_list_filters_and_slash_goes_to_the_filter(kb: KnowledgeBase) -> None:
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
