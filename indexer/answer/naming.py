@@ -84,10 +84,12 @@ def is_naming_sentence(sentence: str, names: tuple[str, ...]) -> bool:
 def _defines(sentence: str, names: tuple[str, ...]) -> bool:
     """ "FooNet is a ...": a name defined by a copula where it is the subject, at the start of the sentence or a clause
     (not "X versus Y: ..., while Y is a ...", where the copula says something else)."""
-    return any(
-        re.search(rf"(?:^|[.;:]\s+|^[-*]\s+)(?:the\s+)?{re.escape(name)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+an?\b", sentence, re.IGNORECASE)
-        for name in names
-    )
+    return any(_definition_pattern(name).search(sentence) for name in names)
+
+
+@lru_cache(maxsize=4096)
+def _definition_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|[.;:]\s+|^[-*]\s+)(?:the\s+)?{re.escape(name)}(?:\s*\([^)]*\))?\s+(?:is|are)\s+an?\b", re.IGNORECASE)
 
 
 def introduced_name(sentence: str) -> str | None:

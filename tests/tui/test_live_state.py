@@ -85,12 +85,17 @@ async def started(app: PapernotesApp, pilot: Pilot) -> None:
     await pilot.pause(0.5)  # let the watcher start
 
 
+async def reading(app: PapernotesApp, pilot: Pilot, note_id: str) -> None:
+    """The app started, with `note_id` open in the reader and settled."""
+    await started(app, pilot)
+    await app.open_note(note_id)
+    await settle(app, pilot)
+
+
 async def test_position_and_counts_follow_an_added_note(notes_copy: Path, kb: KnowledgeBase) -> None:
     app = RecordingApp(KnowledgeBase(notes_copy))
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        await app.open_note("beta")
-        await settle(app, pilot)
+        await reading(app, pilot, "beta")
         assert app.sub_title.startswith("2 / 4 · BetaFormer")
         (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
         assert await until(pilot, lambda: app.sub_title.startswith("3 / 5 · BetaFormer"))
@@ -101,9 +106,7 @@ async def test_position_and_counts_follow_an_added_note(notes_copy: Path, kb: Kn
 async def test_deleting_the_open_note_says_so_once_and_n_p_go_on(notes_copy: Path, kb: KnowledgeBase) -> None:
     app = RecordingApp(KnowledgeBase(notes_copy))
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        await app.open_note("beta")
-        await settle(app, pilot)
+        await reading(app, pilot, "beta")
         (notes_copy / "beta.md").unlink()
         assert await until(pilot, lambda: toasts(app, "Note deleted") > 0)
         # the index update that follows reloads the notes again: still one toast
@@ -125,9 +128,7 @@ async def test_deleting_the_open_note_says_so_once_and_n_p_go_on(notes_copy: Pat
 async def test_deleted_then_p_from_the_deleted_note(notes_copy: Path, kb: KnowledgeBase) -> None:
     app = RecordingApp(KnowledgeBase(notes_copy))
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        await app.open_note("gamma")
-        await settle(app, pilot)
+        await reading(app, pilot, "gamma")
         (notes_copy / "gamma.md").unlink()
         assert await until(pilot, lambda: "(deleted)" in app.sub_title)
         await pilot.press("p")
@@ -138,9 +139,7 @@ async def test_deleted_then_p_from_the_deleted_note(notes_copy: Path, kb: Knowle
 async def test_a_renamed_note_stays_open_under_its_new_name(notes_copy: Path, kb: KnowledgeBase) -> None:
     app = RecordingApp(KnowledgeBase(notes_copy))
     async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        await app.open_note("beta")
-        await settle(app, pilot)
+        await reading(app, pilot, "beta")
         (notes_copy / "beta.md").rename(notes_copy / "betaformer.md")
         assert await until(pilot, lambda: toasts(app, "Note renamed") > 0)
         reader = app.main.reader
