@@ -124,6 +124,40 @@ async def test_first_screen_lists_notes_before_the_model_is_loaded(kb: Knowledge
         assert "model ready" in status_text(app)
 
 
+async def test_the_first_frame_lists_the_notes_before_any_worker_runs(kb: KnowledgeBase) -> None:
+    class NoWorkers(PapernotesApp):
+        def _load_notes(self) -> None:  # type: ignore[override]
+            pass  # no notes worker: what is listed was composed with the first screen
+
+    app = NoWorkers(kb, watch=False)
+    async with app.run_test(size=SIZE):
+        assert listed(app) == ["alpha", "beta", "gamma", "delta", f"{BROKEN_PREFIX}0"]
+        notes = app.main.query_one("#notes", OptionList)
+        assert not notes.loading and notes.highlighted == 0
+        assert notes.border_title == "Library · 4 notes" and notes.border_subtitle == "1 unreadable"
+        assert "index up to date" in status_text(app)
+        assert app.collection is None  # nothing parsed
+        assert not app.workers  # and no worker ran
+
+
+async def test_a_slow_quick_list_is_shown_when_it_is_read(kb: KnowledgeBase) -> None:
+    gate = threading.Event()
+
+    class SlowCatalog(KnowledgeBase):
+        def catalog(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            gate.wait(30)
+            return super().catalog(*args, **kwargs)
+
+    app = PapernotesApp(SlowCatalog(kb.root), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        notes = app.main.query_one("#notes", OptionList)
+        assert notes.loading and not listed(app)  # the first frame did not wait for it beyond its bound
+        gate.set()
+        await settle(app, pilot)
+        assert listed(app)[:4] == ["alpha", "beta", "gamma", "delta"]
+        assert not notes.loading and "index up to date" in status_text(app)
+
+
 async def test_library_shows_reading_order_titles_years_tags_and_unreadable_files(
     kb: KnowledgeBase,
 ) -> None:
