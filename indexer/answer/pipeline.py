@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from indexer.answer.candidates import PASSAGES, Candidate, candidates_of, gather_pool, shortlist
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.features import feature_rows
+from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
 from indexer.answer.naming import short_name
 from indexer.answer.questions import Asked, classify, is_follow_up, question_parts
@@ -120,7 +121,10 @@ def gather(
         focus = top[0].chunk.note_id
     pool = gather_pool(top, retriever, query_vector, focus)
     query_terms = set(tokenize(question))
+    asked = classify(question)
     every = candidates_of(pool, retriever)
+    if not asks_for_link(question, asked):  # a line that is only a link answers only a question asking for one
+        every = without_link_lines(every, pool, retriever.index.root)
     shortlisted = shortlist(every, pool, query_terms)
     parts = question_parts(question)
     part_rows: list[list[list[float]]] = []
@@ -134,6 +138,5 @@ def gather(
         from indexer.answer.candidates import overlap
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
-    asked = classify(question)
     rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
     return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows)
