@@ -23,6 +23,7 @@ from tui.screens.main import MainScreen
 from tui.text import short_title
 from tui.widgets.status_line import AppState
 from tui.workers import Workers
+from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         """The notes, in reading order (None until loaded)."""
         self.state = AppState()
         """What the status line describes."""
+        self.quick_list = QuickList(kb)
+        """The notes as the catalog knows them, read from now on in a thread (for the first frame)."""
         self.main = MainScreen()
         """The screen everything happens on."""
         self._guard = threading.Lock()
@@ -84,9 +87,13 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
     # --- start and stop -------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
+        listed = self.quick_list.wait(FIRST_FRAME_WAIT)  # the first frame shows the notes, if they are read in time
+        self.main.first_notes = listed
         await self.push_screen(self.main)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.sub_title = "Library"
+        if listed is not None:
+            self.show_listed(listed, self.quick_list.status)
         self._show_state()
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
