@@ -138,6 +138,8 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         scope_note = (
             self.collection.find(message.scope) if self.collection and message.scope else None
         )
+        if scope_note is not None and scope_note.id != message.scope:
+            scope_note = None  # found by another name: the note asked about is gone
         previous = pane.previous_answer
         turn = await pane.start_turn(
             message.question, short_title(scope_note) if scope_note else None
@@ -145,9 +147,11 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         waiting = "the model" if self.state.model == "loading" else ""
         waiting = "the index update" if self.state.building and not self._index_exists() else waiting
         pane.set_waiting_for(waiting)
-        self._answer(
-            turn.number, message.question, [message.scope] if message.scope else None, previous
-        )
+        # A scope whose note was deleted meanwhile is dropped: never answer from a note that is gone.
+        scope = [scope_note.id] if scope_note is not None else None
+        if self.collection is None and message.scope:  # listed from the catalog, still being parsed
+            scope = [message.scope]
+        self._answer(turn.number, message.question, scope, previous)
 
     # --- state shown -----------------------------------------------------------------------------
 
