@@ -87,14 +87,20 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
 
     # --- start and stop -------------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
-        listed = self.quick_list.wait(FIRST_FRAME_WAIT)  # the first frame shows the notes, if they are read in time
-        self.main.first_notes = listed
-        await self.push_screen(self.main)
+    def get_default_screen(self) -> MainScreen:
+        # The first screen is the main one (no blank default screen composed, laid out and drawn before it),
+        # composed with the notes when they are read in time.
+        self.main.first_notes = self.quick_list.wait(FIRST_FRAME_WAIT)
+        return self.main
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.sub_title = "Library"
-        if listed is not None:
-            self.show_listed(listed, self.quick_list.status)
+
+    def main_mounted(self) -> None:
+        """The main screen is composed (its on_mount calls this): say what it shows, start the work."""
+        if self.main.first_notes is not None:
+            self.show_listed(self.main.first_notes, self.quick_list.status)
         self._show_state()
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from indexer.catalog import Catalog
+    from tui.app import PapernotesApp
 
 NARROW = 100
 """Below this width the ask pane takes the whole screen and the contents are hidden."""
@@ -86,6 +87,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_focus(self.library.query_one("#filter", Input))
         self._fit(self.size.width)
+        cast("PapernotesApp", self.app).main_mounted()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
