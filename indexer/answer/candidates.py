@@ -90,9 +90,9 @@ def _quotes(chunk: object) -> tuple:
     return tuple(chunk_quotes(chunk))  # type: ignore[arg-type]
 
 
-def shortlist(candidates: list[Candidate], pool: Sequence[Hit], query_terms: set[str]) -> list[Candidate]:
-    """The SHORTLIST candidates most worth scoring, by word overlap (with context), passage rank and score."""
-    if len(candidates) <= SHORTLIST:
+def shortlist(candidates: list[Candidate], pool: Sequence[Hit], query_terms: set[str], *, size: int = SHORTLIST) -> list[Candidate]:
+    """The `size` candidates most worth scoring, by word overlap (with context), passage rank and score."""
+    if len(candidates) <= size:
         return candidates
 
     def cheap(c: Candidate) -> float:
@@ -104,7 +104,7 @@ def shortlist(candidates: list[Candidate], pool: Sequence[Hit], query_terms: set
             + (0.3 if c.hit_index < PASSAGES else 0.0)
         )
 
-    keep = sorted(candidates, key=cheap, reverse=True)[:SHORTLIST]
+    keep = sorted(candidates, key=cheap, reverse=True)[:size]
     return sorted(keep, key=lambda c: (c.hit_index, c.position))
 
 

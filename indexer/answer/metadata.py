@@ -28,7 +28,8 @@ _VENUE = re.compile(
     r"[Jj]ournal|[Tt]ransactions|[Pp]roceedings|[Cc]onference|[Ww]orkshop|Springer|Elsevier|IEEE|ACM)\b"
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
-_PERSON = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:de|van|von|der|da|di|le|la)?\s*[A-Z][\w'’.-]*){1,3}")
+_PERSON = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:(?:de|van|von|der|den|da|di|du|del|della|dos|le|la|bin)\s+)*[A-Z][\w'’.-]*){1,3}")
+_ET_AL = re.compile(r"et\.?\s*al\.?", re.IGNORECASE)
 _LABELLED: dict[str, re.Pattern[str]] = {
     "authors": re.compile(r"^(?:authors?|written by|by)\b\s*[:\-]", re.IGNORECASE),
     "paper": re.compile(r"arxiv\.org/|\barxiv\s*[:\s]\s*\d{4}\.\d{4,5}|doi\.org/|openreview\.net/|^(?:paper|pdf|research paper)\b[^:]{0,12}:", re.IGNORECASE),
@@ -91,7 +92,7 @@ def _note_lines(mine: Sequence[tuple[int, Hit]], root: Path) -> list[tuple[int, 
     body = [(i, h) for i, h in mine if h.chunk.section != ABOUT_SECTION]
     if not body:
         return out
-    raw = _read_lines(str(root / body[0][1].chunk.rel_path))
+    raw = read_lines(str(root / body[0][1].chunk.rel_path))
     first_section = min((h.chunk.start_line for _, h in body if h.chunk.section), default=len(raw) + 1)
     heading = ""
     for number, text in enumerate(raw, start=1):
@@ -122,12 +123,16 @@ def _under_title(field: str, text: str) -> bool:
 
 
 def _looks_like_authors(line: str) -> bool:
-    """A comma-separated run of at least two person names."""
-    parts = [p.strip(" *._") for p in re.split(r",|&|\band\b", _VENUE.sub("", _YEAR.sub("", line))) if p.strip(" *._")]
-    if len(parts) < 2:
-        return False
-    people = sum(1 for p in parts if _PERSON.fullmatch(p))
-    return people >= 2 and people >= 0.6 * len(parts)
+    """A byline: a comma-separated run of person names, at least two or one and "et al.", making at least half
+    of its parts (the rest are venue, year, affiliations: "Yue Zhao, Ishan Misra, ..., University of Texas")."""
+    parts = [p.strip(" *._-–") for p in re.split(r",|&|\||\band\b", _VENUE.sub("", _YEAR.sub("", line))) if p.strip(" *._-–")]
+    people = 0
+    for part in parts:
+        if _PERSON.fullmatch(part) or _ET_AL.fullmatch(part):  # "et al." stands for the other authors
+            people += 1
+        elif _ET_AL.search(part) and _PERSON.fullmatch(_ET_AL.sub("", part).strip()):  # "Nupur Kumari et al."
+            people += 2
+    return people >= 2 and people >= 0.5 * len(parts)
 
 
 def _render(line: str) -> str:
@@ -139,7 +144,8 @@ def _render(line: str) -> str:
     return " ".join(text.split())
 
 
-def _read_lines(path: str) -> list[str]:
+def read_lines(path: str) -> list[str]:
+    """The lines of the note file at `path` (cached while its mtime holds; [] when unreadable)."""
     try:
         stamp = os.stat(path).st_mtime_ns
     except OSError:

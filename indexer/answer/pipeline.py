@@ -6,9 +6,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.answer.candidates import PASSAGES, Candidate, candidates_of, gather_pool, shortlist
+from indexer.answer.candidates import (
+    PASSAGES,
+    SHORTLIST,
+    Candidate,
+    candidates_of,
+    gather_pool,
+    shortlist,
+)
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.features import feature_rows
+from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
 from indexer.answer.naming import short_name
 from indexer.answer.questions import Asked, classify, is_follow_up, question_parts
@@ -28,6 +36,9 @@ from indexer.retrieval import Hit, Mode, Retriever
 
 logger = logging.getLogger(__name__)
 
+MAX_COMPARED = 3
+"""At most this many notes a comparison names are read (each brings its passages and its best sentence)."""
+
 
 @dataclass
 class Evidence:
@@ -43,6 +54,8 @@ class Evidence:
     rows: list[list[float]]
     part_rows: list[list[list[float]]]
     """For a compound question ("What does X stand for, and what is its target?"), the rows for each part asked."""
+    compared: tuple[str, ...] = ()
+    """The notes a comparison names ("How does MobileSAM compare with FastSAM?"): each one's best sentence joins the answer."""
 
 
 def answer_question(
@@ -91,7 +104,18 @@ def answer_question(
     if not scored or (mode != "lexical" and closest_meaning < threshold):
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
+    covering += best_of_each(scored, pool, evidence.compared)
     return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering)
+
+
+def best_of_each(scored: Sequence[Candidate], pool: Sequence[Hit], notes: Sequence[str]) -> list[Candidate]:
+    """The best-scored sentence of each of `notes` (a comparison's sides), in the order the question names them."""
+    best: list[Candidate] = []
+    for note_id in notes:
+        pick = next((c for c in scored if pool[c.hit_index].chunk.note_id == note_id), None)
+        if pick is not None:
+            best.append(pick)
+    return best
 
 
 def gather(
@@ -118,10 +142,20 @@ def gather(
     focus = named[0] if named else top[0].chunk.note_id
     if focus not in {h.chunk.note_id for h in top}:
         focus = top[0].chunk.note_id
+    asked = classify(question)
+    compared = tuple(named[:MAX_COMPARED]) if asked.comparative and asked.kind != "metadata" and len(named) >= 2 else ()
     pool = gather_pool(top, retriever, query_vector, focus)
+    for other in compared:  # a comparison reads every note it names, not only the first
+        if other != focus:
+            pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
     query_terms = set(tokenize(question))
     every = candidates_of(pool, retriever)
+    if not asks_for_link(question, asked):  # a line that is only a link answers only a question asking for one
+        every = without_link_lines(every, pool, retriever.index.root)
     shortlisted = shortlist(every, pool, query_terms)
+    for note_id in compared:  # ... and shortlists each one's most promising sentences
+        own = shortlist([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool, query_terms, size=SHORTLIST // 4)
+        shortlisted += [c for c in own if c not in shortlisted]
     parts = question_parts(question)
     part_rows: list[list[list[float]]] = []
     if query_vector is not None and shortlisted:
@@ -134,6 +168,5 @@ def gather(
         from indexer.answer.candidates import overlap
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
-    asked = classify(question)
     rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
-    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows)
+    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from indexer import eval_collection
 from indexer.cli import main
 from indexer.errors import PapernotesError
 from indexer.eval_collection import collection_notes_dir, import_collection
@@ -78,3 +80,37 @@ def test_eval_compare_writes_a_report_with_the_baseline(outside: Path, tmp_path:
     for label in ("baseline: 200-word windows, RRF", "dense only", "BM25 only", "hybrid"):
         assert label in printed and label in text
     assert f"--collection {outside} --compare --write {report}" in text
+
+
+def test_the_importer_version_follows_the_importer_source(tmp_path: Path) -> None:
+    package = tmp_path / "indexer"
+    shutil.copytree(Path(eval_collection.__file__).parent / "importers", package / "importers")
+    for name in ("html.py", "html_elements.py"):
+        shutil.copy2(Path(eval_collection.__file__).parent / name, package / name)
+    before = eval_collection.importer_version(package)
+    assert before == eval_collection.importer_version()
+    converter = package / "importers" / "markdown.py"
+    converter.write_text(converter.read_text(encoding="utf-8") + "\n# a changed rule\n", encoding="utf-8")
+    assert eval_collection.importer_version(package) != before
+
+
+def test_the_cache_folder_depends_on_the_importer_version(outside: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    current = collection_notes_dir(outside, cache)
+    assert current.name.endswith("-" + eval_collection.importer_version())
+    assert collection_notes_dir(outside, cache, version="0123456789") != current
+
+
+def test_a_changed_importer_imports_afresh(outside: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERNOTES_CACHE_DIR", str(tmp_path / "cache"))
+    old = import_collection(outside)
+    (old / "summaries" / "dropped.md").write_text("# A note an older importer wrote\n\nIt is gone now.\n", encoding="utf-8")
+    legacy = old.parent / old.name.rsplit("-", 1)[0]  # the folder of a cache keyed before versions were
+    legacy.mkdir()
+    other = tmp_path / "cache" / "eval-collections" / "elsewhere-0123456789ab-0123456789"
+    other.mkdir()
+    monkeypatch.setattr(eval_collection, "importer_version", lambda package=None: "fedcba9876")
+    new = import_collection(outside)
+    assert new != old and new.name.endswith("-fedcba9876")
+    assert [n.id for n in load_notes(new).notes] == ["summaries/frobnet"]
+    assert not old.exists() and not legacy.exists() and other.is_dir()

@@ -1,0 +1,115 @@
+"""Answers quote what the notes say, not where they point: link lines only for link questions, authors from the byline."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.answer import answer_question
+from indexer.answer.links import is_link_line
+from indexer.answer.metadata import _looks_like_authors
+from indexer.knowledge import KnowledgeBase
+
+WIDGETS = """\
+# Frobnicating Widgets with Learned Kernels
+
+Ada Lovelace, et al. , ICML 2031
+
+## Summary
+
+FrobNet frobnicates widgets by sliding one learned kernel over every widget image.
+The kernel is trained with a contrastive loss on pairs of widget photographs.
+
+## Resources
+
+- [How FrobNet frobnicates widgets with learned kernels (Blog)](https://example.org/frobnet-blog)
+- https://example.org/frobnet-frobnicates-widgets
+- Other write-ups and blogs : https://example.org/widgets-one https://example.org/widgets-two
+- Code: https://github.com/example/frobnet
+"""
+
+GADGETS = """\
+---
+title: Gadget Segmentation at Scale
+authors: [Grace Hopper, Alan Turing]
+year: 2030
+---
+
+# Gadget Segmentation at Scale
+
+## Summary
+
+GadgetSeg segments gadgets in street photographs with a mask decoder over a frozen image encoder.
+"""
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    root = tmp_path_factory.mktemp("sources")
+    (root / "frobnet.md").write_text(WIDGETS, encoding="utf-8")
+    (root / "gadgetseg.md").write_text(GADGETS, encoding="utf-8")
+    knowledge = KnowledgeBase(root)
+    knowledge.build()
+    return knowledge
+
+
+def ask(kb: KnowledgeBase, question: str):
+    return answer_question(question, kb.retriever())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "link"),
+    [
+        ("- https://github.com/example/frobnet", True),
+        ("Code: https://github.com/example/frobnet", True),
+        ("- Paper :- https://arxiv.org/abs/2101.00001", True),
+        ("Other write-ups and blogs : https://example.org/a https://example.org/b", True),
+        ("We train on https://example.org/data with a frozen encoder.", False),
+        ("- Source: a thread by @someone on 24 December 2030: https://example.org/thread", False),
+        ("FrobNet frobnicates widgets with one kernel.", False),
+    ],
+)
+def test_what_a_link_line_is(sentence: str, link: bool) -> None:
+    assert is_link_line(sentence) is link
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How are widgets frobnicated with learned kernels?", "What does FrobNet do?", "Tell me about FrobNet frobnicating widgets"],
+)
+def test_a_link_line_is_no_answer_to_a_question_about_the_method(kb: KnowledgeBase, question: str) -> None:
+    answer = ask(kb, question)
+    assert answer.text is not None and "sliding one learned kernel" in answer.text, answer.text
+    for link in ("example.org", "github.com", "(Blog)", "write-ups"):
+        assert link not in answer.text, answer.text
+
+
+def test_a_question_asking_for_a_link_still_gets_one(kb: KnowledgeBase) -> None:
+    answer = ask(kb, "Where can I find the code of FrobNet?")
+    assert answer.text is not None and "https://github.com/example/frobnet" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("Manzil Zaheer, et al. , NeurIPS 2020", True),
+        ("Ada Lovelace et al., ICML 2031", True),
+        ("Cihang Xie, Laurens van der Maaten, Alan Yuille, CVPR-2019", True),
+        ("Yue Zhao, Ishan Misra, Rohit Girdhar, Facebook AI Research, University of Texas, Austin", True),
+        ("Fast, Accurate, Simple", False),
+        ("We thank Ada Lovelace and Alan Turing for the widgets.", False),
+    ],
+)
+def test_what_a_byline_is(line: str, byline: bool) -> None:
+    assert _looks_like_authors(line) is byline
+
+
+def test_who_wrote_it_is_answered_with_the_byline(kb: KnowledgeBase) -> None:
+    answer = ask(kb, "Who wrote the FrobNet paper?")
+    assert answer.kind == "metadata" and answer.text is not None and answer.text.startswith("Ada Lovelace, et al."), answer.text
+    assert [c.note for c in answer.citations] == ["frobnet"]
+
+
+def test_who_wrote_it_is_answered_with_the_front_matter_authors(kb: KnowledgeBase) -> None:
+    answer = ask(kb, "Who are the authors of Gadget Segmentation at Scale?")
+    assert answer.text is not None and "Grace Hopper, Alan Turing" in answer.text, answer.text
+    assert [c.note for c in answer.citations] == ["gadgetseg"]
