@@ -18,7 +18,8 @@ from indexer.notemodel import Note
 from tui.citations import quoted_lines
 from tui.messages import HeadingChosen, LinkClicked, OpenNote
 from tui.widgets.contents import Contents
-from tui.widgets.document import NoteDocument, Spot, shift_scroll
+from tui.widgets.document import NoteDocument, Spot
+from tui.widgets.filling import shift_scroll
 from tui.widgets.note_card import NoteCard, ProblemCard
 
 logger = logging.getLogger(__name__)
