@@ -29,6 +29,7 @@ from indexer.notefiles import (
     note_id_for,
     note_paths,
 )
+from indexer.order import reading_order
 from indexer.store.database import DB_NAME, NOTE_FILES_TABLE
 from indexer.store.location import index_dir
 
@@ -215,7 +216,7 @@ def _scan(root: Path, folder: Path | None, quick: bool = False) -> Catalog:
             restat.append(note.id)
         notes.append(NoteInfo.from_note(note, current, checked))
     catalog = Catalog(root, notes, errors, hashes, restat, parsed, len(glanced))
-    catalog.notes = sorted(notes, key=lambda n: order[n.id]) if order and not catalog.changed else _reading_order(notes)
+    catalog.notes = sorted(notes, key=lambda n: order[n.id]) if order and not catalog.changed else reading_order(notes)
     shared = duplicate_titles(catalog.notes)
     for note in catalog.notes:
         note.warnings = note.own_warnings + ([f"{note.rel_path}: {shared[note.id]}"] if note.id in shared else [])
@@ -230,12 +231,6 @@ def _scan(root: Path, folder: Path | None, quick: bool = False) -> Catalog:
 
 def _key(note: NoteInfo) -> tuple[str, FileStat | None, str, int]:
     return note.rel_path, note.stat, note.content_hash, note.checked_ns
-
-
-def _reading_order(notes: list[NoteInfo]) -> list[NoteInfo]:
-    from indexer.notes import reading_order
-
-    return reading_order(notes)  # type: ignore[arg-type, return-value]
 
 
 def _read(

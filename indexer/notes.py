@@ -25,6 +25,7 @@ from indexer.notefiles import (
     note_id_for,
 )
 from indexer.notemodel import Block, Image, Note, NoteCollection, NoteMeta, NoteWarning, Section
+from indexer.order import reading_order
 from indexer.structure import drop_title_heading, note_sections
 
 logger = logging.getLogger(__name__)
@@ -176,49 +177,3 @@ def _warn_duplicate_titles(notes: list[Note]) -> None:
     for note in notes:
         if note.id in shared:
             note.warnings.append(NoteWarning(Path(note.rel_path), None, shared[note.id]))
-
-
-def reading_order(notes: list[Note]) -> list[Note]:
-    """Order notes by `order`, then by prev/next links, then by title."""
-    base = sorted(
-        notes,
-        key=lambda n: (n.meta.order is None, n.meta.order or 0.0, n.title.lower(), n.id),
-    )
-    following: dict[str, str] = {}
-    has_prev: set[str] = set()
-    for note in base:
-        if note.meta.next:
-            target = resolve_note(base, note.meta.next)
-            if target and target.id != note.id and target.id not in has_prev:
-                following.setdefault(note.id, target.id)
-                has_prev.add(target.id)
-    for note in base:
-        if note.meta.prev:
-            before = resolve_note(base, note.meta.prev)
-            if (
-                before
-                and before.id != note.id
-                and note.id not in has_prev
-                and before.id not in following
-            ):
-                following[before.id] = note.id
-                has_prev.add(note.id)
-    by_id = {n.id: n for n in base}
-    placed: set[str] = set()
-    ordered: list[Note] = []
-
-    def place_chain(start: Note) -> None:
-        current: Note | None = start
-        while current is not None and current.id not in placed:
-            placed.add(current.id)
-            ordered.append(current)
-            nxt = following.get(current.id)
-            current = by_id.get(nxt) if nxt else None
-
-    for note in base:
-        if note.id not in placed and note.id not in has_prev:
-            place_chain(note)
-    for note in base:
-        if note.id not in placed:
-            place_chain(note)
-    return ordered

@@ -19,10 +19,12 @@ from tui.commands import NoteCommands
 from tui.config import load_config, save_config
 from tui.messages import AskQuestion
 from tui.navigation import Navigation
+from tui.screens.build_offer import BuildOffer
 from tui.screens.main import MainScreen
 from tui.text import short_title
 from tui.widgets.status_line import AppState
 from tui.workers import Workers
+from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         """The notes, in reading order (None until loaded)."""
         self.state = AppState()
         """What the status line describes."""
+        self.quick_list = QuickList(kb)
+        """The notes as the catalog knows them, read from now on in a thread (for the first frame)."""
         self.main = MainScreen()
         """The screen everything happens on."""
         self._guard = threading.Lock()
@@ -83,10 +87,20 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
 
     # --- start and stop -------------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
-        await self.push_screen(self.main)
+    def get_default_screen(self) -> MainScreen:
+        # The first screen is the main one (no blank default screen composed, laid out and drawn before it),
+        # composed with the notes when they are read in time.
+        self.main.first_notes = self.quick_list.wait(FIRST_FRAME_WAIT)
+        return self.main
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.sub_title = "Library"
+
+    def main_mounted(self) -> None:
+        """The main screen is composed (its on_mount calls this): say what it shows, start the work."""
+        if self.main.first_notes is not None:
+            self.show_listed(self.main.first_notes, self.quick_list.status)
         self._show_state()
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
@@ -95,6 +109,10 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
+        if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
+            # The offer opened while the user was typing: it steps aside (at once, so this key and the
+            # ones queued behind it are read in order) and the keys go where they were typed.
+            self.screen.dismiss(None)
         await super().on_event(event)
 
     def on_unmount(self) -> None:
@@ -125,6 +143,8 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         scope_note = (
             self.collection.find(message.scope) if self.collection and message.scope else None
         )
+        if scope_note is not None and scope_note.id != message.scope:
+            scope_note = None  # found by another name: the note asked about is gone
         previous = pane.previous_answer
         turn = await pane.start_turn(
             message.question, short_title(scope_note) if scope_note else None
@@ -132,9 +152,11 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         waiting = "the model" if self.state.model == "loading" else ""
         waiting = "the index update" if self.state.building and not self._index_exists() else waiting
         pane.set_waiting_for(waiting)
-        self._answer(
-            turn.number, message.question, [message.scope] if message.scope else None, previous
-        )
+        # A scope whose note was deleted meanwhile is dropped: never answer from a note that is gone.
+        scope = [scope_note.id] if scope_note is not None else None
+        if self.collection is None and message.scope:  # listed from the catalog, still being parsed
+            scope = [message.scope]
+        self._answer(turn.number, message.question, scope, previous)
 
     # --- state shown -----------------------------------------------------------------------------
 

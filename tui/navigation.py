@@ -191,18 +191,21 @@ class Navigation:
                     markup=False,
                 )
         if fresh is None:
+            unscoped = self.main.ask_pane.scope_gone(shown.id)
             if self._gone != shown.id:  # once per deletion, however many reloads follow
                 self._gone = shown.id
                 self._gone_neighbours = neighbours(shown.id, before)
+                scope = " Questions go to all notes again (“Only this note” is off)." if unscoped else ""
                 self.notify(
                     f"{one_line(shown.rel_path)} was deleted from the notes folder; "
-                    "n and p go on from where it was.",
+                    f"n and p go on from where it was.{scope}",
                     title="Note deleted",
                     markup=False,
                 )
             if self.main.showing_reader:
                 self.show_position(shown)
             return
+        self.main.ask_pane.set_scope_note(fresh.id, short_title(fresh))  # renamed or back: the toggle follows
         if fresh.content_hash != shown.content_hash or fresh.id != shown.id:
             reader.show_note(fresh, keep_scroll=True)
             if self.main.showing_reader:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderableType
-from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
 from tui.pieces import Piece
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 CODE_THEME = "monokai"
 GUTTER = 2
@@ -23,18 +26,26 @@ ITEM_INDENT = 3
 """Columns Rich indents a list item's text by (bullet or number), for the height guess."""
 
 
-class TokenMarkdown(RichMarkdown):
-    """Rich's Markdown renderer fed with tokens already parsed (a note is parsed once, not once per piece)."""
+@cache
+def _token_markdown() -> Any:
+    """Rich's Markdown renderer fed with tokens already parsed (a note is parsed once, not once per piece).
 
-    def __init__(self, tokens: Iterable[Token]) -> None:  # Rich's own __init__ would parse again
-        self.markup = ""
-        self.parsed = list(tokens)
-        self.code_theme = CODE_THEME
-        self.justify = None
-        self.style = "none"
-        self.hyperlinks = True
-        self.inline_code_lexer = None
-        self.inline_code_theme = CODE_THEME
+    Made on first use: Rich's Markdown module and markdown-it (~25 ms) stay out of the app's start-up.
+    """
+    from rich.markdown import Markdown as RichMarkdown
+
+    class TokenMarkdown(RichMarkdown):
+        def __init__(self, tokens: Iterable[Token]) -> None:  # Rich's own __init__ would parse again
+            self.markup = ""
+            self.parsed = list(tokens)
+            self.code_theme = CODE_THEME
+            self.justify = None
+            self.style = "none"
+            self.hyperlinks = True
+            self.inline_code_lexer = None
+            self.inline_code_theme = CODE_THEME
+
+    return TokenMarkdown
 
 
 def _blank(line: list[Segment]) -> bool:
@@ -58,14 +69,17 @@ def piece_renderable(piece: Piece) -> RenderableType:
     """What a text piece looks like, before trimming."""
     if piece.kind == "html":
         return Text(piece.text)  # shown as written: never dropped, never read as markup
+    token_markdown = _token_markdown()
     if piece.kind == "heading":
+        from markdown_it.token import Token  # deferred with the renderer
+
         paragraph = [
             Token("paragraph_open", "p", 1),
             *piece.tokens[1:-1],
             Token("paragraph_close", "p", -1),
         ]
-        return TokenMarkdown(paragraph)
-    return TokenMarkdown(piece.tokens)
+        return token_markdown(paragraph)  # type: ignore[no-any-return]
+    return token_markdown(piece.tokens)  # type: ignore[no-any-return]
 
 
 def render_trimmed(

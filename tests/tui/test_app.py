@@ -30,6 +30,8 @@ from tui.widgets.note_card import NoteCard, ProblemCard
 from tui.widgets.reader import Reader
 from tui.widgets.status_line import StatusLine
 
+from .conftest import ALPHA, BETA
+
 SIZE = (120, 40)
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
@@ -92,14 +94,23 @@ def runs_text(app: PapernotesApp) -> str:
 # --- start -------------------------------------------------------------------------------------
 
 
-def test_importing_the_app_does_not_import_torch() -> None:
+def test_the_app_and_its_first_list_import_no_model_parser_or_image_modules(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "alpha.md").write_text(ALPHA, encoding="utf-8")
+    (root / "beta.md").write_text(BETA, encoding="utf-8")
+    KnowledgeBase(root).catalog()  # parsed once and cached, as after every first start
+    heavy = ("torch", "sentence_transformers", "numpy", "markdown_it", "yaml", "rich.markdown", "PIL", "textual_image")
     code = (
-        "import sys, tui.app; print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+        "import sys\nfrom pathlib import Path\nimport tui.app\nfrom indexer.knowledge import KnowledgeBase\n"
+        "from tui.workers.notes import QuickList\n"
+        "assert QuickList(KnowledgeBase(Path(sys.argv[1]))).wait(60) is not None\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(root)], capture_output=True, text=True, check=True
     ).stdout
-    assert out.split() == ["False", "False"]
+    assert out.strip() == "[]"
 
 
 async def test_first_screen_lists_notes_before_the_model_is_loaded(kb: KnowledgeBase) -> None:
@@ -122,6 +133,40 @@ async def test_first_screen_lists_notes_before_the_model_is_loaded(kb: Knowledge
         gate.set()
         await settle(app, pilot)
         assert "model ready" in status_text(app)
+
+
+async def test_the_first_frame_lists_the_notes_before_any_worker_runs(kb: KnowledgeBase) -> None:
+    class NoWorkers(PapernotesApp):
+        def _load_notes(self) -> None:  # type: ignore[override]
+            pass  # no notes worker: what is listed was composed with the first screen
+
+    app = NoWorkers(kb, watch=False)
+    async with app.run_test(size=SIZE):
+        assert listed(app) == ["alpha", "beta", "gamma", "delta", f"{BROKEN_PREFIX}0"]
+        notes = app.main.query_one("#notes", OptionList)
+        assert not notes.loading and notes.highlighted == 0
+        assert notes.border_title == "Library · 4 notes" and notes.border_subtitle == "1 unreadable"
+        assert "index up to date" in status_text(app)
+        assert app.collection is None  # nothing parsed
+        assert not app.workers  # and no worker ran
+
+
+async def test_a_slow_quick_list_is_shown_when_it_is_read(kb: KnowledgeBase) -> None:
+    gate = threading.Event()
+
+    class SlowCatalog(KnowledgeBase):
+        def catalog(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            gate.wait(30)
+            return super().catalog(*args, **kwargs)
+
+    app = PapernotesApp(SlowCatalog(kb.root), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        notes = app.main.query_one("#notes", OptionList)
+        assert notes.loading and not listed(app)  # the first frame did not wait for it beyond its bound
+        gate.set()
+        await settle(app, pilot)
+        assert listed(app)[:4] == ["alpha", "beta", "gamma", "delta"]
+        assert not notes.loading and "index up to date" in status_text(app)
 
 
 async def test_library_shows_reading_order_titles_years_tags_and_unreadable_files(

@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input
 from textual.worker import WorkerCancelled
 
 from indexer.knowledge import KnowledgeBase
 from tests.tui.test_app import listed, status_text
 from tui.app import PapernotesApp
+from tui.messages import AskQuestion
+from tui.widgets.conversation import Turn
 
 SIZE = (120, 40)
 
@@ -51,6 +54,7 @@ class RecordingApp(PapernotesApp):
     def __init__(self, kb: KnowledgeBase) -> None:
         super().__init__(kb, watch=True)
         self.toasts: list[str] = []
+        self.toast_texts: list[str] = []
 
     def notify(
         self,
@@ -62,6 +66,7 @@ class RecordingApp(PapernotesApp):
         markup: bool = True,
     ) -> None:
         self.toasts.append(title)
+        self.toast_texts.append(message)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
@@ -201,3 +206,59 @@ async def test_a_question_asked_during_an_update_is_answered_from_the_last_index
             assert len(note) == 1 and "being updated" in str(note.first().render())
         assert await until(pilot, lambda: not app.state.building, seconds=60)
         await settle(app, pilot)
+
+
+async def asked(app: PapernotesApp, pilot: Pilot, question: str) -> Turn:
+    """`question` typed in the ask pane and answered (the pane opened if it is not)."""
+    app.main.open_ask()
+    await pilot.pause()
+    box = app.main.query_one("#question", Input)
+    assert app.focused is box
+    box.value = question
+    await pilot.press("enter")
+    pane = app.main.ask_pane
+    assert await until(pilot, lambda: bool(pane.turns) and not pane.turns[-1].pending)
+    return pane.turns[-1]
+
+
+async def test_deleting_the_open_note_unticks_only_this_note(notes_copy: Path, kb: KnowledgeBase) -> None:
+    """The scope toggle is cleared and disabled, said in the one deletion toast; questions then go to all notes."""
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await reading(app, pilot, "beta")
+        await pilot.press("a", "ctrl+t")
+        box = app.main.query_one("#scope", Checkbox)
+        assert box.value and app.main.ask_pane.scoped
+        (notes_copy / "beta.md").unlink()
+        assert await until(pilot, lambda: toasts(app, "Note deleted") > 0)
+        assert not box.value and box.disabled and not app.main.ask_pane.scoped
+        said = [text for text in app.toast_texts if "beta.md was deleted" in text]
+        assert len(said) == 1 and "Only this note" in said[0]
+        await pilot.press("ctrl+t")  # disabled: stays off
+        assert not box.value
+        # A question sent scoped just before the reload (the stale index still has beta) is asked of all notes.
+        app.main.ask_pane.post_message(AskQuestion("How fast is AlphaNet?", "beta"))
+        pane = app.main.ask_pane
+        assert await until(pilot, lambda: bool(pane.turns) and not pane.turns[-1].pending)
+        stale = pane.turns[-1]
+        assert stale.scope_title is None and stale.answer is not None and not stale.answer.refused
+        assert {c.note for c in stale.answer.citations} >= {"alpha"}
+        turn = await asked(app, pilot, "How fast is AlphaNet?")
+        assert turn.scope_title is None and turn.answer is not None
+        assert "142 frames per second" in (turn.answer.text or "")
+        await settle(app, pilot)
+        assert toasts(app, "Note deleted") == 1 and not box.value
+
+
+async def test_only_this_note_follows_a_rename(notes_copy: Path, kb: KnowledgeBase) -> None:
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await reading(app, pilot, "beta")
+        await pilot.press("a", "ctrl+t")
+        app.home()  # in the library, the toggle still refers to the note last read
+        (notes_copy / "beta.md").rename(notes_copy / "betaformer.md")
+        assert await until(pilot, lambda: toasts(app, "Note renamed") > 0)
+        pane = app.main.ask_pane
+        assert pane.scoped and pane.scope_note == "betaformer"
+        # (no settle: the hidden reader's fill worker waits for a width until the reader is shown)
+        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)

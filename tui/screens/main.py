@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -17,6 +19,10 @@ from tui.widgets.library import Library
 from tui.widgets.reader import Reader
 from tui.widgets.status_line import StatusLine
 
+if TYPE_CHECKING:
+    from indexer.catalog import Catalog
+    from tui.app import PapernotesApp
+
 NARROW = 100
 """Below this width the ask pane takes the whole screen and the contents are hidden."""
 WIDE = 160
@@ -30,12 +36,14 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.toc_choice: bool | None = None
         """The user's choice for the table of contents (None: decided by the width)."""
+        self.first_notes: Catalog | None = None
+        """The notes the library lists when composed (None: it says "loading" until they come)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
             with ContentSwitcher(initial="library", id="views"):
-                yield Library(id="library")
+                yield Library(self.first_notes, id="library")
                 yield Reader(id="reader")
             yield AskPane(id="ask")
         yield StatusLine(id="status")
@@ -79,6 +87,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_focus(self.library.query_one("#filter", Input))
         self._fit(self.size.width)
+        cast("PapernotesApp", self.app).main_mounted()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)

@@ -142,6 +142,18 @@ class AskPane(Vertical):
             box.disabled = False
             box.label = Content(f"Only this note: {one_line(name or note_id)}")
 
+    def scope_gone(self, note_id: str) -> bool:
+        """The note `note_id` was deleted: the toggle is cleared and disabled; True if it was ticked for it."""
+        if self.scope_note != note_id:
+            return False
+        box = self.query_one("#scope", Checkbox)
+        ticked = box.value
+        self.scope_note = None
+        box.value = False
+        box.disabled = True
+        box.label = Content("Only this note (the open note was deleted)")
+        return ticked
+
     @property
     def scoped(self) -> bool:
         """Whether the next question is limited to the note being read."""

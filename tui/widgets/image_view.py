@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from textual.widget import Widget
+
+from tui.terminal_graphics import cell_size, image_widget_class, probe
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +33,21 @@ def images_enabled() -> bool:
 
 
 def prepare_terminal_images() -> None:
-    """Ask the terminal what images it can draw, once, before Textual takes the terminal over."""
+    """Ask the terminal what images it can draw, once, before Textual takes the terminal over
+    (one round trip, `tui.terminal_graphics`; textual-image itself is imported when a figure needs it)."""
     if not images_enabled():
         return
     try:
-        import textual_image.widget  # noqa: F401  (importing runs the one-time terminal query)
-    except Exception as error:  # a missing or broken optional package only costs the images
+        probe()
+    except Exception as error:  # an odd terminal only costs the images
         logger.info("images will be placeholders: %s", error)
+
+
+def warm_up() -> None:
+    """Import textual-image now (~0.15 s: PIL, numpy), in a worker thread, so the first figure does not wait for it."""
+    if images_enabled():
+        with contextlib.suppress(Exception):
+            image_widget_class()
 
 
 def decode(path: str | Path, rows: int | None = None) -> Any:
@@ -55,11 +66,9 @@ def decode(path: str | Path, rows: int | None = None) -> Any:
 
 
 def _cell_height() -> int:
-    """Pixels per terminal row (textual-image's answer from the terminal, else its default)."""
+    """Pixels per terminal row (the terminal's answer, else textual-image's default)."""
     try:
-        from textual_image._terminal import get_cell_size
-
-        return max(1, int(get_cell_size().height))
+        return max(1, cell_size()[1])
     except Exception:  # without textual-image nothing is drawn anyway
         return MAX_PIXELS[1]
 
@@ -100,10 +109,8 @@ def decode_cached(path: str | Path, rows: int | None = None) -> Any:
 def image_widget(picture: Any) -> Widget | None:
     """A widget drawing a decoded image, or None when it can't be drawn here."""
     try:
-        # Deferred: pulls in textual-image, which (outside `run`) queries the terminal for its graphics support.
-        from textual_image.widget import Image as TerminalImage
-
-        return TerminalImage(picture, classes="picture")
+        terminal_image = image_widget_class()  # deferred: textual-image imports PIL and numpy
+        return terminal_image(picture, classes="picture")
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)
         return None

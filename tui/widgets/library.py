@@ -63,20 +63,27 @@ class FilterInput(Input):
 class Library(Vertical):
     """The note list with its filter; Enter opens the highlighted note."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, collection: NoteCollection | Catalog | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.collection: NoteCollection | Catalog | None = None
         """The notes shown (None until loaded): parsed, or as the catalog knows them."""
         self._options: list[NoteOption] = []
         """Every note's line, in reading order (filtering picks from these)."""
+        if collection is not None:
+            self._take(collection)
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
             placeholder="Type to filter by name, title, year, tag or author · Enter opens", id="filter"
         )
-        notes = NoteList(id="notes")
-        notes.border_title = "Library"
-        notes.loading = True
+        if self.collection is None:
+            notes = NoteList(id="notes")
+            notes.border_title = "Library"
+            notes.loading = True
+        else:  # listed in the first frame
+            options, notes_title, notes_subtitle = self._listing([])
+            notes = NoteList(*options, id="notes")
+            notes.border_title, notes.border_subtitle = notes_title, notes_subtitle
         yield notes
 
     @property
@@ -98,14 +105,21 @@ class Library(Vertical):
         rows = [NoteRow.of(position, note) for position, note in enumerate(collection.notes, start=1)]
         same = self.collection is not None and rows == [o.row for o in self._options]
         same = same and _error_lines(collection) == _error_lines(self.collection)
-        self.collection = collection
         if same:  # the parsed notes say what the catalog said: nothing to redraw
+            self.collection = collection
             if keep is not None:
                 self.highlight(keep)
             return
+        self._take(collection, rows)
+        self._refill(keep)
+
+    def _take(self, collection: NoteCollection | Catalog, rows: list[NoteRow] | None = None) -> None:
+        """Make `collection` the one shown, its rows made (laid out only when drawn)."""
+        if rows is None:
+            rows = [NoteRow.of(position, note) for position, note in enumerate(collection.notes, start=1)]
+        self.collection = collection
         columns = Columns(rows)
         self._options = [NoteOption(row, columns) for row in rows]
-        self._refill(keep)
 
     def highlight(self, note_id: str) -> None:
         """Move the highlight to `note_id` if it is listed."""
@@ -142,31 +156,35 @@ class Library(Vertical):
 
     def _refill(self, keep: str | None) -> None:
         notes = self.query_one("#notes", OptionList)
-        collection = self.collection
-        if collection is None:
+        if self.collection is None:
             return
         previous = notes.highlighted_option
         keep = keep or (previous.id if previous is not None else None)
-        terms = self.filter_text.lower().split()
-        options: list[Option] = [o for o in self._options if o.row.matches(terms)] if terms else list(self._options)
-        shown = len(options)
-        for index, error in enumerate(collection.errors):
-            if not terms or all(t in error.message.lower() for t in terms):
-                options.append(Option(broken_row(error), id=f"{BROKEN_PREFIX}{index}"))
+        options, notes.border_title, notes.border_subtitle = self._listing(self.filter_text.lower().split())
         notes.set_options(options)
-        total = len(collection.notes)
-        notes.border_title = (
-            f"Library · {total} notes" if shown == total else f"Library · {shown} of {total} notes"
-        )
-        notes.border_subtitle = f"{len(collection.errors)} unreadable" if collection.errors else ""
-        if not options:
-            message = "No notes match the filter" if terms else "No notes in this folder yet"
-            notes.add_option(Option(Text(message, style="dim italic"), disabled=True))
+        if options and options[0].disabled:  # the message that nothing is listed
             return
         if keep is not None:
             self.highlight(keep)
         if notes.highlighted is None:
             notes.highlighted = 0
+
+    def _listing(self, terms: list[str]) -> tuple[list[Option], str, str]:
+        """The lines listed for the filter's `terms` (the notes matching, then unreadable files), the list's title and subtitle."""
+        collection = self.collection
+        assert collection is not None
+        options: list[Option] = [o for o in self._options if o.row.matches(terms)] if terms else list(self._options)
+        shown = len(options)
+        for index, error in enumerate(collection.errors):
+            if not terms or all(t in error.message.lower() for t in terms):
+                options.append(Option(broken_row(error), id=f"{BROKEN_PREFIX}{index}"))
+        total = len(collection.notes)
+        title = f"Library · {total} notes" if shown == total else f"Library · {shown} of {total} notes"
+        subtitle = f"{len(collection.errors)} unreadable" if collection.errors else ""
+        if not options:
+            message = "No notes match the filter" if terms else "No notes in this folder yet"
+            options.append(Option(Text(message, style="dim italic"), disabled=True))
+        return options, title, subtitle
 
 
 def _error_lines(collection: Any) -> list[str]:

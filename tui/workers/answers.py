@@ -26,7 +26,15 @@ class AnswerWork:
 
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
     def _load_model(self: PapernotesApp) -> None:
-        """Load the embedding model (imports torch: seconds) and open the index if there is one."""
+        """Load the embedding model (imports torch: seconds) and open the index if there is one; then textual-image."""
+        try:
+            self._load_model_now()
+        finally:
+            from tui.widgets.image_view import warm_up
+
+            warm_up()  # after the model: the first figure should not wait for PIL's import either
+
+    def _load_model_now(self: PapernotesApp) -> None:
         started = time.monotonic()
         try:
             self.kb.encoder()

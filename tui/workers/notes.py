@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -15,12 +16,44 @@ from tui.workers.support import while_running
 
 if TYPE_CHECKING:
     from indexer.catalog import Catalog
+    from indexer.knowledge import KnowledgeBase
     from tui.app import PapernotesApp
 
 logger = logging.getLogger(__name__)
 
 LIST_PAINT_WAIT = 2.0
 """Seconds the first full parse of the notes waits for the quick list to be painted (it is, in ~0.1 s)."""
+FIRST_FRAME_WAIT = 0.3
+"""Seconds the first frame waits for the quick list (~0.06 s of reading for 1,000 notes, begun when the
+app was made), so that it shows the notes; a slower one (a first start on thousands of notes) is shown
+when it is ready, the list saying "loading" until then."""
+
+
+class QuickList:
+    """The notes as the catalog knows them and the index's state, read in a thread from the moment the app is made."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.catalog: Catalog | None = None
+        """The notes (new ones glanced at), once read; None if that failed (the full load says why)."""
+        self.status: IndexStatus | None = None
+        """How the index compares with them, if that could be told."""
+        self.done = threading.Event()
+        """Set once the reading ended."""
+        threading.Thread(target=self._read, args=(kb,), name="papernotes-quick-list", daemon=True).start()
+
+    def _read(self, kb: KnowledgeBase) -> None:
+        try:
+            self.catalog = kb.catalog(quick=True)
+            self.status = kb.status(self.catalog)  # the same hashes the parsed notes will have
+        except Exception as error:
+            logger.info("no quick list of %s: %s", kb.root, error)
+        finally:
+            self.done.set()
+
+    def wait(self, timeout: float | None = None) -> Catalog | None:
+        """The notes, waiting at most `timeout` seconds for them (None: not read, or not yet)."""
+        self.done.wait(timeout)
+        return self.catalog
 
 
 class NotesWork:
@@ -55,23 +88,20 @@ class NotesWork:
                 self.kb.catalog()
 
     def _list_from_catalog(self: PapernotesApp) -> Catalog | None:
-        """Post the notes as the catalog knows them (new ones glanced at), the index's state and the last note read."""
+        """Post the notes as the catalog knows them (read since the app was made), the index's state and the last note read."""
+        catalog = self.quick_list.wait()
+        if catalog is None:
+            return None
         try:
-            catalog = self.kb.catalog(quick=True)
             last = self.config.last_note(self.kb.root)
             info = catalog.find(last) if last else None
             from indexer.notes import read_note  # noqa: I001 - the Markdown parser, in this thread
 
             first = read_note(self.kb.root / info.rel_path, self.kb.root) if info is not None else None
         except Exception as error:  # the full load that follows reports what is wrong
-            logger.info("no quick list of %s: %s", self.kb.root, error)
-            return None
-        status: IndexStatus | None = None
-        try:
-            status = self.kb.status(catalog)  # the same hashes the parsed notes will have
-        except Exception as error:
-            logger.info("no index state from the catalog of %s: %s", self.kb.root, error)
-        self.post_message(NotesListed(catalog, first, status))
+            logger.info("last note of %s not read: %s", self.kb.root, error)
+            first = None
+        self.post_message(NotesListed(catalog, first, self.quick_list.status))
         return catalog
 
     @work(thread=True, group="watch", exit_on_error=False)
@@ -116,14 +146,19 @@ class NotesWork:
         if self.collection is not None:
             return  # the full collection came first
         catalog = message.catalog
-        self.main.library.set_notes(catalog)
-        self.call_after_refresh(self._listed.set)
-        self.state.notes, self.state.unreadable = len(catalog.notes), len(catalog.errors)
-        if message.status is not None:
-            self.state.status = message.status
-        self._show_state()
+        if self.main.library.collection is not catalog:  # not listed in the first frame
+            self.main.library.set_notes(catalog)
+            self.show_listed(catalog, message.status)
         if message.first is not None and not self.touched:
             self.show_early(message.first, [n.id for n in catalog.notes])
+
+    def show_listed(self: PapernotesApp, catalog: Catalog, status: IndexStatus | None) -> None:
+        """Say what the quick list on screen holds; the full parse may start once it is painted."""
+        self.call_after_refresh(self._listed.set)
+        self.state.notes, self.state.unreadable = len(catalog.notes), len(catalog.errors)
+        if status is not None:
+            self.state.status = status
+        self._show_state()
 
     @while_running
     def on_notes_failed(self: PapernotesApp, message: NotesFailed) -> None:
