@@ -19,6 +19,7 @@ from tui.commands import NoteCommands
 from tui.config import load_config, save_config
 from tui.messages import AskQuestion
 from tui.navigation import Navigation
+from tui.screens.build_offer import BuildOffer
 from tui.screens.main import MainScreen
 from tui.text import short_title
 from tui.widgets.status_line import AppState
@@ -108,6 +109,10 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
+        if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
+            # The offer opened while the user was typing: it steps aside (at once, so this key and the
+            # ones queued behind it are read in order) and the keys go where they were typed.
+            self.screen.dismiss(None)
         await super().on_event(event)
 
     def on_unmount(self) -> None:

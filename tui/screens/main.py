@@ -8,13 +8,14 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList
+from textual.widgets import ContentSwitcher, Header, Input, OptionList
 
 from indexer.answer import Citation
 from indexer.errors import NoteError
 from indexer.notemodel import Note
 from tui.widgets.ask_pane import AskPane
 from tui.widgets.contents import Contents
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.library import Library
 from tui.widgets.reader import Reader
 from tui.widgets.status_line import StatusLine
@@ -47,7 +48,7 @@ class MainScreen(Screen[None]):
                 yield Reader(id="reader")
             yield AskPane(id="ask")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     @property
     def library(self) -> Library:

@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 
 from indexer.answer import Answer
 from indexer.errors import IndexMissingError, PapernotesError
+from tui import collector
 from tui.messages import AnswerFailed, AnswerReady, ModelFailed, ModelReady, RelatedReady
 from tui.workers.support import while_running
 
@@ -55,6 +56,7 @@ class AnswerWork:
         self.state.model = "ready"
         self._show_state()
         self.main.ask_pane.set_waiting_for("")
+        self.call_after_refresh(collector.freeze_start_up)  # started: notes parsed, model loaded
         note = self.main.reader.note
         if note is not None and note.id not in self._related:
             self._request_related(note.id)
@@ -63,6 +65,7 @@ class AnswerWork:
     def on_model_failed(self: PapernotesApp, message: ModelFailed) -> None:
         self.state.model = "failed"
         self._show_state()
+        self.call_after_refresh(collector.freeze_start_up)
         self._notify_error(message.error)
 
     @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
