@@ -77,6 +77,10 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         """The id of the note shown when its file was deleted (said once, until another is shown)."""
         self._gone_neighbours: tuple[list[str], list[str]] = ([], [])
         """The ids before (nearest first) and after the deleted note in the reading order it had."""
+        self._asked: dict[int, AskQuestion] = {}
+        """The questions asked, by turn number (one that found no index is asked again after a build)."""
+        self._ask_after_build: AskQuestion | None = None
+        """The last question that found no index: asked again once a build makes one."""
         self.touched = False
         """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()
@@ -156,6 +160,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         scope = [scope_note.id] if scope_note is not None else None
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
+        self._asked[turn.number] = AskQuestion(message.question, message.scope)
         self._answer(turn.number, message.question, scope, previous)
 
     # --- state shown -----------------------------------------------------------------------------
