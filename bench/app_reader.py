@@ -252,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> str:
             if library_folder is not None:
                 start_runs.append(_marks(_STARTUP, library_folder, {**env, "BENCH_T0": repr(time.time())}))
                 # The reader run left the long note as the last one read: a restart reopens it.
+                config.mkdir(parents=True, exist_ok=True)
                 (config / "tui.json").write_text(json.dumps({"last_notes": {str(notes.resolve()): "long"}}))
                 last_runs.append(_marks(_STARTUP, notes, {**env, "BENCH_T0": repr(time.time())}))
             loads.append(_load())
