@@ -29,6 +29,7 @@ from indexer.answer.refusing import (
     unknown_names,
 )
 from indexer.answer.result import Answer
+from indexer.answer.scoping import not_about, note_ref, outside_scope
 from indexer.answer.scoring import score_candidates
 from indexer.framing import strip_framing
 from indexer.lexical import tokenize
@@ -72,13 +73,33 @@ def answer_question(
     Conversational framing ("quick:", "can you tell me", "thanks") is removed first (`indexer.framing`).
     """
     question = strip_framing(question)
+    outside = outside_scope(question, retriever, scope)
+    if outside:  # asked of one note, about another: answered only from what that note says about it
+        refused = not_about(question, classify(question), retriever, scope or (), outside)
+        if refused is not None:
+            return refused
+    answer = _answer(question, retriever, mode=mode, scope=scope, previous=previous, threshold=threshold)
+    answer.outside_scope = [note_ref(question, retriever, note_id) for note_id in outside]
+    return answer
+
+
+def _answer(
+    question: str,
+    retriever: Retriever,
+    *,
+    mode: Mode,
+    scope: Sequence[str] | None,
+    previous: Answer | None,
+    threshold: float,
+) -> Answer:
     unknown = unknown_names(question, retriever)
     evidence = gather(question, retriever, mode=mode, scope=scope, previous=previous)
     if evidence is None:
         return Answer(question, None, [], reason=refusal_reason(unknown, None, None))
     asked, pool, focus = evidence.asked, evidence.pool, evidence.focus
     note = retriever.index.notes.get(focus)
-    note_name = short_name(note) if note is not None and evidence.named else None
+    about_focus = evidence.named or (scope is not None and focus in scope)  # a refusal names the note asked of
+    note_name = short_name(note) if note is not None and about_focus else None
 
     def refuse(reason: str, confidence: float = 0.0) -> Answer:
         logger.debug("refused %r: %s", question, reason)
