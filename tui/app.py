@@ -19,6 +19,7 @@ from tui.commands import NoteCommands
 from tui.config import load_config, save_config
 from tui.messages import AskQuestion
 from tui.navigation import Navigation
+from tui.screens.build_offer import BuildOffer
 from tui.screens.main import MainScreen
 from tui.text import short_title
 from tui.widgets.status_line import AppState
@@ -76,6 +77,10 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         """The id of the note shown when its file was deleted (said once, until another is shown)."""
         self._gone_neighbours: tuple[list[str], list[str]] = ([], [])
         """The ids before (nearest first) and after the deleted note in the reading order it had."""
+        self._asked: dict[int, AskQuestion] = {}
+        """The questions asked, by turn number (one that found no index is asked again after a build)."""
+        self._ask_after_build: AskQuestion | None = None
+        """The last question that found no index: asked again once a build makes one."""
         self.touched = False
         """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()
@@ -86,14 +91,20 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
 
     # --- start and stop -------------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
-        listed = self.quick_list.wait(FIRST_FRAME_WAIT)  # the first frame shows the notes, if they are read in time
-        self.main.first_notes = listed
-        await self.push_screen(self.main)
+    def get_default_screen(self) -> MainScreen:
+        # The first screen is the main one (no blank default screen composed, laid out and drawn before it),
+        # composed with the notes when they are read in time.
+        self.main.first_notes = self.quick_list.wait(FIRST_FRAME_WAIT)
+        return self.main
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.sub_title = "Library"
-        if listed is not None:
-            self.show_listed(listed, self.quick_list.status)
+
+    def main_mounted(self) -> None:
+        """The main screen is composed (its on_mount calls this): say what it shows, start the work."""
+        if self.main.first_notes is not None:
+            self.show_listed(self.main.first_notes, self.quick_list.status)
         self._show_state()
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
@@ -102,6 +113,10 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
+        if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
+            # The offer opened while the user was typing: it steps aside (at once, so this key and the
+            # ones queued behind it are read in order) and the keys go where they were typed.
+            self.screen.dismiss(None)
         await super().on_event(event)
 
     def on_unmount(self) -> None:
@@ -145,6 +160,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         scope = [scope_note.id] if scope_note is not None else None
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
+        self._asked[turn.number] = AskQuestion(message.question, message.scope)
         self._answer(turn.number, message.question, scope, previous)
 
     # --- state shown -----------------------------------------------------------------------------

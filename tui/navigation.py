@@ -10,6 +10,7 @@ from textual.css.query import NoMatches
 
 from indexer.answer import Citation
 from indexer.notemodel import Note, NoteCollection
+from tui import collector
 from tui.config import save_config
 from tui.messages import CitationChosen, OpenBrokenNote, OpenNote
 from tui.text import one_line, short_title
@@ -85,6 +86,9 @@ class Navigation:
         self._pending_open: tuple[str, Citation | None, bool] | None = None
         """A note asked for before the notes were all parsed: opened once they are."""
 
+    def on_unmount(self: PapernotesApp) -> None:
+        collector.release()  # closed between a key and its paint: the collector runs again
+
     # --- requests from widgets ------------------------------------------------------------------
 
     async def on_open_note(self: PapernotesApp, message: OpenNote) -> None:
@@ -149,9 +153,19 @@ class Navigation:
         elif jump and here.note_id != note.id:
             self.history.jump(here)
         self._wanted = None
-        with self.batch_update():  # header, contents and body change in one frame
-            self.main.show_note(note, citation, scroll_y=scroll_y)
-            self._note_shown(note)
+        self._show(note, citation, scroll_y=scroll_y)
+
+    def _show(
+        self: PapernotesApp, note: Note, citation: Citation | None = None, *, scroll_y: float | None = None
+    ) -> None:
+        """Header, contents and body changed in one frame, with no garbage collection before it is painted."""
+        collector.hold()
+        try:
+            with self.batch_update():
+                self.main.show_note(note, citation, scroll_y=scroll_y)
+                self._note_shown(note)
+        finally:
+            self.call_after_refresh(collector.release)
 
     def show_early(self: PapernotesApp, note: Note, ids: list[str]) -> None:
         """Show the last note read while the rest are still being parsed (`ids`: the reading order)."""
@@ -272,6 +286,7 @@ class Navigation:
             pending = self._wanted is not None
             self._wanted = notes[index]
             if not pending:
+                collector.hold()  # released once the note stepped to is painted
                 self.call_later(
                     self._show_wanted
                 )  # runs after the keys already waiting: they only move the target
@@ -279,9 +294,9 @@ class Navigation:
     def _show_wanted(self: PapernotesApp) -> None:
         note, self._wanted = self._wanted, None
         if note is not None and self.collection is not None and note in self.collection.notes:
-            with self.batch_update():
-                self.main.show_note(note)
-                self._note_shown(note)
+            self._show(note)
+        else:
+            collector.release()
 
     def _prefetch_neighbours(self: PapernotesApp, collection: NoteCollection, note: Note) -> None:
         """Parse the next and previous notes in a thread, then mount them hidden: n and p only toggle."""
@@ -330,9 +345,7 @@ class Navigation:
             self.notify("That note is gone from the notes folder.", severity="warning")
             return
         self._wanted = None
-        with self.batch_update():
-            self.main.show_note(note, scroll_y=place.scroll_y)
-            self._note_shown(note)
+        self._show(note, scroll_y=place.scroll_y)
 
     def home(self: PapernotesApp) -> None:
         """Back to the library (the trail of jumps is forgotten)."""

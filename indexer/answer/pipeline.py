@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indexer.answer.candidates import (
     PASSAGES,
@@ -15,6 +15,7 @@ from indexer.answer.candidates import (
     shortlist,
 )
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
+from indexer.answer.expansion import asked_acronym, spelling_out
 from indexer.answer.features import feature_rows
 from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
@@ -57,6 +58,8 @@ class Evidence:
     """For a compound question ("What does X stand for, and what is its target?"), the rows for each part asked."""
     compared: tuple[str, ...] = ()
     """The notes a comparison names ("How does MobileSAM compare with FastSAM?"): each one's best sentence joins the answer."""
+    spelled: tuple[Candidate, ...] = ()
+    """For "What does X stand for?": the sentences spelling X out, the focus note's first."""
 
 
 def answer_question(
@@ -115,14 +118,17 @@ def _answer(
             return compose_metadata(question, lines, pool)
     in_focus = [c for c in evidence.every if pool[c.hit_index].chunk.note_id == focus] or evidence.every
     details = missing_details(question, [pool[i].chunk.text for i in range(len(pool)) if pool[i].chunk.note_id == focus])
-    if details:
+    if details and not evidence.spelled:
         return refuse(refusal_reason([], note_name, f"the {details[0]}") if note_name else refusal_reason([], None, None))
-    if uncovered_figure(asked, in_focus if evidence.named else evidence.every):
+    if uncovered_figure(asked, in_focus if evidence.named else evidence.every) and not evidence.spelled:
         return refuse(refusal_reason([], note_name, asked_thing(question)) if note_name else refusal_reason([], None, None))
     scored = score_candidates(evidence.shortlisted, evidence.rows)
     confidence = scored[0].score if scored else 0.0
+    if evidence.spelled:  # the sentence spelling out the acronym asked about leads, whatever its cosine
+        lead = replace(evidence.spelled[0], score=max(confidence, 0.5))
+        scored = [lead, *[c for c in scored if c.sentence != lead.sentence]] if evidence.part_rows else [lead]  # alone, unless more is asked
     closest_meaning = max((row[0] for row in evidence.rows), default=0.0)
-    if not scored or (mode != "lexical" and closest_meaning < threshold):
+    if not scored or (mode != "lexical" and closest_meaning < threshold and not evidence.spelled):
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
     covering += best_of_each(scored, pool, evidence.compared)
@@ -170,9 +176,15 @@ def gather(
         if other != focus:
             pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
     query_terms = set(tokenize(question))
-    every = candidates_of(pool, retriever)
-    if not asks_for_link(question, asked):  # a line that is only a link answers only a question asking for one
-        every = without_link_lines(every, pool, retriever.index.root)
+    every = _candidates(question, asked, pool, retriever)
+    acronym = asked_acronym(question) if asked.expansion else None
+    spelled = spelling_out(acronym, every, pool, focus) if acronym else []
+    if acronym and not spelled:  # the acronym may be spelled out elsewhere in the notes of the top passages
+        for other in dict.fromkeys(h.chunk.note_id for h in top):
+            if other != focus:
+                pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
+        every = _candidates(question, asked, pool, retriever)
+        spelled = spelling_out(acronym, every, pool, focus)
     shortlisted = shortlist(every, pool, query_terms)
     for note_id in compared:  # ... and shortlists each one's most promising sentences
         own = shortlist([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool, query_terms, size=SHORTLIST // 4)
@@ -190,4 +202,10 @@ def gather(
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
     rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
-    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared)
+    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared, tuple(spelled))
+
+
+def _candidates(question: str, asked: Asked, pool: list[Hit], retriever: Retriever) -> list[Candidate]:
+    """Every quotable sentence of the pool; a line that is only a link only for a question asking for one."""
+    every = candidates_of(pool, retriever)
+    return every if asks_for_link(question, asked) else without_link_lines(every, pool, retriever.index.root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from textual import events
@@ -10,8 +11,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from indexer.knowledge import KnowledgeBase
+from indexer.notemodel import NoteCollection
+from indexer.store import IndexStatus
 from tests.tui.test_app import SIZE, listed, settle
 from tui.app import PapernotesApp
+from tui.screens.build_offer import BuildOffer
 from tui.screens.confirm import ConfirmQuit
 from tui.widgets.library import NoteList
 
@@ -194,3 +198,58 @@ async def test_up_then_enter_typed_at_once_opens_the_citation(kb: KnowledgeBase)
         reader = app.main.reader
         assert app.main.showing_reader and reader.note is not None
         assert reader.note.id == turn.answer.citations[0].note and reader.cited_spots()
+
+
+class SlowParse(KnowledgeBase):
+    """The notes parsed only once `gate` is set (a big folder): the catalog's quick list is up before."""
+
+    gate = threading.Event()
+
+    def notes(self) -> NoteCollection:
+        self.gate.wait(30)
+        return super().notes()
+
+
+async def test_keys_typed_before_the_no_index_offer_stay_in_the_filter(fresh_notes: Path) -> None:
+    """First launch, no index: the user is typing in the filter when the offer is due; it comes as a notice, not a dialog."""
+    kb = SlowParse(fresh_notes)
+    kb.gate = threading.Event()
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            if listed(app):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.focused, Input) and app.focused.id == "filter"
+        queue_keys(app, *typed("se"))  # typed while the notes are still being parsed
+        kb.gate.set()  # the offer becomes due behind those keys
+        await settle(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, BuildOffer) and app.screen is app.main
+        assert app.main.library.filter_text == "seg" and listed(app) == ["beta"]
+        notices = [n.message for n in app._notifications if n.title == "No index yet"]
+        assert len(notices) == 1 and "ctrl+r" in notices[0]
+        assert not app.state.building
+
+
+async def test_keys_arriving_as_the_no_index_offer_opens_go_to_the_filter(fresh_notes: Path) -> None:
+    """The offer opened just as the user began typing: it steps aside and every key lands in the filter, in order."""
+
+    class Typist(PapernotesApp):
+        def _offer_build(self, status: IndexStatus | None) -> None:
+            super()._offer_build(status)
+            queue_keys(self, *typed("seg"))  # already on their way when the dialog is pushed
+
+    app = Typist(KnowledgeBase(fresh_notes), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.screen is app.main and isinstance(app.focused, Input) and app.focused.id == "filter"
+        assert app.main.library.filter_text == "seg" and listed(app) == ["beta"]
+        notices = [n.message for n in app._notifications if n.title == "No index yet"]
+        assert len(notices) == 1 and "ctrl+r" in notices[0]
+        assert not app.state.building
+        await pilot.press("enter")  # the filter's Enter opens the note: the dialog no longer takes it
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "beta"
+        assert not app.state.building

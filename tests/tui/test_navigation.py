@@ -14,6 +14,7 @@ from indexer.knowledge import KnowledgeBase
 from tests.tui.test_app import SIZE, ask, settle
 from tui.app import PapernotesApp
 from tui.note_lines import NoteLines
+from tui.piece_lines import CITED_BAR
 from tui.widgets.contents import Contents
 from tui.widgets.image_view import cached_picture
 
@@ -80,6 +81,59 @@ async def test_escape_after_a_citation_goes_back_to_the_note_it_was_chosen_from(
         await pilot.press("escape")
         await settle(app, pilot)
         assert shown(app) == "beta" and not app.main.reader.cited_spots()
+
+
+def cited_rows(app: PapernotesApp) -> list[str]:
+    """The rows of the pieces marked as cited, as drawn."""
+    document = app.main.reader.document
+    rows = document.text().split("\n")
+    spots = app.main.reader.cited_spots()
+    return [row.removeprefix(CITED_BAR) for spot in spots for row in rows[spot.y : spot.y + spot.height]]
+
+
+def citation_of(note_id: str, app: PapernotesApp, section_label: str, quote: str) -> Citation:
+    """A citation of a whole section's passage quoting `quote`, as an answer makes one."""
+    note = app.collection.find(note_id) if app.collection else None
+    assert note is not None
+    section = next(s for s in note.sections if s.label == section_label)
+    passage = "\n".join(block.text for block in section.blocks)
+    lines = (section.blocks[0].start_line, section.blocks[-1].end_line)
+    return Citation(1, note.id, note.title, section.label, note.rel_path, lines, 1.0, quote, passage)
+
+
+async def test_a_citation_marks_the_bullet_it_quotes_not_its_whole_passage(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        quote = "A light head predicts class scores and box offsets for every anchor point."
+        await app.open_note("alpha", citation_of("alpha", app, "How it works", quote))
+        await settle(app, pilot)
+        reader = app.main.reader
+        rows = cited_rows(app)
+        assert len(reader.cited_spots()) == 1 and "light head predicts" in " ".join(rows)
+        assert not any("ResNet backbone" in row or "Non-maximum" in row for row in rows)
+        spot = reader.cited_spots()[0]
+        top = reader.scroll_y
+        assert top <= reader.spot_y(spot) and reader.spot_y(spot) + spot.height <= top + reader.scrollable_content_region.height
+
+
+async def test_a_citation_quoting_a_nested_bullet_far_down_marks_the_item_holding_it(long_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        note = app.collection.find("long") if app.collection else None
+        assert note is not None
+        section = note.sections[-3]
+        nested = [block for block in section.blocks if block.depth > 0][-1]  # in the section's last item
+        quote = nested.text.split(" See ")[0]
+        await app.open_note("long", citation_of("long", app, section.label, quote))
+        await settle(app, pilot)
+        reader = app.main.reader
+        spots = reader.cited_spots()
+        assert len(spots) == 1 and spots[0].piece.start < nested.start_line <= spots[0].piece.end
+        assert quote[:40] in " ".join(" ".join(cited_rows(app)).split())
+        top = reader.scroll_y
+        assert top > 100 and top <= reader.spot_y(spots[0]) < top + reader.scrollable_content_region.height
 
 
 @pytest.fixture(scope="module")

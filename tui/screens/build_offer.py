@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,7 +12,7 @@ from textual.widgets import Button, Static
 
 
 class BuildOffer(ModalScreen[bool]):
-    """Asks whether to build the index now; dismissed with True to build."""
+    """Asks whether to build the index now; dismissed with True to build, False for not now, None when typing closed it."""
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Not now")]
 
@@ -31,6 +31,13 @@ class BuildOffer(ModalScreen[bool]):
             with Horizontal(id="offer-buttons"):
                 yield Button(Content(self.action_label), variant="primary", id="offer-build")
                 yield Button(Content("Not now"), id="offer-later")
+
+    @staticmethod
+    def typed_over(event: events.Event) -> bool:
+        """Whether `event` is typing (a paste, a printable key but space): it closes the offer unanswered and goes on where the user was typing."""
+        if isinstance(event, events.Paste):
+            return True
+        return isinstance(event, events.Key) and event.is_printable and event.character != " "
 
     def on_mount(self) -> None:
         self.query_one("#offer-dialog").border_title = Content(self.title_text)

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList
+from textual.widgets import ContentSwitcher, Header, Input, OptionList
 
 from indexer.answer import Citation
 from indexer.errors import NoteError
 from indexer.notemodel import Note
 from tui.widgets.ask_pane import AskPane
 from tui.widgets.contents import Contents
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.library import Library
 from tui.widgets.reader import Reader
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from indexer.catalog import Catalog
+    from tui.app import PapernotesApp
 
 NARROW = 100
 """Below this width the ask pane takes the whole screen and the contents are hidden."""
@@ -46,7 +48,7 @@ class MainScreen(Screen[None]):
                 yield Reader(id="reader")
             yield AskPane(id="ask")
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     @property
     def library(self) -> Library:
@@ -86,6 +88,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_focus(self.library.query_one("#filter", Input))
         self._fit(self.size.width)
+        cast("PapernotesApp", self.app).main_mounted()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -12,8 +10,6 @@ from typing import NamedTuple
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
-from textual import work
-from textual.containers import ScrollableContainer
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -24,17 +20,10 @@ from tui.note_lines import PICTURE_ROWS, NoteLines
 from tui.piece_lines import CITED_BAR, GUTTER, gap_after
 from tui.pieces import Piece
 from tui.widgets.figures import FigureLayer
+from tui.widgets.filling import Filling
 from tui.widgets.image_view import images_enabled
 
 logger = logging.getLogger(__name__)
-
-FILL_SLICE = 0.008
-"""Seconds of rendering per step while the rest of a note is rendered after its first screen (a frame is ~16 ms)."""
-FILL_PAUSE = 0.004
-"""Seconds between those steps, so keys and paints go first."""
-LAYOUT_DELAY = 0.25
-"""Seconds a new height waits to be laid out: a layout re-arranges the whole screen (~30 ms here), the
-strips need none (rows are found in the note's own tops), so heights settling in steps share one."""
 
 
 class Spot(NamedTuple):
@@ -46,11 +35,12 @@ class Spot(NamedTuple):
     height: int
 
 
-class NoteDocument(FigureLayer, Widget):
+class NoteDocument(FigureLayer, Filling, Widget):
     """The body of the note shown: rows drawn from strips cached per piece, rendered when first seen.
 
     Switching notes swaps the layout model (kept for the last few notes), so no widget is mounted or
-    laid out for the text; figures are textual-image widgets laid over the rows kept for them.
+    laid out for the text; the rest of a note is rendered after its first screen (`Filling`); figures are
+    textual-image widgets laid over the rows kept for them (`FigureLayer`).
     """
 
     COMPONENT_CLASSES = {
@@ -247,77 +237,6 @@ class NoteDocument(FigureLayer, Widget):
             return self.get_component_rich_style("document--caption")
         return None
 
-    # --- the rest of the note, after its first screen -----------------------------------------------
-
-
-    def view_top(self) -> int:
-        """The document row at the top of the reader's view (negative while the card above shows)."""
-        scroller = self.parent
-        if not isinstance(scroller, ScrollableContainer):
-            return 0
-        return round(scroller.scroll_y) - self.virtual_region.y - self.styles.padding.top
-
-    def _anchor(self) -> tuple[int, int, int] | None:
-        """(piece, row inside it, view top) to keep in place while pieces above change height."""
-        model, top = self.model, self.view_top()
-        if model is None or top <= 0 or not model.tops:
-            return None
-        index, row = model.locate(top)
-        return index, row, top
-
-    def _settled(self, anchor: tuple[int, int, int] | None, *, layout: bool = True) -> None:
-        """Heights changed: draw again, keeping the row at the top of the view where it was; lay out
-        now (`layout`) or in a moment."""
-        model = self.model
-        self._strips = {}
-        self.refresh()
-        if layout:
-            self._lay_out()
-        elif not self._layout_due:
-            self._layout_due = True
-            self.set_timer(LAYOUT_DELAY, self._lay_out)
-        if model is None or anchor is None:
-            return
-        index, row, top = anchor
-        moved = model.tops[index] + min(row, model.heights[index] - 1) - top
-        if moved and isinstance(self.parent, ScrollableContainer):
-            shift_scroll(self.parent, moved)
-
-    def _lay_out(self) -> None:
-        """Lay the document out if its height changed (a layout re-arranges the whole screen)."""
-        self._layout_due = False
-        if self.content_size.height != (self.model.total if self.model is not None else 0):
-            self.refresh(layout=True)
-        self._place_pictures()
-
-    def _fill_if_shown(self, model: NoteLines) -> None:
-        if self.model is model:
-            self._fill(model)
-
-    @work(exclusive=True, group="fill")
-    async def _fill(self, model: NoteLines) -> None:
-        """Render the pieces not seen yet, a slice at a time, nearest the view first."""
-        while self.model is model:
-            if model.width <= GUTTER:
-                await asyncio.sleep(0.02)
-                continue
-            todo = model.pending(max(0, self.view_top()))
-            if not todo:
-                break
-            anchor = self._anchor()
-            deadline = time.perf_counter() + FILL_SLICE
-            changed = False
-            args = self._render_args()
-            for index in todo:
-                changed |= model.render([index], *args)
-                if time.perf_counter() > deadline:
-                    break
-            if changed:
-                self._settled(anchor, layout=False)
-            await asyncio.sleep(FILL_PAUSE)
-        if self.model is model and self._layout_due:
-            self._lay_out()
-
     # --- pieces: citations, contents, links --------------------------------------------------------
 
     def spot(self, index: int) -> Spot:
@@ -396,15 +315,3 @@ class NoteDocument(FigureLayer, Widget):
         """A link in the note was clicked."""
         self.post_message(LinkClicked(href))
 
-
-def shift_scroll(scroller: ScrollableContainer, rows: int) -> None:
-    """Move `scroller`'s view by `rows` in the same frame, past its old end if need be (the layout follows)."""
-    y = max(0.0, scroller.scroll_y + rows)
-    scroller.set_reactive(ScrollableContainer.scroll_y, y)
-    scroller.set_reactive(ScrollableContainer.scroll_target_y, y)
-    if scroller.show_vertical_scrollbar:
-        scroller.vertical_scrollbar.position = y
-    if y > scroller.max_scroll_y:
-        scroller.refresh(layout=True)  # past the end laid out so far
-    else:
-        scroller._refresh_scroll()  # what scrolling does, without the whole screen's layout

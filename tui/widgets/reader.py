@@ -15,9 +15,11 @@ from indexer.answer import Citation
 from indexer.chunking import ABOUT_SECTION
 from indexer.errors import NoteError
 from indexer.notemodel import Note
+from tui.citations import quoted_lines
 from tui.messages import HeadingChosen, LinkClicked, OpenNote
 from tui.widgets.contents import Contents
-from tui.widgets.document import NoteDocument, Spot, shift_scroll
+from tui.widgets.document import NoteDocument, Spot
+from tui.widgets.filling import shift_scroll
 from tui.widgets.note_card import NoteCard, ProblemCard
 
 logger = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ class Reader(VerticalScroll):
         if keep_related:
             self.card.set_related(related, related_note)
         self.query_one(ProblemCard).show_warnings(note)
-        through = citation.lines[1] - 1 if citation is not None else None
+        through = quoted_lines(note, citation)[1] - 1 if citation is not None else None
         try:
             self.document.show(note, through)
         except Exception as error:  # never let one note's content take the app down
@@ -136,10 +138,11 @@ class Reader(VerticalScroll):
         return [document.spot(index) for index in sorted(document.cited)]
 
     def _highlight(self, citation: Citation) -> None:
-        """Highlight the cited pieces and scroll to their section (the card for the About passage)."""
+        """Highlight the pieces of the quoted sentence's block and scroll to them with their section's
+        heading when it fits (the card for the About passage)."""
         if self.citation is not citation:
             return
-        first, last = citation.lines
+        first, last = quoted_lines(self.note, citation)
         spots = (
             [] if citation.section == ABOUT_SECTION else self.document.spots_for_lines(first, last)
         )

@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 
 from indexer.answer import Answer
 from indexer.errors import IndexMissingError, PapernotesError
+from tui import collector
 from tui.messages import AnswerFailed, AnswerReady, ModelFailed, ModelReady, RelatedReady
 from tui.workers.support import while_running
 
@@ -55,6 +56,7 @@ class AnswerWork:
         self.state.model = "ready"
         self._show_state()
         self.main.ask_pane.set_waiting_for("")
+        self.call_after_refresh(collector.freeze_start_up)  # started: notes parsed, model loaded
         note = self.main.reader.note
         if note is not None and note.id not in self._related:
             self._request_related(note.id)
@@ -63,6 +65,7 @@ class AnswerWork:
     def on_model_failed(self: PapernotesApp, message: ModelFailed) -> None:
         self.state.model = "failed"
         self._show_state()
+        self.call_after_refresh(collector.freeze_start_up)
         self._notify_error(message.error)
 
     @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
@@ -103,6 +106,7 @@ class AnswerWork:
 
     @while_running
     def on_answer_ready(self: PapernotesApp, message: AnswerReady) -> None:
+        self._ask_after_build = None  # there is an index: a question left waiting for one was asked again, or is moot
         note = "The index is being updated: your newest edits may not be in this answer." if message.during_update else None
         self.main.ask_pane.finish_turn(message.turn, message.answer, note=note)
 
@@ -112,8 +116,10 @@ class AnswerWork:
         if isinstance(error, IndexMissingError):
             text, hint = (
                 "There is no index yet, so nothing can be answered.",
-                "Build it with ctrl+r (or Update index in the ctrl+p palette).",
+                "Build it with ctrl+r (or Update index in the ctrl+p palette): "
+                "this question is asked again once it is built.",
             )
+            self._ask_after_build = self._asked.get(message.turn)
         elif isinstance(error, PapernotesError):
             text, hint = error.message, error.hint
         else:

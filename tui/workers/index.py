@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
 
 from indexer.store import BuildCancelled, IndexStatus
-from tui.messages import BuildFailed, BuildFinished, BuildProgressed
+from tui.messages import AskQuestion, BuildFailed, BuildFinished, BuildProgressed
 from tui.screens.build_offer import BuildOffer
+from tui.text import one_line
 from tui.workers.support import while_running
 
 if TYPE_CHECKING:
@@ -78,10 +80,17 @@ class IndexWork:
         note = self.main.reader.note
         if report.changed and note is not None:
             self._request_related(note.id)
+        waiting = self._ask_after_build if self._index_exists() else None
+        asked = ""
+        if waiting is not None:  # the question that found no index is asked now
+            self._ask_after_build = None
+            self.post_message(AskQuestion(waiting.question, waiting.scope))
+            key = "" if self.main.asking else " (ctrl+a)"
+            asked = f"\nYour question “{one_line(waiting.question)}” is answered in the ask pane{key}."
         if report.changed:
-            self.notify(report.summary(), title="Index updated", markup=False)
-        elif not self._quiet_build:
-            self.notify("The index is up to date.", title="Index")
+            self.notify(report.summary() + asked, title="Index updated", markup=False)
+        elif not self._quiet_build or asked:
+            self.notify("The index is up to date." + asked, title="Index", markup=False)
         if self._update_again:
             self._update_again = False
             self.update_index(quiet=True)
@@ -123,34 +132,64 @@ class IndexWork:
         self.refresh_bindings()
 
     def _offer_build(self: PapernotesApp, status: IndexStatus | None) -> None:
+        """Offer a build when the index is missing or behind: a dialog, or a notice once the user is typing."""
         if status is None or status.up_to_date or self.state.building:
             return
-        if not status.exists:
-            title, action = "No index yet", "Build index"
-            message = (
-                f"There is no index for the {self.state.notes} notes in this folder yet, "
-                "so questions can't be answered.\nBuild it now? It runs in the background."
-            )
-        elif status.problem:
-            title, action = "Index needs a rebuild", "Rebuild"
-            message = f"{status.problem}.\nRebuild it now?"
-        else:
-            count = status.changed
-            names = ", ".join([*status.added, *status.updated, *status.removed][:4])
-            more = "…" if count > 4 else ""
-            title = "Notes changed"
-            message = (
-                f"{count} note{'s' if count != 1 else ''} changed since the last build ({names}{more}).\n"
-                "Update the index now? Only the changed notes are embedded again."
-            )
-            action = "Update index"
+        offer = build_offer(status, self.state.notes)
+        # The user said not now (or was busy): changes on disk don't build by themselves either.
+        self._auto_update = False
+        if self.touched:  # keys were pressed already: a dialog would take the ones that follow
+            self.notify(offer.notice, title=offer.title, timeout=OFFER_NOTICE_SECONDS, markup=False)
+            return
 
         def answered(build: bool | None) -> None:
             if build:
                 self.update_index()
-            else:
-                # The user said not now: changes on disk don't build by themselves either.
-                self._auto_update = False
+            elif build is None:  # typing closed it: the keys went where the user was typing
+                self.notify(offer.notice, title=offer.title, timeout=OFFER_NOTICE_SECONDS, markup=False)
 
-        self._auto_update = False
-        self.push_screen(BuildOffer(title, message, action), answered)
+        self.push_screen(BuildOffer(offer.title, offer.message, offer.action), answered)
+
+
+OFFER_NOTICE_SECONDS = 10.0
+"""How long the notice that stands in for the build dialog stays (it says which key builds)."""
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the build offer says: as a dialog (`message`, `action`) or as a notice."""
+
+    title: str
+    message: str
+    action: str
+    notice: str
+
+
+def build_offer(status: IndexStatus, notes: int) -> Offer:
+    """The offer for an index that is missing, broken or behind the `notes` on disk."""
+    if not status.exists:
+        return Offer(
+            "No index yet",
+            f"There is no index for the {notes} notes in this folder yet, "
+            "so questions can't be answered.\nBuild it now? It runs in the background.",
+            "Build index",
+            f"There is no index for the {notes} notes yet, so questions can't be answered. "
+            "ctrl+r builds it (in the background).",
+        )
+    if status.problem:
+        return Offer(
+            "Index needs a rebuild",
+            f"{status.problem}.\nRebuild it now?",
+            "Rebuild",
+            f"{status.problem}. ctrl+r rebuilds it.",
+        )
+    count = status.changed
+    names = ", ".join([*status.added, *status.updated, *status.removed][:4])
+    more = "…" if count > 4 else ""
+    changed = f"{count} note{'s' if count != 1 else ''} changed since the last build ({names}{more})."
+    return Offer(
+        "Notes changed",
+        f"{changed}\nUpdate the index now? Only the changed notes are embedded again.",
+        "Update index",
+        f"{changed} ctrl+r updates the index.",
+    )
