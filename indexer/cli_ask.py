@@ -130,6 +130,8 @@ def stdin_questions(stream: TextIO) -> Iterator[str]:
 
 def print_answer(answer: Answer, *, show_sources: bool, out: TextIO) -> None:
     """An answer as text: its sentences and numbered citations (with their passages), or the refusal and closest passages."""
+    if answer.read_as:  # a follow-up, read with the previous answer's paper in it
+        print(f"(read as: {single_line(answer.read_as)})", file=out)
     if answer.refused:
         reason = answer.reason if answer.reason != "Not in your notes." else f"nothing there answers {single_line(answer.question)!r}."
         print(f"{'Not in this note' if answer.outside_scope else 'Not in your notes'}: {single_line(reason)}", file=out)

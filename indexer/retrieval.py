@@ -152,8 +152,13 @@ class Retriever:
         scope: Sequence[str] | None = None,
         prefer: Sequence[str] = (),
         query_vector: np.ndarray | None = None,
+        about: Sequence[str] = (),
     ) -> list[Hit]:
-        """The `k` best chunks for `query`, optionally only from the notes in `scope`."""
+        """The `k` best chunks for `query`, optionally only from the notes in `scope`.
+
+        `about`: notes taken as named although the query names none of them by a name that singles them
+        out (a follow-up's paper: "and what about SAM?"); `prefer`: notes boosted when it names none.
+        """
         import numpy as np
 
         if self.index.size == 0:
@@ -163,7 +168,7 @@ class Retriever:
         if rows_in_scope is not None and len(rows_in_scope) == 0:
             return []
         if mode == "hybrid":
-            hits = self._hybrid(query, rows_in_scope, prefer, query_vector)
+            hits = self._hybrid(query, rows_in_scope, prefer, query_vector, about)
         else:
             hits = self._single(query, mode, rows_in_scope, query_vector)
         hits.sort(key=lambda h: (-h.score, h.chunk.row))
@@ -177,9 +182,14 @@ class Retriever:
         return found[0] if found else None
 
     def _hybrid(
-        self, query: str, rows: np.ndarray | None, prefer: Sequence[str], query_vector: np.ndarray | None
+        self,
+        query: str,
+        rows: np.ndarray | None,
+        prefer: Sequence[str],
+        query_vector: np.ndarray | None,
+        about: Sequence[str] = (),
     ) -> list[Hit]:
-        found = self._features(query, rows, query_vector, headings=bool(self.fusion.heading_weight))
+        found = self._features(query, rows, query_vector, headings=bool(self.fusion.heading_weight), about=about)
         if found is None:
             return []
         features, records = found
@@ -194,7 +204,7 @@ class Retriever:
         return hits
 
     def _features(
-        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None, *, headings: bool
+        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None, *, headings: bool, about: Sequence[str] = ()
     ) -> tuple[FusionFeatures, dict[int, StoredChunk]] | None:
         """Candidates and their scores; the heading matches only when `headings` (zeros otherwise: a weight of 0 needs none)."""
         import numpy as np
@@ -203,7 +213,7 @@ class Retriever:
         dense_scores, dense_rank = self._dense(vector, rows)
         lexical_scores, lexical_rank, all_lexical = self._lexical(query, rows)
         spans = self.name_spans(query)
-        named = list(dict.fromkeys(note_id for _, _, note_id in spans))
+        named = list(dict.fromkeys([*(note_id for _, _, note_id in spans), *about]))
         candidates = set(dense_rank) | set(lexical_rank)
         if named:
             candidates |= set(self.index.rows_of_notes(named)[:CANDIDATES])

@@ -61,6 +61,9 @@ class Answer:
     """The question's type (see `questions.KINDS`)."""
     reason: str = REFUSAL
     """Why a refusal refused: "No note covers YOLOv8." or "Your note on CLIP doesn't give an ImageNet accuracy."."""
+    read_as: str | None = None
+    """The question as it was answered when that differs from `question` as typed: a follow-up with its
+    pronoun read as the previous answer's paper ("how fast is it?" → "how fast is DETR?")."""
     outside_scope: list[NoteRef] = field(default_factory=list)
     """The notes a question asked of one note names instead of it ("who wrote DETR?" asked of MobileSAM's note):
     where to ask instead. On a refusal for that reason, `closest` are that note's passages."""
@@ -79,5 +82,6 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "kind": self.kind,
             **({"refusal": self.reason} if self.refused else {}),
+            **({"read_as": self.read_as} if self.read_as else {}),
             **({"outside_scope": [asdict(n) for n in self.outside_scope]} if self.outside_scope else {}),
         }
