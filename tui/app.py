@@ -81,6 +81,8 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         """The questions asked, by turn number (one that found no index is asked again after a build)."""
         self._ask_after_build: AskQuestion | None = None
         """The last question that found no index: asked again once a build makes one."""
+        self._toasts = {}
+        """The toast shown for each kind of event (see Reporting.toast): title, message, when it goes."""
         self.touched = False
         """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()

@@ -87,10 +87,11 @@ class IndexWork:
             self.post_message(AskQuestion(waiting.question, waiting.scope))
             key = "" if self.main.asking else " (ctrl+a)"
             asked = f"\nYour question “{one_line(waiting.question)}” is answered in the ask pane{key}."
+        # One toast for a burst of saves (a build each): the newest summary replaces the one shown.
         if report.changed:
-            self.notify(report.summary() + asked, title="Index updated", markup=False)
+            self.toast("index", report.summary() + asked, title="Index updated")
         elif not self._quiet_build or asked:
-            self.notify("The index is up to date." + asked, title="Index", markup=False)
+            self.toast("index", "The index is up to date." + asked, title="Index")
         if self._update_again:
             self._update_again = False
             self.update_index(quiet=True)
