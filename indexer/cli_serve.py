@@ -38,6 +38,9 @@ def cmd_mcp(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def cmd_tui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     """`papernotes tui` (and bare `papernotes`): open the terminal app."""
     try:
+        from tui import collector
+
+        collector.hold_start_up()  # no garbage collections until the first frame is drawn (~80 ms of CPU)
         from tui.app import run
     except ImportError as error:  # the app is optional for library use
         raise PapernotesError(f"the terminal app is not available ({error})") from error

@@ -76,12 +76,12 @@ class Actions:
             self._leave()
 
     async def action_quit_from_box(self: PapernotesApp) -> None:
-        """Quit at once (ctrl+q: a deliberate chord, also while typing)."""
-        self._leave()
+        """ctrl+q while typing (the footer's only quit key there): quit, asking first when a question is half-typed."""
+        await self.action_quit()
 
     async def action_quit_now(self: PapernotesApp) -> None:
-        """Quit at once (ctrl+q where the footer offers `q`: the reader, the library's list)."""
-        self._leave()
+        """ctrl+q where the footer offers `q` (the reader, the library's list): the same as `q`; twice quits at once."""
+        await self.action_quit()
 
     def refresh_bindings(self: PapernotesApp) -> None:
         """Refresh the footer only when the keys on offer changed (it rebuilds itself: a layout per call)."""

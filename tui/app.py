@@ -14,6 +14,7 @@ from textual.theme import Theme
 
 from indexer.knowledge import KnowledgeBase, RelatedNote
 from indexer.notemodel import NoteCollection
+from tui import collector
 from tui.actions import KEYS, Actions
 from tui.commands import NoteCommands
 from tui.config import load_config, save_config
@@ -77,6 +78,12 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         """The id of the note shown when its file was deleted (said once, until another is shown)."""
         self._gone_neighbours: tuple[list[str], list[str]] = ([], [])
         """The ids before (nearest first) and after the deleted note in the reading order it had."""
+        self._asked: dict[int, AskQuestion] = {}
+        """The questions asked, by turn number (one that found no index is asked again after a build)."""
+        self._ask_after_build: AskQuestion | None = None
+        """The last question that found no index: asked again once a build makes one."""
+        self._toasts = {}
+        """The toast shown for each kind of event (see Reporting.toast): title, message, when it goes."""
         self.touched = False
         """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()
@@ -102,6 +109,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         if self.main.first_notes is not None:
             self.show_listed(self.main.first_notes, self.quick_list.status)
         self._show_state()
+        self.call_after_refresh(collector.start_up_drawn)
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
             self._watch()
@@ -156,6 +164,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         scope = [scope_note.id] if scope_note is not None else None
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
+        self._asked[turn.number] = AskQuestion(message.question, message.scope)
         self._answer(turn.number, message.question, scope, previous)
 
     # --- state shown -----------------------------------------------------------------------------

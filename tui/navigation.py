@@ -179,6 +179,8 @@ class Navigation:
         collection = self.collection
         assert collection is not None
         self._gone = None
+        if note not in (collection.notes[0], collection.notes[-1]):
+            self.untoast("ends")  # "this is the last note" no longer holds
         self.show_position(note)
         self.main.ask_pane.set_scope_note(note.id, short_title(note))
         self.config.remember_note(self.kb.root, note.id)
@@ -273,15 +275,13 @@ class Navigation:
                 self.call_later(self._show_wanted)
             elif notes:
                 where = "after" if step > 0 else "before"
-                self.notify(f"There is no note {where} the deleted one.", title="No more notes")
+                self.toast("ends", f"There is no note {where} the deleted one.", title="No more notes")
             return
         index = ids.index(current.id) + step
         if index >= len(notes):
-            self.notify(
-                f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes"
-            )
+            self.toast("ends", f"This is the last note ({len(notes)} / {len(notes)}).", title="End of the notes")
         elif index < 0:
-            self.notify(f"This is the first note (1 / {len(notes)}).", title="Start of the notes")
+            self.toast("ends", f"This is the first note (1 / {len(notes)}).", title="Start of the notes")
         else:
             pending = self._wanted is not None
             self._wanted = notes[index]

@@ -115,12 +115,22 @@ def _initials_spell(acronym: str, words: str) -> bool:
     return spell(0, 0)
 
 
-def spells_out_acronym(sentence: str) -> bool:
-    """Whether the sentence spells an acronym out: "SAMI (SAM-leveraged masked image pretraining)" or "... pretraining (SAMI)"."""
-    for match in _ACRONYM_FIRST.finditer(sentence):
-        if _initials_spell(match.group(1), match.group(2)):
+_ACRONYM_SAID = re.compile(
+    r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*)\b[,:]?\s+(?:\(|is\s+)?(?:short\s+for|(?:which\s+)?stands?\s+for)\s+((?:[\w–-]+\s+){0,8}?[\w–-]+)(?=[,.;:)]|\s*$)"
+)
+"""'BART, short for Bidirectional and Auto-Regressive Transformers'."""
+
+
+def spells_out_acronym(sentence: str, acronym: str | None = None) -> bool:
+    """Whether the sentence spells an acronym (`acronym`, any case, when given) out: "SAMI (SAM-leveraged masked image
+    pretraining)", "... pretraining (SAMI)" or "BART, short for Bidirectional and Auto-Regressive Transformers"."""
+    wanted = acronym.lower() if acronym else None
+    for match in (*_ACRONYM_FIRST.finditer(sentence), *_ACRONYM_SAID.finditer(sentence)):
+        if (wanted is None or match.group(1).lower() == wanted) and _initials_spell(match.group(1), match.group(2)):
             return True
     for match in _ACRONYM_AFTER.finditer(sentence):
+        if wanted is not None and match.group(2).lower() != wanted:
+            continue
         words = match.group(1).split()
         for start in range(len(words)):
             if _initials_spell(match.group(2), " ".join(words[start:])):

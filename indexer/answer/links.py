@@ -26,10 +26,12 @@ _ASKS_FOR_LINK = re.compile(
     re.IGNORECASE,
 )
 _LINK = r"(?:!?\[[^\]]*\]\([^)]*\)|<?(?:https?://|www\.)[^\s>]+>?)"
-_LABEL = r"[^\s:]+(?:\s+[^\s:]+){0,4}?\s*(?::?\s*-*>?|[-–—]+>?)?\s*"
-"""At most five words before the link ("Other resources and blogs :", "Paper:-", "Code -")."""
-LINK_LINE = re.compile(rf"^\s*(?:(?:[-*+]|\d+[.)])\s+)?(?:{_LABEL})?{_LINK}(?:[\s,;|/·•]+(?:and\s+)?{_LINK})*[\s.,;]*$")
-"""A line (or sentence) that is only links, after a list marker and a short label."""
+_LABEL = r"(?:[^\s:]+(?:\s+[^\s:]+){0,4}?\s*(?::\s*-*>?|\s[-–—]+>?)\s*|[^\s:]+(?:\s+[^\s:]+)?\s+)"
+"""Before a link: at most five words and a separator ("Other resources and blogs :", "Paper:-", "Code -"), or one or two words."""
+LINK_LINE = re.compile(
+    rf"^\s*(?:(?:[-*+]|\d+[.)])\s+)?{_LABEL}?{_LINK}(?:[\s,;|/·•]+(?:and\s+)?{_LABEL}?{_LINK})*[\s.,;]*$"
+)
+"""A line (or sentence) that is only links, each after an optional short label, behind an optional list marker."""
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indexer.answer.candidates import (
     PASSAGES,
@@ -15,11 +15,13 @@ from indexer.answer.candidates import (
     shortlist,
 )
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
+from indexer.answer.expansion import asked_acronym, spelling_out
 from indexer.answer.features import feature_rows
+from indexer.answer.follow_up import Reading, read_question
 from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
 from indexer.answer.naming import short_name
-from indexer.answer.questions import Asked, classify, is_follow_up, question_parts
+from indexer.answer.questions import Asked, classify, question_parts
 from indexer.answer.refusing import (
     MIN_MEANING,
     asked_thing,
@@ -29,6 +31,7 @@ from indexer.answer.refusing import (
     unknown_names,
 )
 from indexer.answer.result import Answer
+from indexer.answer.scoping import not_about, note_ref, outside_scope
 from indexer.answer.scoring import score_candidates
 from indexer.framing import strip_framing
 from indexer.lexical import tokenize
@@ -56,6 +59,8 @@ class Evidence:
     """For a compound question ("What does X stand for, and what is its target?"), the rows for each part asked."""
     compared: tuple[str, ...] = ()
     """The notes a comparison names ("How does MobileSAM compare with FastSAM?"): each one's best sentence joins the answer."""
+    spelled: tuple[Candidate, ...] = ()
+    """For "What does X stand for?": the sentences spelling X out, the focus note's first."""
 
 
 def answer_question(
@@ -71,14 +76,37 @@ def answer_question(
 
     Conversational framing ("quick:", "can you tell me", "thanks") is removed first (`indexer.framing`).
     """
-    question = strip_framing(question)
+    typed = strip_framing(question)
+    reading = read_question(typed, previous, retriever)  # "how fast is it?" after DETR: "how fast is DETR?"
+    question = reading.question
+    outside = outside_scope(question, retriever, scope)
+    answer = None
+    if outside:  # asked of one note, about another: answered only from what that note says about it
+        answer = not_about(question, classify(question), retriever, scope or (), outside)
+    if answer is None:
+        answer = _answer(question, retriever, mode=mode, scope=scope, reading=reading, threshold=threshold)
+        answer.outside_scope = [note_ref(question, retriever, note_id) for note_id in outside]
+    answer.question, answer.read_as = typed, (question if question != typed else None)
+    return answer
+
+
+def _answer(
+    question: str,
+    retriever: Retriever,
+    *,
+    mode: Mode,
+    scope: Sequence[str] | None,
+    reading: Reading,
+    threshold: float,
+) -> Answer:
     unknown = unknown_names(question, retriever)
-    evidence = gather(question, retriever, mode=mode, scope=scope, previous=previous)
+    evidence = gather(question, retriever, mode=mode, scope=scope, reading=reading)
     if evidence is None:
         return Answer(question, None, [], reason=refusal_reason(unknown, None, None))
     asked, pool, focus = evidence.asked, evidence.pool, evidence.focus
     note = retriever.index.notes.get(focus)
-    note_name = short_name(note) if note is not None and evidence.named else None
+    about_focus = evidence.named or (scope is not None and focus in scope)  # a refusal names the note asked of
+    note_name = short_name(note) if note is not None and about_focus else None
 
     def refuse(reason: str, confidence: float = 0.0) -> Answer:
         logger.debug("refused %r: %s", question, reason)
@@ -94,14 +122,17 @@ def answer_question(
             return compose_metadata(question, lines, pool)
     in_focus = [c for c in evidence.every if pool[c.hit_index].chunk.note_id == focus] or evidence.every
     details = missing_details(question, [pool[i].chunk.text for i in range(len(pool)) if pool[i].chunk.note_id == focus])
-    if details:
+    if details and not evidence.spelled:
         return refuse(refusal_reason([], note_name, f"the {details[0]}") if note_name else refusal_reason([], None, None))
-    if uncovered_figure(asked, in_focus if evidence.named else evidence.every):
+    if uncovered_figure(asked, in_focus if evidence.named else evidence.every) and not evidence.spelled:
         return refuse(refusal_reason([], note_name, asked_thing(question)) if note_name else refusal_reason([], None, None))
     scored = score_candidates(evidence.shortlisted, evidence.rows)
     confidence = scored[0].score if scored else 0.0
+    if evidence.spelled:  # the sentence spelling out the acronym asked about leads, whatever its cosine
+        lead = replace(evidence.spelled[0], score=max(confidence, 0.5))
+        scored = [lead, *[c for c in scored if c.sentence != lead.sentence]] if evidence.part_rows else [lead]  # alone, unless more is asked
     closest_meaning = max((row[0] for row in evidence.rows), default=0.0)
-    if not scored or (mode != "lexical" and closest_meaning < threshold):
+    if not scored or (mode != "lexical" and closest_meaning < threshold and not evidence.spelled):
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
     covering += best_of_each(scored, pool, evidence.compared)
@@ -124,17 +155,19 @@ def gather(
     *,
     mode: Mode = "hybrid",
     scope: Sequence[str] | None = None,
-    previous: Answer | None = None,
+    reading: Reading | None = None,
 ) -> Evidence | None:
-    """Retrieve for `question` and build the scored-to-be candidates with their feature rows; None when nothing matches."""
-    prefer: list[str] = []
-    search_text = question
-    named_notes = retriever.named_notes(question)
-    if previous is not None and previous.notes and is_follow_up(question) and not named_notes:
-        prefer = previous.notes[:2]
-        search_text = f"{question} ({', '.join(c.title for c in previous.citations[:1])})"
+    """Retrieve for `question` and build the scored-to-be candidates with their feature rows; None when nothing matches.
+
+    `reading`: how a follow-up was read (`follow_up.read_question`): the notes to prefer, words added to the search.
+    """
+    reading = reading or Reading(question)
+    search_text = f"{question} ({reading.search_hint})" if reading.search_hint else question
+    named_notes = list(dict.fromkeys([*retriever.named_notes(question), *reading.about]))
     query_vector = retriever.embed(search_text) if mode != "lexical" else None
-    hits = retriever.search(search_text, k=8, mode=mode, scope=scope, prefer=prefer, query_vector=query_vector)
+    hits = retriever.search(
+        search_text, k=8, mode=mode, scope=scope, prefer=reading.prefer, query_vector=query_vector, about=reading.about
+    )
     if not hits:
         return None
     top = hits[:PASSAGES]
@@ -142,16 +175,27 @@ def gather(
     focus = named[0] if named else top[0].chunk.note_id
     if focus not in {h.chunk.note_id for h in top}:
         focus = top[0].chunk.note_id
+    if reading.about and focus == reading.about[0]:  # a follow-up asked of a paper ("how fast is it?"): its passages lead
+        top = sorted(top, key=lambda h: h.chunk.note_id != focus)
     asked = classify(question)
+    if asked.kind == "metadata" and not named:  # a paper's own details: of the note called by its own name, even a family's ("SAM")
+        called = [n for n in retriever.notes_called(question) if scope is None or n in scope]
+        focus = called[0] if called else focus
     compared = tuple(named[:MAX_COMPARED]) if asked.comparative and asked.kind != "metadata" and len(named) >= 2 else ()
     pool = gather_pool(top, retriever, query_vector, focus)
     for other in compared:  # a comparison reads every note it names, not only the first
         if other != focus:
             pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
     query_terms = set(tokenize(question))
-    every = candidates_of(pool, retriever)
-    if not asks_for_link(question, asked):  # a line that is only a link answers only a question asking for one
-        every = without_link_lines(every, pool, retriever.index.root)
+    every = _candidates(question, asked, pool, retriever)
+    acronym = asked_acronym(question) if asked.expansion else None
+    spelled = spelling_out(acronym, every, pool, focus) if acronym else []
+    if acronym and not spelled:  # the acronym may be spelled out elsewhere in the notes of the top passages
+        for other in dict.fromkeys(h.chunk.note_id for h in top):
+            if other != focus:
+                pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
+        every = _candidates(question, asked, pool, retriever)
+        spelled = spelling_out(acronym, every, pool, focus)
     shortlisted = shortlist(every, pool, query_terms)
     for note_id in compared:  # ... and shortlists each one's most promising sentences
         own = shortlist([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool, query_terms, size=SHORTLIST // 4)
@@ -169,4 +213,10 @@ def gather(
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
     rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
-    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared)
+    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared, tuple(spelled))
+
+
+def _candidates(question: str, asked: Asked, pool: list[Hit], retriever: Retriever) -> list[Candidate]:
+    """Every quotable sentence of the pool; a line that is only a link only for a question asking for one."""
+    every = candidates_of(pool, retriever)
+    return every if asks_for_link(question, asked) else without_link_lines(every, pool, retriever.index.root)

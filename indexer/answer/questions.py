@@ -169,6 +169,8 @@ def classify(question: str) -> Asked:
         metrics = ("depth",)
     if re.match(r"\s*why\b", text, re.IGNORECASE):
         quantitative, metrics = False, ()  # "why doesn't a more accurate teacher ..." asks for a reason
+    if _EXPANSION.search(text) and len(question_parts(text)) == 1:
+        quantitative, metrics = False, ()  # "what does SSIM stand for?" asks for words, not a figure
     fields = tuple(name for name, pattern in METADATA_FIELDS.items() if pattern.search(text))
     entity = bool(_ENTITY.search(text) or _CALLED.search(text))
     how_many = re.search(r"\bhow\s+many\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]*?)(?:e?s)?\b(?=\s+(?:are|is|do|does|did|was|were|can|in|of|for|does|has|have|to)\b|\s*\?)", text, re.IGNORECASE)

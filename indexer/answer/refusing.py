@@ -81,13 +81,35 @@ def unknown_names(question: str, retriever: Retriever) -> list[str]:
             continue
         if not any(_known(form, retriever) for form in name_forms(word)):
             unknown.append(word)
+    uncased = question == question.lower()
     for match in _NAME_NUMBER.finditer(question):
         name, number = match.group(1), match.group(2)
-        if name[0].isupper() and name not in people and not retriever.index.mentions(f"{name} {number}"):
+        cased = name[0].isupper() or (uncased and written_as_name(name, retriever))  # "sam 2" typed for "SAM 2"
+        if cased and name not in people and not retriever.index.mentions(f"{name} {number}"):
             unknown.append(f"{name} {number}")
-    if question == question.lower():
+    if uncased:
         unknown += uncased_names(question, retriever)
     return list(dict.fromkeys(unknown))
+
+
+def written_as_name(word: str, retriever: Retriever) -> bool:
+    """Whether the notes write `word` only with capitals ("SAM", never "sam"): a name, however the question is typed.
+
+    Parts of links and file names ("sam-hq", "/sam.md") do not count as the word in lower case.
+    """
+    terms = tokenize(word)
+    rows = retriever.index.lexical.rows_with_all(terms[:1]) if terms else None
+    if rows is None or not len(rows):
+        return False
+    lower = re.compile(rf"(?<![\w/.-]){re.escape(word.lower())}(?![\w/.-])")
+    any_case = re.compile(rf"(?<![\w/.-]){re.escape(word)}(?![\w/.-])", re.IGNORECASE)
+    seen = False
+    for start in range(0, min(len(rows), MENTION_ROWS), MENTION_BATCH):
+        for chunk in retriever.index.chunks([int(r) for r in rows[start : start + MENTION_BATCH]]):
+            if lower.search(chunk.text):
+                return False
+            seen = seen or bool(any_case.search(chunk.text))
+    return seen
 
 
 _SUFFIXES = ("'s", "s", "es", "ies", "ed", "d", "ing", "er", "ers", "ly", "ation", "ations", "ness", "ment", "able", "al", "ally")
@@ -198,9 +220,11 @@ def _known(form: str, retriever: Retriever) -> bool:
     if not _is_acronym(form):
         words = tokenize(form.replace("-", " "))
         return lexical.knows(compact) or bool(words) and all(lexical.knows(t) for t in words)
-    rows = lexical.rows_with_all(terms[:1])  # as the keyword index spells it ("SOTS" → "sot")
-    if rows is not None and len(rows):
-        pattern = _form_pattern(form)
+    pattern = _form_pattern(form)
+    for term in (terms[0], terms[0] + "s"):  # as the keyword index spells it ("SOTS" → "sot"), and its plural ("GPUs")
+        rows = lexical.rows_with_all([term])
+        if rows is None or not len(rows):
+            continue
         for start in range(0, min(len(rows), MENTION_ROWS), MENTION_BATCH):  # most names show in the first batch
             batch = retriever.index.chunks([int(r) for r in rows[start : start + MENTION_BATCH]])
             if any(pattern.search(c.text) or pattern.search(c.context) for c in batch):

@@ -111,11 +111,29 @@ async def test_q_with_a_half_typed_question_asks_first(kb: KnowledgeBase) -> Non
         assert not app.is_running
 
 
-async def test_q_without_a_draft_and_ctrl_q_in_the_box_quit_at_once(kb: KnowledgeBase) -> None:
+async def test_ctrl_q_with_a_draft_asks_first_and_twice_quits(kb: KnowledgeBase) -> None:
+    """In the question box the footer offers only ctrl+q: with a half-typed question it asks, like q."""
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await read_alpha(app, pilot)
-        await pilot.press("a", *typed("half a question"), "ctrl+q")
+        await pilot.press("a", *typed("how does q"), "ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, ConfirmQuit)
+        assert "how does q" in str(app.screen.query_one("#confirm-message").render())
+        await pilot.press("escape")  # stay: the draft is still there, the cursor in it
+        await pilot.pause()
+        box = app.main.query_one("#question", Input)
+        assert app.screen is app.main and box.value == "how does q" and app.focused is box
+        await pilot.press("ctrl+q", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_q_and_ctrl_q_without_a_draft_quit_at_once(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await read_alpha(app, pilot)
+        await pilot.press("a", "ctrl+q")
         await pilot.pause()
         assert not app.is_running
     again = PapernotesApp(kb, watch=False)

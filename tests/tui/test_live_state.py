@@ -262,3 +262,24 @@ async def test_only_this_note_follows_a_rename(notes_copy: Path, kb: KnowledgeBa
         assert pane.scoped and pane.scope_note == "betaformer"
         # (no settle: the hidden reader's fill worker waits for a width until the reader is shown)
         assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+
+
+async def test_a_burst_of_saves_leaves_one_index_toast(notes_copy: Path, kb: KnowledgeBase) -> None:
+    """Saved again while the first update runs (held here by another indexer's lock): two builds, one toast on screen."""
+    from indexer.store.lock import write_lock
+
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    beta = notes_copy / "beta.md"
+    text = beta.read_text(encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await reading(app, pilot, "beta")
+        with write_lock(app.kb.index_folder):
+            beta.write_text(text + "\nBetaFormer was revised once.\n", encoding="utf-8")
+            assert await until(pilot, lambda: app.state.building)
+            beta.write_text(text + "\nBetaFormer was revised twice.\n", encoding="utf-8")
+            assert await until(pilot, lambda: app._disk_changed_in_build)
+        assert await until(pilot, lambda: toasts(app, "Index updated") == 2, seconds=60)
+        await settle(app, pilot)
+        shown = [n.message for n in app._notifications if n.title == "Index updated"]
+        assert len(shown) == 1 and "1 updated" in shown[0]
+        assert KnowledgeBase(notes_copy).status().up_to_date

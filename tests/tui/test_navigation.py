@@ -185,6 +185,35 @@ async def test_held_down_n_only_renders_the_note_it_ends_on(six_notes: Path) -> 
         assert "Note 5" in card and app.main.reader.document.note is app.main.reader.card.note
 
 
+def toasts(app: PapernotesApp, title: str) -> list[str]:
+    """The messages of the toasts titled `title` on screen now."""
+    return [n.message for n in app._notifications if n.title == title]
+
+
+async def test_n_held_at_the_last_note_shows_one_toast_gone_on_moving_away(six_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("n5")
+        await settle(app, pilot)
+        for _ in range(12):  # n held down: one note further, then eleven presses at the end
+            app.post_message(events.Key("n", "n"))
+        await settle(app, pilot)
+        assert shown(app) == "n6" and toasts(app, "End of the notes") == ["This is the last note (6 / 6)."]
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert shown(app) == "n5" and toasts(app, "End of the notes") == []  # no longer true: gone
+        await app.open_note("n1")
+        await settle(app, pilot)
+        for _ in range(5):
+            app.post_message(events.Key("p", "p"))
+        await settle(app, pilot)
+        assert toasts(app, "Start of the notes") == ["This is the first note (1 / 6)."]
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert shown(app) == "n2" and toasts(app, "Start of the notes") == []
+
+
 async def test_after_a_moment_on_a_note_n_and_p_show_notes_already_rendered(six_notes: Path) -> None:
     app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -37,7 +37,7 @@ class ConfirmQuit(ModalScreen[bool]):
                 Content.assemble(
                     "You have started a question:\n",
                     (f"“{draft}”", "italic"),
-                    "\nQuit anyway? It will be lost.",
+                    "\nQuit anyway? It will be lost (y, or ctrl+q again).",
                 ),
                 id="confirm-message",
             )

@@ -13,7 +13,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Everywhere", "ctrl+a", "ask: open the ask pane with the cursor in the question box (also `a` in the reader)"),
     ("Everywhere", "ctrl+r", "update the index (only changed notes); again to cancel a running build (also `r` in the reader)"),
     ("Everywhere", "esc", "back out one level: cancel an answer, close the ask pane, go back from a jump, back to the library"),
-    ("Everywhere", "ctrl+q", "quit at once (`q` in the reader; it asks first when a question is half-typed)"),
+    ("Everywhere", "ctrl+q", "quit (`q` in the reader); it asks first when a question is half-typed: ctrl+q again quits"),
     ("Library", "type or /", "filter by title, tag, author or alias (from the list too)"),
     ("Library", "↑ ↓ / enter", "move, open the highlighted note"),
     ("Library", "tab", "move between the filter and the list"),

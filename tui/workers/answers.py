@@ -106,6 +106,7 @@ class AnswerWork:
 
     @while_running
     def on_answer_ready(self: PapernotesApp, message: AnswerReady) -> None:
+        self._ask_after_build = None  # there is an index: a question left waiting for one was asked again, or is moot
         note = "The index is being updated: your newest edits may not be in this answer." if message.during_update else None
         self.main.ask_pane.finish_turn(message.turn, message.answer, note=note)
 
@@ -115,8 +116,10 @@ class AnswerWork:
         if isinstance(error, IndexMissingError):
             text, hint = (
                 "There is no index yet, so nothing can be answered.",
-                "Build it with ctrl+r (or Update index in the ctrl+p palette).",
+                "Build it with ctrl+r (or Update index in the ctrl+p palette): "
+                "this question is asked again once it is built.",
             )
+            self._ask_after_build = self._asked.get(message.turn)
         elif isinstance(error, PapernotesError):
             text, hint = error.message, error.hint
         else:

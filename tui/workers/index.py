@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from indexer.store import BuildCancelled, IndexStatus
-from tui.messages import BuildFailed, BuildFinished, BuildProgressed
+from tui.messages import AskQuestion, BuildFailed, BuildFinished, BuildProgressed
 from tui.screens.build_offer import BuildOffer
+from tui.text import one_line
 from tui.workers.support import while_running
 
 if TYPE_CHECKING:
@@ -79,10 +80,18 @@ class IndexWork:
         note = self.main.reader.note
         if report.changed and note is not None:
             self._request_related(note.id)
+        waiting = self._ask_after_build if self._index_exists() else None
+        asked = ""
+        if waiting is not None:  # the question that found no index is asked now
+            self._ask_after_build = None
+            self.post_message(AskQuestion(waiting.question, waiting.scope))
+            key = "" if self.main.asking else " (ctrl+a)"
+            asked = f"\nYour question “{one_line(waiting.question)}” is answered in the ask pane{key}."
+        # One toast for a burst of saves (a build each): the newest summary replaces the one shown.
         if report.changed:
-            self.notify(report.summary(), title="Index updated", markup=False)
-        elif not self._quiet_build:
-            self.notify("The index is up to date.", title="Index")
+            self.toast("index", report.summary() + asked, title="Index updated")
+        elif not self._quiet_build or asked:
+            self.toast("index", "The index is up to date." + asked, title="Index")
         if self._update_again:
             self._update_again = False
             self.update_index(quiet=True)

@@ -1,0 +1,120 @@
+"""What an acronym stands for is answered with the sentence that spells it out, even where its cosine is low."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.answer import answer_question
+from indexer.answer.expansion import asked_acronym, lists_expansion
+from indexer.answer.features import spells_out_acronym
+from indexer.answer.questions import classify
+from indexer.knowledge import KnowledgeBase
+
+NOTES = {
+    "quickzebra.md": """\
+---
+title: Striped Animal Detection
+aliases: [QZD, Quick Zebra Detector]
+---
+
+# Striped Animal Detection
+
+## Summary
+
+The detector finds zebras in savanna photographs from the pattern of their stripes alone.
+""",
+    "widgetboot.md": """\
+# Learning Widget Features without Labels
+
+Ada Lovelace, Alan Turing, ICML 2031
+
+## Summary
+
+The authors introduce Quantised Widget Bootstrapping (QWB), which learns widget features by predicting one augmented view from another.
+An online encoder is trained to match a slowly moving target encoder, and no negative pairs are needed.
+
+## Results
+
+Images restored with the learned features reach a higher peak signal-to-noise ratio (PSNR) than with supervised ones, 31.2 dB against 30.4 dB.
+Linear probing on Widgets-1k gives 74.3% top-1 accuracy.
+
+## Context
+
+The encoder is a ResNet-50, and the approach is compared with contrastive methods that do need negatives.
+""",
+    "sortnet.md": """\
+# SortNet: Sorting Gadgets by Shape
+
+## Summary
+
+SortNet sorts gadgets on a conveyor belt by the outline of their shadows.
+It uses a small convolutional network trained on 20 thousand shadow images.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    root = tmp_path_factory.mktemp("expansions")
+    for name, text in NOTES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    knowledge = KnowledgeBase(root)
+    knowledge.build()
+    return knowledge
+
+
+@pytest.mark.parametrize(
+    ("question", "acronym"),
+    [
+        ("What does BYOL stand for?", "BYOL"),
+        ("what does the name bart stand for?", "bart"),
+        ("What is SISA short for in the unlearning paper?", "SISA"),
+        ("What does the acronym DyT mean?", "DyT"),
+        ("How does BYOL avoid collapse?", None),
+    ],
+)
+def test_the_acronym_asked_about(question: str, acronym: str | None) -> None:
+    assert asked_acronym(question) == acronym
+
+
+def test_a_spelled_out_acronym_is_the_one_asked_about() -> None:
+    sentence = "Images get a higher peak signal-to-noise ratio (PSNR) with Quantised Widget Bootstrapping (QWB)."
+    assert spells_out_acronym(sentence, "psnr") and spells_out_acronym(sentence, "QWB")
+    assert not spells_out_acronym(sentence, "SSIM")
+    assert spells_out_acronym("BART, short for Bidirectional and Auto-Regressive Transformers, is a denoiser.", "BART")
+
+
+def test_an_expansion_question_asks_for_no_figure() -> None:
+    assert classify("What does PSNR stand for?").kind != "quantity"
+    assert classify("What PSNR does QWB reach?").kind == "quantity"
+
+
+@pytest.mark.parametrize("question", ["What does PSNR stand for?", "what does psnr stand for?", "What is PSNR short for?"])
+def test_an_acronym_the_model_does_not_know_is_answered_with_its_spelling_out(kb: KnowledgeBase, question: str) -> None:
+    answer = answer_question(question, kb.retriever())
+    assert answer.text is not None and "peak signal-to-noise ratio (PSNR)" in answer.text, answer.reason
+    assert "Quantised Widget Bootstrapping" not in answer.text, answer.text  # the spelling out alone
+    assert [c.note for c in answer.citations] == ["widgetboot"]
+
+
+def test_a_compound_expansion_question_still_gets_each_part(kb: KnowledgeBase) -> None:
+    answer = answer_question("What does QWB stand for, and how does it avoid negative pairs?", kb.retriever())
+    assert answer.text is not None and "Quantised Widget Bootstrapping (QWB)" in answer.text, answer.reason
+    assert "no negative pairs are needed" in answer.text, answer.text
+
+
+def test_an_acronym_no_note_has_is_still_refused(kb: KnowledgeBase) -> None:
+    answer = answer_question("What does XYZW stand for?", kb.retriever())
+    assert answer.refused and answer.reason == "No note covers XYZW.", answer.text
+
+
+def test_a_list_of_aliases_spells_an_acronym_out() -> None:
+    assert lists_expansion("Also known as QZD, Quick Zebra Detector.", "QZD")
+    assert not lists_expansion("Also known as QZD, Striped Animals.", "QZD")
+    assert not lists_expansion("Also known as Quick Zebra Detector.", "QZD")
+
+
+def test_an_acronym_only_the_front_matter_spells_out_is_answered_from_the_aliases(kb: KnowledgeBase) -> None:
+    answer = answer_question("What does QZD stand for?", kb.retriever())
+    assert answer.text is not None and "Quick Zebra Detector" in answer.text, answer.reason
+    assert [c.note for c in answer.citations] == ["quickzebra"]

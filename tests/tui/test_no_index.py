@@ -1,0 +1,42 @@
+"""Pilot tests: a first launch on a folder with no index (the build offer, questions asked before there is an index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.knowledge import KnowledgeBase
+from tests.tui.test_app import SIZE, settle
+from tests.tui.test_input import typed
+from tui.app import PapernotesApp
+from tui.screens.build_offer import BuildOffer
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
+
+
+async def test_a_question_asked_over_the_no_index_offer_is_answered_once_the_index_is_built(
+    fresh_notes: Path,
+) -> None:
+    app = PapernotesApp(KnowledgeBase(fresh_notes), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, BuildOffer)
+        await pilot.press("ctrl+a", *typed("how fast is alphanet"), "enter")  # ask from anywhere
+        await settle(app, pilot)
+        assert app.screen is app.main and app.main.asking
+        pane = app.main.ask_pane
+        assert len(pane.turns) == 1 and pane.turns[0].has_class("-error")
+        said = str(pane.turns[0].query_one(".answer").render())
+        assert "no index yet" in said and "asked again once it is built" in said
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert len(pane.turns) == 2
+        again = pane.turns[1]
+        assert again.question == "how fast is alphanet" and again.answer is not None
+        assert "142 frames per second" in (again.answer.text or "")
+        updated = [n.message for n in app._notifications if n.title == "Index updated"]
+        assert len(updated) == 1 and "how fast is alphanet" in updated[0]
+        await pilot.press("ctrl+r")  # another build asks nothing again
+        await settle(app, pilot)
+        assert len(pane.turns) == 2
