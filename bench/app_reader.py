@@ -238,15 +238,21 @@ def main(argv: Sequence[str] | None = None) -> str:
             if library_folder is not None
             else {}
         )  # the first start ever: no catalog yet
-        for _ in range(repeat):
+        for round_ in range(repeat):
             env = {"PAPERNOTES_CONFIG_DIR": str(config)}
             if reader:
-                reader_runs.append(_marks(_READER, notes, env))
+                # Each reader run starts with no note read before (the library first), so each opens the
+                # long note as the first note its process shows: sharing one config, the run after another
+                # found the long note already shown (the last one read) and only showed it again.
+                fresh = {"PAPERNOTES_CONFIG_DIR": str(root / f"config-reader-{round_}")}
+                reader_runs.append(_marks(_READER, notes, fresh))
                 if base is not None:
-                    base_runs.append(_marks(_READER, notes, env, base))
+                    fresh = {"PAPERNOTES_CONFIG_DIR": str(root / f"config-baseline-{round_}")}
+                    base_runs.append(_marks(_READER, notes, fresh, base))
             if library_folder is not None:
                 start_runs.append(_marks(_STARTUP, library_folder, {**env, "BENCH_T0": repr(time.time())}))
                 # The reader run left the long note as the last one read: a restart reopens it.
+                config.mkdir(parents=True, exist_ok=True)
                 (config / "tui.json").write_text(json.dumps({"last_notes": {str(notes.resolve()): "long"}}))
                 last_runs.append(_marks(_STARTUP, notes, {**env, "BENCH_T0": repr(time.time())}))
             loads.append(_load())

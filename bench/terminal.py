@@ -40,6 +40,8 @@ class Drawn:
     first_output: float = float("nan")
     alt_screen: float = float("nan")
     texts: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds (user + system, all threads) the command had used when each text was drawn: steadier than wall time under load."""
     exit_code: int | None = None
     output: bytes = b""
 
@@ -101,6 +103,7 @@ def run_in_terminal(
                 window = bytes(output[max(screen, before - longest) :])
                 for text in [t for t, raw in pending.items() if raw in window]:
                     drawn.texts[text] = now
+                    drawn.cpu[text] = _cpu_seconds(process.pid)
                     del pending[text]
                 if not pending:
                     os.write(master, b"\x11")  # ctrl+q: quit as a user does
@@ -113,6 +116,15 @@ def run_in_terminal(
         os.close(master)
     drawn.output = bytes(output)
     return drawn
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of a running process (nan where /proc is missing)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _readable(fd: int, timeout: float) -> bool:

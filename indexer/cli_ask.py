@@ -130,11 +130,16 @@ def stdin_questions(stream: TextIO) -> Iterator[str]:
 
 def print_answer(answer: Answer, *, show_sources: bool, out: TextIO) -> None:
     """An answer as text: its sentences and numbered citations (with their passages), or the refusal and closest passages."""
+    if answer.read_as:  # a follow-up, read with the previous answer's paper in it
+        print(f"(read as: {single_line(answer.read_as)})", file=out)
     if answer.refused:
         reason = answer.reason if answer.reason != "Not in your notes." else f"nothing there answers {single_line(answer.question)!r}."
-        print(f"Not in your notes: {single_line(reason)}", file=out)
+        print(f"{'Not in this note' if answer.outside_scope else 'Not in your notes'}: {single_line(reason)}", file=out)
+        _point_elsewhere(answer, out)
         if answer.closest:
-            print("Closest passages:", file=out)
+            other = answer.outside_scope[0] if answer.outside_scope else None
+            where = f" in your note on {single_line(other.name)}" if other and answer.closest[0].note == other.id else ""
+            print(f"Closest passages{where}:", file=out)
             for c in answer.closest:
                 print(f"  - {single_line(c.where)}", file=out)
         return
@@ -145,4 +150,11 @@ def print_answer(answer: Answer, *, show_sources: bool, out: TextIO) -> None:
         if show_sources:
             for line in printable(c.passage).splitlines():
                 print(f"    │ {line}", file=out)
+    _point_elsewhere(answer, out)
     print(file=out)
+
+
+def _point_elsewhere(answer: Answer, out: TextIO) -> None:
+    """For a question asked of one note (--note) that names another: where that note is."""
+    for other in answer.outside_scope[:3]:
+        print(f"Your note on {single_line(other.name)} is {single_line(other.path)}: ask without --note to use it.", file=out)

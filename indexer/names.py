@@ -86,3 +86,87 @@ def resolve_note(notes: Iterable[Note], key: str) -> Note | None:
         if slug in (slugify(note.title), slugify(note.id.rsplit("/", 1)[-1])):
             return note
     return None
+
+
+GENERIC_STEMS = re.compile(
+    r"(?:notes?|summary|summaries|paper|papers|readme|index|draft|untitled|todo|main|new|doc|file|review|writeup)[\W_]*\d*",
+    re.IGNORECASE,
+)
+"""File names that say what a file is, not which paper: never a name people use ("notes.md", "paper1.md")."""
+_WRITTEN_AS_NAME = re.compile(r"^.+[A-Z]|[A-Za-z]\d|\d[A-Za-z]")
+"""A word written as a name: a capital after its first letter (CycleGAN, DenseNet, BYOL) or a digit in it (w2v)."""
+
+
+def exact_names(notes: Iterable[Any]) -> dict[str, str]:
+    """Lowercased names that are one note's own, as written whole: aliases, title, the part before a colon,
+    and the file name when it is written as a name; each only when no other note has the same one.
+
+    These single out their note although another note's longer name contains them: "SAM" is the
+    alias of the Segment Anything note while "HQ-SAM" and "MobileSAM" are others' names, "cyclegan"
+    the file name of the CycleGAN note while "Cycle-Dehaze: Enhanced CycleGAN" is another's title.
+    A file name counts when it, or the way the notes' titles and aliases write it, is written as a
+    name ("CycleGAN", "SiamMAE", "BYOL"), not when it is a word ("attention.md" beside "Stand-Alone
+    Self-Attention", "siamese.md") or says what the file is ("notes.md"). Works on anything with
+    `id`, `title` and `meta` (a dict with "aliases"), as the index stores notes.
+    """
+    notes = list(notes)
+    spellings: dict[str, set[str]] = {}
+    own: dict[str, set[str]] = {}
+    stems: dict[str, str] = {}
+    for note in notes:
+        aliases = [str(a) for a in note.meta.get("aliases", []) or []]
+        for name in [note.title, *aliases]:
+            for word in re.findall(r"[\w-]+", name):
+                spellings.setdefault(word.lower(), set()).add(word)
+        names = {note.title, note.title.split(":")[0], *aliases}
+        own[note.id] = {_one_line(n).lower() for n in names if len(_one_line(n)) >= 3}
+        stems[note.id] = note.id.rsplit("/", 1)[-1]
+    for note in notes:
+        stem = stems[note.id]
+        if len(stem) >= 3 and not GENERIC_STEMS.fullmatch(stem) and re.fullmatch(r"[\w-]+", stem) and "_" not in stem:
+            written = {stem, *spellings.get(stem.lower(), ())}
+            if any(_WRITTEN_AS_NAME.search(w) for w in written):
+                own[note.id].add(stem.lower())
+    holders: dict[str, list[str]] = {}
+    for note_id, names in own.items():
+        for name in names:
+            holders.setdefault(name, []).append(note_id)
+    return {name: ids[0] for name, ids in holders.items() if len(ids) == 1}
+
+
+_JOINS_WORDS = re.compile(r"[\w-]")
+"""A character that would make a name part of a longer word ("sam" in "mobilesam", "hq-sam")."""
+
+
+class NameMatcher:
+    """Finds names (lowercased, each with its note id) in a text: whole words, the longest name at each place."""
+
+    def __init__(self, ids: dict[str, str]) -> None:
+        self.ids = ids
+        self._lengths = sorted({len(n) for n in ids}, reverse=True)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, note id) of every name in `text`, left to right."""
+        text = text.lower()
+        spans: list[tuple[int, int, str]] = []
+        position = 0
+        while position < len(text) and self._lengths:
+            name = self._name_at(text, position)
+            if name is None:
+                position += 1
+                continue
+            spans.append((position, position + len(name), self.ids[name]))
+            position += len(name)
+        return spans
+
+    def _name_at(self, text: str, start: int) -> str | None:
+        """The longest name that starts at `start` as a whole word of `text` (letters, digits, _ and - join)."""
+        if start and _JOINS_WORDS.match(text, start - 1):
+            return None
+        for length in self._lengths:
+            end = start + length
+            if end > len(text):
+                continue
+            if text[start:end] in self.ids and not _JOINS_WORDS.match(text, end):
+                return text[start:end]
+        return None

@@ -14,6 +14,7 @@ from indexer.fields import NoteFields, heading_terms, note_fields
 from indexer.framing import strip_framing
 from indexer.fusion import Fusion, FusionFeatures, fuse
 from indexer.lexical import tokenize
+from indexer.names import NameMatcher, exact_names
 from indexer.store import StoredChunk, StoredIndex
 
 if TYPE_CHECKING:
@@ -29,15 +30,15 @@ CANDIDATES = 40
 SENTENCE_CACHE = 20_000
 PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
-NAMES_RULE = "1"
+NAMES_RULE = "2"
 """Version of `_note_names`: bump it when the rule changes, so names a build stored with an older rule are derived again."""
+FAMILY = 2
+"""A note's own name that this many other notes build their names on is a family name ("SAM"), not one note's."""
 _QUESTION_START = re.compile(
     r"\s*(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|has|have)\b",
     re.IGNORECASE,
 )
 """The words a question starts with (English): a text that starts so and has no final mark lacks its "?"."""
-_JOINS_WORDS = re.compile(r"[\w-]")
-"""A character that would make a name part of a longer word ("sam" in "mobilesam", "hq-sam")."""
 
 
 def _per_note(field: NoteFields, terms: Sequence[str], note_ids: Sequence[str]) -> np.ndarray:
@@ -72,8 +73,9 @@ class Retriever:
         self._sentence_cache: dict[str, np.ndarray] = {}
         self._spans: dict[str, list[tuple[int, int, str]]] = {}
         stored = index.stored_names(NAMES_RULE) if hasattr(index, "stored_names") else None
-        self._name_ids = dict(stored if stored is not None else _note_names(index))  # derived at open: ~0.7 s per 10k notes
-        self._name_lengths = sorted({len(n) for n in self._name_ids}, reverse=True)
+        self._names = NameMatcher(dict(stored if stored is not None else _note_names(index)))  # derived at open: ~0.7 s per 10k notes
+        self._name_ids = self._names.ids
+        self._called: NameMatcher | None = None
 
     def embed(self, text: str) -> np.ndarray:
         """The query vector for `text`: without conversational framing (indexer/framing.py), a question with its "?"."""
@@ -116,29 +118,30 @@ class Retriever:
         return list(known)
 
     def _find_spans(self, query: str) -> list[tuple[int, int, str]]:
-        text = query.lower()
-        spans: list[tuple[int, int, str]] = []
-        position = 0
-        while position < len(text) and self._name_lengths:
-            name = self._name_at(text, position)
-            if name is None:
-                position += 1
-                continue
-            spans.append((position, position + len(name), self._name_ids[name]))
-            position += len(name)
-        return spans
+        return self._names.spans(query)
 
-    def _name_at(self, text: str, start: int) -> str | None:
-        """The longest name that starts at `start` as a whole word of `text` (letters, digits, _ and - join)."""
-        if start and _JOINS_WORDS.match(text, start - 1):
-            return None
-        for length in self._name_lengths:
-            end = start + length
-            if end > len(text):
-                continue
-            if text[start:end] in self._name_ids and not _JOINS_WORDS.match(text, end):
-                return text[start:end]
-        return None
+    def notes_called(self, query: str) -> list[str]:
+        """Ids of notes the query calls by a name of their own, in the order it names them: the names that
+        single out a note (`named_notes`) and, besides, each note's own whole names (`names.exact_names`)
+        even when a family of notes builds on them ("SAM": the Segment Anything note, not MobileSAM).
+
+        Not a reason to rank a note higher ("the small SAM's encoder" is MobileSAM's); what tells an
+        answer scoped to one note, or a follow-up, that the question is about another note.
+        """
+        return list(dict.fromkeys(note_id for _, _, note_id in self.calls(query)))
+
+    def calls(self, query: str) -> list[tuple[int, int, str]]:
+        """(start, end, note id) of every name `notes_called` finds in the query, left to right."""
+        return self._calling().spans(query)
+
+    def names_of(self, note_id: str) -> list[str]:
+        """The lowercased names `notes_called` knows the note `note_id` by."""
+        return [name for name, owner in self._calling().ids.items() if owner == note_id]
+
+    def _calling(self) -> NameMatcher:
+        if self._called is None:  # on first use: only scoped questions and follow-ups ask (~0.1 s per 10k notes)
+            self._called = NameMatcher({**exact_names(self.index.notes.values()), **self._name_ids})
+        return self._called
 
     def search(
         self,
@@ -149,8 +152,13 @@ class Retriever:
         scope: Sequence[str] | None = None,
         prefer: Sequence[str] = (),
         query_vector: np.ndarray | None = None,
+        about: Sequence[str] = (),
     ) -> list[Hit]:
-        """The `k` best chunks for `query`, optionally only from the notes in `scope`."""
+        """The `k` best chunks for `query`, optionally only from the notes in `scope`.
+
+        `about`: notes taken as named although the query names none of them by a name that singles them
+        out (a follow-up's paper: "and what about SAM?"); `prefer`: notes boosted when it names none.
+        """
         import numpy as np
 
         if self.index.size == 0:
@@ -160,7 +168,7 @@ class Retriever:
         if rows_in_scope is not None and len(rows_in_scope) == 0:
             return []
         if mode == "hybrid":
-            hits = self._hybrid(query, rows_in_scope, prefer, query_vector)
+            hits = self._hybrid(query, rows_in_scope, prefer, query_vector, about)
         else:
             hits = self._single(query, mode, rows_in_scope, query_vector)
         hits.sort(key=lambda h: (-h.score, h.chunk.row))
@@ -174,9 +182,14 @@ class Retriever:
         return found[0] if found else None
 
     def _hybrid(
-        self, query: str, rows: np.ndarray | None, prefer: Sequence[str], query_vector: np.ndarray | None
+        self,
+        query: str,
+        rows: np.ndarray | None,
+        prefer: Sequence[str],
+        query_vector: np.ndarray | None,
+        about: Sequence[str] = (),
     ) -> list[Hit]:
-        found = self._features(query, rows, query_vector, headings=bool(self.fusion.heading_weight))
+        found = self._features(query, rows, query_vector, headings=bool(self.fusion.heading_weight), about=about)
         if found is None:
             return []
         features, records = found
@@ -191,7 +204,7 @@ class Retriever:
         return hits
 
     def _features(
-        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None, *, headings: bool
+        self, query: str, rows: np.ndarray | None, query_vector: np.ndarray | None, *, headings: bool, about: Sequence[str] = ()
     ) -> tuple[FusionFeatures, dict[int, StoredChunk]] | None:
         """Candidates and their scores; the heading matches only when `headings` (zeros otherwise: a weight of 0 needs none)."""
         import numpy as np
@@ -200,7 +213,7 @@ class Retriever:
         dense_scores, dense_rank = self._dense(vector, rows)
         lexical_scores, lexical_rank, all_lexical = self._lexical(query, rows)
         spans = self.name_spans(query)
-        named = list(dict.fromkeys(note_id for _, _, note_id in spans))
+        named = list(dict.fromkeys([*(note_id for _, _, note_id in spans), *about]))
         candidates = set(dense_rank) | set(lexical_rank)
         if named:
             candidates |= set(self.index.rows_of_notes(named)[:CANDIDATES])
@@ -316,12 +329,19 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
     """(lowercased name, note id) for titles, short titles and aliases, longest first.
 
     A name that other notes' names contain as a part ("SAM" in "MobileSAM", "HQ-SAM") is
-    ambiguous and left out: naming it does not single out one note.
+    ambiguous and left out: naming it does not single out one note. Unless it is one note's own
+    name as a whole (`names.exact_names`: an alias, a title, a file name written as a name) that
+    only one other note builds its name on: "cyclegan" (the file name of the CycleGAN note;
+    "Cycle-Dehaze: Enhanced CycleGAN" is another's title), "ViT" (beside "TinyViT"). A name
+    several notes build on is a family's ("SAM": MobileSAM, HQ-SAM, EfficientSAM, FastSAM), and a
+    question saying it as often means one of the family ("the small SAM's encoder"): counted, it
+    moved three content/ questions to the SAM note (docs/ANSWERS.md, "Names").
     """
+    notes = list(index.notes.values())
     names: dict[str, str] = {}
     terms_by_note: dict[str, set[str]] = {}
     terms_of: dict[str, set[str]] = {}
-    for note in index.notes.values():
+    for note in notes:
         candidates = [note.title, note.title.split(":")[0], note.id.rsplit("/", 1)[-1].replace("-", " ")]
         candidates += [str(a) for a in note.meta.get("aliases", []) or []]
         for name in candidates:
@@ -335,13 +355,14 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
     for note_id, known in terms_by_note.items():
         for term in known:
             notes_by_term.setdefault(term, set()).add(note_id)
+    exact = exact_names(notes)
     unambiguous = {}
     generic = {"model", "paper", "network", "method", "net", "approach"}
-    for name, note_id in names.items():
-        terms = terms_of[name] - generic
-        if not terms:
+    for name, note_id in [*names.items(), *exact.items()]:
+        terms = (terms_of[name] if name in terms_of else set(tokenize(name))) - generic
+        if not terms or name in unambiguous:
             continue
         sharing = set.intersection(*(notes_by_term.get(t, set()) for t in terms)) - {note_id}
-        if not sharing:
+        if not sharing or (exact.get(name) == note_id and len(sharing) < FAMILY):
             unambiguous[name] = note_id
     return sorted(unambiguous.items(), key=lambda kv: -len(kv[0]))

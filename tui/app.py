@@ -14,6 +14,7 @@ from textual.theme import Theme
 
 from indexer.knowledge import KnowledgeBase, RelatedNote
 from indexer.notemodel import NoteCollection
+from tui import collector
 from tui.actions import KEYS, Actions
 from tui.commands import NoteCommands
 from tui.config import load_config, save_config
@@ -108,6 +109,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         if self.main.first_notes is not None:
             self.show_listed(self.main.first_notes, self.quick_list.status)
         self._show_state()
+        self.call_after_refresh(collector.start_up_drawn)
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
             self._watch()

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from indexer.answer.candidates import Candidate
-from indexer.answer.features import spells_out_acronym
+from indexer.answer.features import _initials_spell, spells_out_acronym
 from indexer.retrieval import Hit
 
 _ASKED = re.compile(
@@ -32,12 +32,29 @@ def asked_acronym(question: str) -> str | None:
     return word if len(word) >= 2 and any(ch.isalpha() for ch in word) else None
 
 
-def spelling_out(acronym: str, candidates: Sequence[Candidate], pool: Sequence[Hit], focus: str) -> list[Candidate]:
-    """The candidates that spell `acronym` out: the focus note's first, each note's in reading order."""
-    found = [c for c in candidates if spells_out_acronym(c.sentence, acronym)]
+_ALSO_KNOWN = re.compile(r"^\s*Also known as (.+?)\.?\s*$")
+"""How a note's About passage lists its aliases (`chunking.about_text`): "Also known as DETR, DEtection TRansformer."."""
 
-    def order(c: Candidate) -> tuple[bool, int, int]:
+
+def lists_expansion(sentence: str, acronym: str) -> bool:
+    """Whether a list of a note's names holds `acronym` and a name whose initials spell it ("DETR, DEtection TRansformer")."""
+    match = _ALSO_KNOWN.match(sentence)
+    if not match:
+        return False
+    names = [n.strip() for n in match.group(1).split(",")]
+    return any(n.lower() == acronym.lower() for n in names) and any(
+        n.lower() != acronym.lower() and " " in n and _initials_spell(acronym, n) for n in names
+    )
+
+
+def spelling_out(acronym: str, candidates: Sequence[Candidate], pool: Sequence[Hit], focus: str) -> list[Candidate]:
+    """The candidates that spell `acronym` out, the note's own prose before its list of aliases: the focus note's
+    first, each note's in reading order."""
+    found = [c for c in candidates if spells_out_acronym(c.sentence, acronym) or lists_expansion(c.sentence, acronym)]
+
+    def order(c: Candidate) -> tuple[bool, bool, int, int]:
         chunk = pool[c.hit_index].chunk
-        return (chunk.note_id != focus, chunk.ordinal if chunk.note_id == focus else c.hit_index, c.position)
+        aliases = bool(_ALSO_KNOWN.match(c.sentence))
+        return (chunk.note_id != focus, aliases, chunk.ordinal if chunk.note_id == focus else c.hit_index, c.position)
 
     return sorted(found, key=order)

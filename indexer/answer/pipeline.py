@@ -17,10 +17,11 @@ from indexer.answer.candidates import (
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.expansion import asked_acronym, spelling_out
 from indexer.answer.features import feature_rows
+from indexer.answer.follow_up import Reading, read_question
 from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
 from indexer.answer.naming import short_name
-from indexer.answer.questions import Asked, classify, is_follow_up, question_parts
+from indexer.answer.questions import Asked, classify, question_parts
 from indexer.answer.refusing import (
     MIN_MEANING,
     asked_thing,
@@ -30,6 +31,7 @@ from indexer.answer.refusing import (
     unknown_names,
 )
 from indexer.answer.result import Answer
+from indexer.answer.scoping import not_about, note_ref, outside_scope
 from indexer.answer.scoring import score_candidates
 from indexer.framing import strip_framing
 from indexer.lexical import tokenize
@@ -74,14 +76,37 @@ def answer_question(
 
     Conversational framing ("quick:", "can you tell me", "thanks") is removed first (`indexer.framing`).
     """
-    question = strip_framing(question)
+    typed = strip_framing(question)
+    reading = read_question(typed, previous, retriever)  # "how fast is it?" after DETR: "how fast is DETR?"
+    question = reading.question
+    outside = outside_scope(question, retriever, scope)
+    answer = None
+    if outside:  # asked of one note, about another: answered only from what that note says about it
+        answer = not_about(question, classify(question), retriever, scope or (), outside)
+    if answer is None:
+        answer = _answer(question, retriever, mode=mode, scope=scope, reading=reading, threshold=threshold)
+        answer.outside_scope = [note_ref(question, retriever, note_id) for note_id in outside]
+    answer.question, answer.read_as = typed, (question if question != typed else None)
+    return answer
+
+
+def _answer(
+    question: str,
+    retriever: Retriever,
+    *,
+    mode: Mode,
+    scope: Sequence[str] | None,
+    reading: Reading,
+    threshold: float,
+) -> Answer:
     unknown = unknown_names(question, retriever)
-    evidence = gather(question, retriever, mode=mode, scope=scope, previous=previous)
+    evidence = gather(question, retriever, mode=mode, scope=scope, reading=reading)
     if evidence is None:
         return Answer(question, None, [], reason=refusal_reason(unknown, None, None))
     asked, pool, focus = evidence.asked, evidence.pool, evidence.focus
     note = retriever.index.notes.get(focus)
-    note_name = short_name(note) if note is not None and evidence.named else None
+    about_focus = evidence.named or (scope is not None and focus in scope)  # a refusal names the note asked of
+    note_name = short_name(note) if note is not None and about_focus else None
 
     def refuse(reason: str, confidence: float = 0.0) -> Answer:
         logger.debug("refused %r: %s", question, reason)
@@ -130,17 +155,19 @@ def gather(
     *,
     mode: Mode = "hybrid",
     scope: Sequence[str] | None = None,
-    previous: Answer | None = None,
+    reading: Reading | None = None,
 ) -> Evidence | None:
-    """Retrieve for `question` and build the scored-to-be candidates with their feature rows; None when nothing matches."""
-    prefer: list[str] = []
-    search_text = question
-    named_notes = retriever.named_notes(question)
-    if previous is not None and previous.notes and is_follow_up(question) and not named_notes:
-        prefer = previous.notes[:2]
-        search_text = f"{question} ({', '.join(c.title for c in previous.citations[:1])})"
+    """Retrieve for `question` and build the scored-to-be candidates with their feature rows; None when nothing matches.
+
+    `reading`: how a follow-up was read (`follow_up.read_question`): the notes to prefer, words added to the search.
+    """
+    reading = reading or Reading(question)
+    search_text = f"{question} ({reading.search_hint})" if reading.search_hint else question
+    named_notes = list(dict.fromkeys([*retriever.named_notes(question), *reading.about]))
     query_vector = retriever.embed(search_text) if mode != "lexical" else None
-    hits = retriever.search(search_text, k=8, mode=mode, scope=scope, prefer=prefer, query_vector=query_vector)
+    hits = retriever.search(
+        search_text, k=8, mode=mode, scope=scope, prefer=reading.prefer, query_vector=query_vector, about=reading.about
+    )
     if not hits:
         return None
     top = hits[:PASSAGES]
@@ -148,7 +175,12 @@ def gather(
     focus = named[0] if named else top[0].chunk.note_id
     if focus not in {h.chunk.note_id for h in top}:
         focus = top[0].chunk.note_id
+    if reading.about and focus == reading.about[0]:  # a follow-up asked of a paper ("how fast is it?"): its passages lead
+        top = sorted(top, key=lambda h: h.chunk.note_id != focus)
     asked = classify(question)
+    if asked.kind == "metadata" and not named:  # a paper's own details: of the note called by its own name, even a family's ("SAM")
+        called = [n for n in retriever.notes_called(question) if scope is None or n in scope]
+        focus = called[0] if called else focus
     compared = tuple(named[:MAX_COMPARED]) if asked.comparative and asked.kind != "metadata" and len(named) >= 2 else ()
     pool = gather_pool(top, retriever, query_vector, focus)
     for other in compared:  # a comparison reads every note it names, not only the first

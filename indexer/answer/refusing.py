@@ -220,9 +220,11 @@ def _known(form: str, retriever: Retriever) -> bool:
     if not _is_acronym(form):
         words = tokenize(form.replace("-", " "))
         return lexical.knows(compact) or bool(words) and all(lexical.knows(t) for t in words)
-    rows = lexical.rows_with_all(terms[:1])  # as the keyword index spells it ("SOTS" → "sot")
-    if rows is not None and len(rows):
-        pattern = _form_pattern(form)
+    pattern = _form_pattern(form)
+    for term in (terms[0], terms[0] + "s"):  # as the keyword index spells it ("SOTS" → "sot"), and its plural ("GPUs")
+        rows = lexical.rows_with_all([term])
+        if rows is None or not len(rows):
+            continue
         for start in range(0, min(len(rows), MENTION_ROWS), MENTION_BATCH):  # most names show in the first batch
             batch = retriever.index.chunks([int(r) for r in rows[start : start + MENTION_BATCH]])
             if any(pattern.search(c.text) or pattern.search(c.context) for c in batch):

@@ -36,6 +36,17 @@ class Citation:
         return data
 
 
+@dataclass(frozen=True)
+class NoteRef:
+    """A note an answer points at without quoting it: the note a question asked of another note names."""
+
+    id: str
+    name: str
+    """Its short name ("DETR")."""
+    title: str
+    path: str
+
+
 @dataclass
 class Answer:
     """An answer with citations; `text` is None when the notes don't answer the question."""
@@ -50,6 +61,12 @@ class Answer:
     """The question's type (see `questions.KINDS`)."""
     reason: str = REFUSAL
     """Why a refusal refused: "No note covers YOLOv8." or "Your note on CLIP doesn't give an ImageNet accuracy."."""
+    read_as: str | None = None
+    """The question as it was answered when that differs from `question` as typed: a follow-up with its
+    pronoun read as the previous answer's paper ("how fast is it?" → "how fast is DETR?")."""
+    outside_scope: list[NoteRef] = field(default_factory=list)
+    """The notes a question asked of one note names instead of it ("who wrote DETR?" asked of MobileSAM's note):
+    where to ask instead. On a refusal for that reason, `closest` are that note's passages."""
 
     @property
     def refused(self) -> bool:
@@ -65,4 +82,6 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "kind": self.kind,
             **({"refusal": self.reason} if self.refused else {}),
+            **({"read_as": self.read_as} if self.read_as else {}),
+            **({"outside_scope": [asdict(n) for n in self.outside_scope]} if self.outside_scope else {}),
         }

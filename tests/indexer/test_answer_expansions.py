@@ -5,12 +5,24 @@ from __future__ import annotations
 import pytest
 
 from indexer.answer import answer_question
-from indexer.answer.expansion import asked_acronym
+from indexer.answer.expansion import asked_acronym, lists_expansion
 from indexer.answer.features import spells_out_acronym
 from indexer.answer.questions import classify
 from indexer.knowledge import KnowledgeBase
 
 NOTES = {
+    "quickzebra.md": """\
+---
+title: Striped Animal Detection
+aliases: [QZD, Quick Zebra Detector]
+---
+
+# Striped Animal Detection
+
+## Summary
+
+The detector finds zebras in savanna photographs from the pattern of their stripes alone.
+""",
     "widgetboot.md": """\
 # Learning Widget Features without Labels
 
@@ -94,3 +106,15 @@ def test_a_compound_expansion_question_still_gets_each_part(kb: KnowledgeBase) -
 def test_an_acronym_no_note_has_is_still_refused(kb: KnowledgeBase) -> None:
     answer = answer_question("What does XYZW stand for?", kb.retriever())
     assert answer.refused and answer.reason == "No note covers XYZW.", answer.text
+
+
+def test_a_list_of_aliases_spells_an_acronym_out() -> None:
+    assert lists_expansion("Also known as QZD, Quick Zebra Detector.", "QZD")
+    assert not lists_expansion("Also known as QZD, Striped Animals.", "QZD")
+    assert not lists_expansion("Also known as Quick Zebra Detector.", "QZD")
+
+
+def test_an_acronym_only_the_front_matter_spells_out_is_answered_from_the_aliases(kb: KnowledgeBase) -> None:
+    answer = answer_question("What does QZD stand for?", kb.retriever())
+    assert answer.text is not None and "Quick Zebra Detector" in answer.text, answer.reason
+    assert [c.note for c in answer.citations] == ["quickzebra"]

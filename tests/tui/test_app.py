@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import subprocess
@@ -20,6 +21,7 @@ from textual.worker import WorkerCancelled
 
 from indexer.knowledge import KnowledgeBase
 from indexer.store import BuildCancelled, BuildReport
+from tui import collector
 from tui.app import PapernotesApp
 from tui.screens.build_offer import BuildOffer
 from tui.screens.help import HelpScreen
@@ -149,6 +151,18 @@ async def test_the_first_frame_lists_the_notes_before_any_worker_runs(kb: Knowle
         assert "index up to date" in status_text(app)
         assert app.collection is None  # nothing parsed
         assert not app.workers  # and no worker ran
+
+
+async def test_the_collector_held_for_the_start_up_runs_again_once_the_first_frame_is_drawn(kb: KnowledgeBase) -> None:
+    collector.hold_start_up()  # as `papernotes tui` does before importing the app
+    try:
+        assert not gc.isenabled()
+        app = PapernotesApp(kb, watch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 async def test_a_slow_quick_list_is_shown_when_it_is_read(kb: KnowledgeBase) -> None:

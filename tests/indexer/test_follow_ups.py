@@ -1,0 +1,70 @@
+"""Follow-ups: a pronoun is the previous answer's paper; a question naming another paper starts a topic of its own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from indexer.answer.result import Answer
+from indexer.knowledge import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def detr(content_kb: KnowledgeBase) -> Answer:
+    answer = content_kb.ask("who wrote DETR?")
+    assert answer.notes == ["detr"]
+    return answer
+
+
+def test_a_pronoun_is_read_as_the_previous_paper(content_kb: KnowledgeBase, detr: Answer) -> None:
+    answer = content_kb.ask("how fast is it?", previous=detr)
+    assert answer.question == "how fast is it?" and answer.read_as == "how fast is DETR?"
+    assert {c.note for c in answer.citations} == {"detr"}
+    assert (answer.text or "").startswith("DETR")  # DETR's own row, not the Faster R-CNN baseline's
+    assert answer.to_json()["read_as"] == "how fast is DETR?"
+
+
+def test_what_about_another_paper_asks_the_previous_question_of_it(content_kb: KnowledgeBase, detr: Answer) -> None:
+    data = content_kb.ask("what dataset was it trained on?", previous=detr)
+    answer = content_kb.ask("and what about SAM?", previous=data)
+    assert answer.read_as == "what dataset was SAM trained on?"  # the previous question as read, SAM in DETR's place
+    assert answer.notes[0] == "sam" and "SA-1B" in (answer.text or "")
+    authors = content_kb.ask("What about MobileSAM?", previous=detr)
+    assert authors.read_as == "who wrote MobileSAM?" and "Chaoning Zhang" in (authors.text or "")
+
+
+def test_a_question_naming_another_paper_leaves_the_previous_one(content_kb: KnowledgeBase, detr: Answer) -> None:
+    answer = content_kb.ask("what does SAM's data engine do?", previous=detr)
+    assert answer.read_as is None
+    assert answer.notes[0] == "sam" and "detr" not in answer.notes
+
+
+def test_a_comparison_keeps_the_previous_paper_for_its_pronoun(content_kb: KnowledgeBase, detr: Answer) -> None:
+    answer = content_kb.ask("how does it compare with Mask2Former?", previous=detr)
+    assert answer.read_as == "how does DETR compare with Mask2Former?"
+
+
+def test_a_question_that_leans_on_nothing_is_read_as_typed(content_kb: KnowledgeBase, detr: Answer) -> None:
+    answer = content_kb.ask("What is HQ-SAM's extra token for?", previous=detr)
+    assert answer.read_as is None and answer.notes[0] == "hq-sam"
+
+
+def test_a_family_name_asks_for_its_own_note_s_details(content_kb: KnowledgeBase) -> None:
+    """"SAM" ranks no note first (MobileSAM, HQ-SAM … build on it), but a paper's authors are those of the note it names."""
+    answer = content_kb.ask("who wrote SAM?")
+    assert "Kirillov" in (answer.text or "") and "Lei Ke" not in (answer.text or "")
+
+
+def test_cli_follow_ups_say_how_they_were_read(content_kb: KnowledgeBase) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "indexer.cli", "ask", "-", "--follow-up", "--json", "--notes", str(content_kb.root)],
+        input="who wrote DETR?\nhow fast is it?\nand what about SAM?\n",  # SAM's note gives no speed: others' passages may
+        capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    answers = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [a.get("read_as") for a in answers] == [None, "how fast is DETR?", "how fast is SAM?"]
+    assert "sam" in [c["note"] for c in answers[2]["citations"]] and "detr" not in [c["note"] for c in answers[2]["citations"]]
