@@ -40,7 +40,7 @@ Own Latent: A New Approach to Self-Supervised Learning", 10 in papers_we_read's 
 names notes open with do not ("Summary", "TL;DR", "Abstract": one or two)."""
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _META_ITEM = re.compile(
-    r"^ {0,3}[-*+][ \t]+\*\*(?P<key>[^*\n]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<value>.*?)\s*$"
+    r"^ {0,3}[-*+][ \t]+\*\*(?P<key>[^*\n]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*[-–—]?\s*(?P<value>.*?)\s*$"
 )
 _LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
 _URL = re.compile(r"<(https?://[^>\s]+)>|(https?://[^\s<>()]+[^\s<>().,;:!?'\"])")

@@ -66,3 +66,22 @@ def test_an_imported_note_gets_its_byline_authors_in_front_matter(tmp_path: Path
     (notes / "quillnet.md").write_text(converted.markdown, encoding="utf-8")
     note = read_note(notes / "quillnet.md", notes)
     assert note.meta.authors == ["Mara Quill", "Tobias Fenwick", "Ines Okafor"] and note.meta.year == 2017
+
+
+@pytest.mark.parametrize("separator", [":-", ":", ": -"])
+def test_a_metadata_line_written_authors_colon_dash_names_the_authors(tmp_path: Path, separator: str) -> None:
+    note = tmp_path / "gan.md"
+    note.write_text(
+        f"# A Generator of Things\n\n- Authors{separator} Mara Quill, Tobias Fenwick\n"
+        f"- Year of publication{separator} 2018\n\n## Summary\n\nText.\n",
+        encoding="utf-8",
+    )
+    parsed = read_note(note, tmp_path)
+    assert parsed.meta.authors == ["Mara Quill", "Tobias Fenwick"] and parsed.meta.year == 2018
+
+
+def test_an_imported_metadata_list_written_colon_dash_loses_the_dash(tmp_path: Path) -> None:
+    source = tmp_path / "gan.md"
+    source.write_text("# A Generator of Things\n\n- **Authors**:- Mara Quill, Tobias Fenwick\n\nText.\n", encoding="utf-8")
+    front = yaml.safe_load(convert_note(source).markdown.split("---\n")[1])
+    assert front["authors"] == ["Mara Quill", "Tobias Fenwick"]
