@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 LIST_PAINT_WAIT = 2.0
 """Seconds the first full parse of the notes waits for the quick list to be painted (it is, in ~0.1 s)."""
 FIRST_FRAME_WAIT = 0.3
-"""Seconds the first frame waits for the quick list (~0.06 s of reading for 1,000 notes, begun when the
+"""Seconds the first frame waits for the quick list (~0.03 s of reading for 1,000 notes, begun when the
 app was made), so that it shows the notes; a slower one (a first start on thousands of notes) is shown
 when it is ready, the list saying "loading" until then."""
 
