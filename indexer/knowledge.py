@@ -299,7 +299,7 @@ class KnowledgeBase:
         reader = self.generative_reader()
         if reader is None:
             return ReaderResult(answer, None, reason="no reader configured")
-        return grounded_answer(answer.question, answer, reader, on_token=on_token, cancel=cancel)
+        return grounded_answer(answer.read_as or answer.question, answer, reader, on_token=on_token, cancel=cancel)
 
     def related(self, note_id: str, k: int = 4) -> list[RelatedNote]:
         """Notes most similar to `note_id`, by the mean of their chunk vectors."""

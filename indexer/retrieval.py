@@ -30,7 +30,7 @@ CANDIDATES = 40
 SENTENCE_CACHE = 20_000
 PREFER_BOOST = 0.15
 """Added for the previous answer's notes when a question is a follow-up."""
-NAMES_RULE = "2"
+NAMES_RULE = "3"
 """Version of `_note_names`: bump it when the rule changes, so names a build stored with an older rule are derived again."""
 FAMILY = 2
 """A note's own name that this many other notes build their names on is a family name ("SAM"), not one note's."""
@@ -328,7 +328,8 @@ def _without_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
 def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
     """(lowercased name, note id) for titles, short titles and aliases, longest first.
 
-    A name that other notes' names contain as a part ("SAM" in "MobileSAM", "HQ-SAM") is
+    A file name's words are joined by "-" or "_" ("Textual_inversion.md": "textual inversion", a name the
+    note's title only ends with). A name that other notes' names contain as a part ("SAM" in "MobileSAM", "HQ-SAM") is
     ambiguous and left out: naming it does not single out one note. Unless it is one note's own
     name as a whole (`names.exact_names`: an alias, a title, a file name written as a name) that
     only one other note builds its name on: "cyclegan" (the file name of the CycleGAN note;
@@ -342,7 +343,8 @@ def _note_names(index: StoredIndex) -> list[tuple[str, str]]:
     terms_by_note: dict[str, set[str]] = {}
     terms_of: dict[str, set[str]] = {}
     for note in notes:
-        candidates = [note.title, note.title.split(":")[0], note.id.rsplit("/", 1)[-1].replace("-", " ")]
+        stem = note.id.rsplit("/", 1)[-1]
+        candidates = [note.title, note.title.split(":")[0], stem.replace("-", " "), stem.replace("_", " ")]
         candidates += [str(a) for a in note.meta.get("aliases", []) or []]
         for name in candidates:
             name = name.strip().lower()

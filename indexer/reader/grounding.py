@@ -315,5 +315,8 @@ def ground(extractive: Answer, generated: str, *, min_support: float = MIN_SUPPO
         closest=extractive.closest,
         notes=extractive.notes,
         confidence=extractive.confidence,
+        kind=extractive.kind,
+        read_as=extractive.read_as,
+        outside_scope=extractive.outside_scope,
     )
     return ReaderResult(answer, generated, dropped)

@@ -71,11 +71,36 @@ CycleGAN training data here are unpaired hazy and clear pictures.
 """
 
 
+INVERSION = """---
+title: "An Image is Worth One Word: Personalizing Text-to-Image Generation using Textual Inversion"
+year: 2022
+---
+
+## Summary
+
+A handful of pictures of one concept are turned into a single new word embedding of a frozen text-to-image model.
+The new word can then be used in prompts like any other word.
+"""
+
+DREAMBOOTH = """---
+title: "DreamBooth: Fine Tuning Text-to-Image Diffusion Models for Subject-Driven Generation"
+year: 2022
+---
+
+## Summary
+
+DreamBooth fine-tunes the whole diffusion model on a few pictures of a subject tied to a rare token.
+A prior preservation loss keeps the model able to draw other members of the subject's class.
+"""
+
+
 @pytest.fixture(scope="module")
 def cycles(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     root: Path = tmp_path_factory.mktemp("cycles")
     (root / "cyclegan.md").write_text(CYCLEGAN, encoding="utf-8")
     (root / "cycle_dehaze.md").write_text(DEHAZE, encoding="utf-8")
+    (root / "Textual_inversion.md").write_text(INVERSION, encoding="utf-8")
+    (root / "DreamBooth.md").write_text(DREAMBOOTH, encoding="utf-8")
     kb = KnowledgeBase(root)
     kb.build()
     return kb
@@ -87,3 +112,9 @@ def test_a_question_naming_the_file_finds_that_note(cycles: KnowledgeBase) -> No
     assert retriever.named_notes("what does Cycle-Dehaze add to CycleGAN?") == ["cycle_dehaze", "cyclegan"]
     answer = cycles.ask("who wrote CycleGAN?")
     assert "Zhu" in (answer.text or "") and "Engin" not in (answer.text or "")
+
+
+def test_a_file_name_s_words_joined_by_underscores_name_the_note(cycles: KnowledgeBase) -> None:
+    assert cycles.retriever().named_notes("DreamBooth vs Textual Inversion") == ["DreamBooth", "Textual_inversion"]
+    answer = cycles.ask("How does DreamBooth compare with Textual Inversion?")
+    assert {c.note for c in answer.citations} == {"DreamBooth", "Textual_inversion"}  # each side quoted

@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Input, Static
 from indexer.answer import Answer
 from tui.messages import AskQuestion
 from tui.text import one_line
-from tui.widgets.conversation import CitationList, Turn
+from tui.widgets.conversation import Turn
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 HINT = (
@@ -65,15 +65,17 @@ class Thinking(Static):
 
 
 class QuestionInput(Input):
-    """The question box; ↑ moves to the latest citations."""
+    """The question box; ↑ moves to the latest citations (or, first, a scoped refusal's choices)."""
 
     BINDINGS = [Binding("up", "citations", "Citations", show=False)]
 
     def action_citations(self) -> None:
-        """Focus the citation list of the latest answer."""
-        lists = self.screen.query(CitationList)
-        if lists:
-            self.screen.set_focus(lists.last())  # at once: the Enter typed right after goes there
+        """Focus the first list of the latest answer that has one: "Ask all notes instead", else its citations."""
+        for turn in reversed(list(self.screen.query(Turn))):
+            lists = turn.query("CitationList, ElsewhereList")
+            if lists:
+                self.screen.set_focus(lists.first())  # at once: the Enter typed right after goes there
+                return
 
 
 class AskPane(Vertical):

@@ -12,7 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from indexer.answer import REFUSAL, Answer, Citation
-from tui.messages import CitationChosen
+from tui.messages import AskQuestion, CitationChosen, OpenNote
 from tui.text import one_line, with_citation_marks
 
 
@@ -56,6 +56,34 @@ class CitationList(OptionList):
         self.post_message(CitationChosen(self.citations[event.option_index]))
 
 
+class ElsewhereList(OptionList):
+    """For a question asked of one note that names another: ask all notes instead, or open the note it names."""
+
+    def __init__(self, answer: Answer) -> None:
+        options = [Option(Content.assemble(("· ", "bold $accent"), "Ask all notes instead"), id="all")]
+        options += [
+            Option(
+                Content.assemble(("· ", "bold $accent"), f"Open your note on {one_line(n.name)}", (f"  {one_line(n.path)}", "dim")),
+                id=f"open:{n.id}",
+            )
+            for n in answer.outside_scope[:3]
+        ]
+        super().__init__(*options, classes="elsewhere")
+        self.question = answer.question
+        """The question as asked (asked again of all notes)."""
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        choice = event.option.id or ""
+        if choice.startswith("open:"):
+            self.post_message(OpenNote(choice.removeprefix("open:"), jump=True))
+        elif getattr(getattr(self.app, "main", None), "ask_pane", None) is not None and self.app.main.ask_pane.answering:  # type: ignore[attr-defined]
+            self.notify("Still answering the previous question (esc cancels it).", severity="warning")
+        else:
+            self.post_message(AskQuestion(self.question, None))
+
+
 class Turn(Vertical):
     """A question and what came back for it."""
 
@@ -88,13 +116,20 @@ class Turn(Vertical):
         """Show the answer with its citations, or the refusal with the closest passages (`names`: short note names)."""
         self.answer = answer
         self.remove_class("-pending")
+        if answer.read_as:  # a follow-up, read with the previous answer's paper in it
+            self.mount(Static(Content.assemble(("read as: ", "dim"), (one_line(answer.read_as), "dim italic")), classes="read-as"))
         if answer.refused:
             self.add_class("-refused")
             detail = answer.reason if answer.reason != REFUSAL else "Nothing in them answers this question."
-            body = Content.assemble(("Not in your notes. ", "bold"), (detail, "italic"))
-            self.mount(Static(body, classes="answer"))
+            heading = "Not in this note. " if answer.outside_scope else "Not in your notes. "
+            self.mount(Static(Content.assemble((heading, "bold"), (detail, "italic")), classes="answer"))
+            if answer.outside_scope:
+                self.mount(ElsewhereList(answer))
             if answer.closest:
-                self.mount(Static(Content("Closest passages:"), classes="closest-label"))
+                other = answer.outside_scope[0] if answer.outside_scope else None
+                elsewhere = other is not None and answer.closest[0].note == other.id
+                label = f"In your note on {one_line(other.name)}:" if other is not None and elsewhere else "Closest passages:"
+                self.mount(Static(Content(label), classes="closest-label"))
                 self.mount(CitationList(answer.closest, names, numbered=False))
         else:
             self.add_class("-answered")
@@ -104,6 +139,8 @@ class Turn(Vertical):
                 )
             )
             self.mount(CitationList(answer.citations, names))
+            if answer.outside_scope:  # answered from what the scoped note says about the paper named
+                self.mount(ElsewhereList(answer))
 
     def show_problem(
         self, message: str, hint: str | None = None, *, cancelled: bool = False
