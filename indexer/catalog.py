@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from indexer.errors import NoteError
+from indexer.errors import FolderMissingError, NoteError
 from indexer.notefiles import (
     MAX_NOTE_BYTES,
     decode_note,
@@ -166,7 +166,7 @@ def scan(root: Path, folder: Path | None = None, *, quick: bool = False) -> Cata
 def _scan(root: Path, folder: Path | None, quick: bool = False) -> Catalog:
     root = root.resolve()
     if not root.is_dir():
-        raise NoteError(f"notes folder not found: {root}", "pass --notes DIR or set PAPERNOTES_NOTES")
+        raise FolderMissingError(root)
     indexed, order, hashes = _index_records(folder or index_dir(root))
     cache: dict[str, NoteInfo] | None = None  # read when a note is not as the index has it
     notes: list[NoteInfo] = []

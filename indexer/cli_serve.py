@@ -6,7 +6,7 @@ import argparse
 import threading
 from typing import TYPE_CHECKING
 
-from indexer.errors import PapernotesError
+from indexer.errors import FolderMissingError, PapernotesError
 
 if TYPE_CHECKING:
     from indexer.knowledge import KnowledgeBase
@@ -36,7 +36,9 @@ def cmd_mcp(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
-    """`papernotes tui` (and bare `papernotes`): open the terminal app."""
+    """`papernotes tui` (and bare `papernotes`): open the terminal app (not on a folder that is not there: a typo, usually)."""
+    if not kb.root.is_dir():
+        raise FolderMissingError(kb.root.resolve())
     try:
         from tui import collector
 

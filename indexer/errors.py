@@ -23,6 +23,15 @@ class NoteError(PapernotesError):
     title = "Broken note"
 
 
+class FolderMissingError(NoteError):
+    """The notes folder is not there (a typo in --notes, or a folder moved away)."""
+
+    title = "Notes folder not found"
+
+    def __init__(self, root: object) -> None:
+        super().__init__(f"notes folder not found: {root}", "pass --notes DIR or set PAPERNOTES_NOTES")
+
+
 class IndexMissingError(PapernotesError):
     """There is no index for the notes folder yet."""
 

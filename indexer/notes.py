@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from indexer.errors import NoteError
+from indexer.errors import FolderMissingError, NoteError
 from indexer.frontmatter import METADATA_KEYS, FrontMatter, load_front_matter, note_metadata
 from indexer.html import HtmlImage, convert_html
 from indexer.names import resolve_note, short_name, slugify
@@ -57,9 +57,7 @@ def load_notes(root: Path) -> NoteCollection:
     """Parse every note under `root` and put them in reading order; unreadable files are reported."""
     root = root.resolve()
     if not root.is_dir():
-        raise NoteError(
-            f"notes folder not found: {root}", "pass --notes DIR or set PAPERNOTES_NOTES"
-        )
+        raise FolderMissingError(root)
     notes: list[Note] = []
     errors: list[NoteError] = []
     for path in find_note_files(root):

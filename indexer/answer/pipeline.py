@@ -80,7 +80,7 @@ def answer_question(
     Conversational framing ("quick:", "can you tell me", "thanks") is removed first (`indexer.framing`).
     """
     typed = strip_framing(question)
-    reading = read_question(typed, previous, retriever)  # "how fast is it?" after DETR: "how fast is DETR?"
+    reading = read_question(typed, previous, retriever, scope)  # "how fast is it?" after DETR: "how fast is DETR?"
     question = reading.question
     outside = outside_scope(question, retriever, scope)
     answer = None

@@ -120,3 +120,15 @@ def test_terminal_escapes_in_a_question_are_dropped(notes: Path, capsys: pytest.
     assert main(["ask", "How many layers does \x1b[31mZebraNet\x1b[0m use?", "--json", "--notes", str(notes)]) == 0
     out = capsys.readouterr().out
     assert '"question": "How many layers does ZebraNet use?"' in out and "99" in out
+
+
+def test_tui_on_a_folder_that_is_not_there_exits_with_the_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As `list` does: a typo in --notes is one line and exit status 2, not an empty app."""
+    missing = tmp_path / "typo"
+    assert main(["tui", "--notes", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"notes folder not found: {missing}" in err and "--notes DIR" in err
+    assert main(["list", "--notes", str(missing)]) == 2
+    assert f"notes folder not found: {missing}" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from indexer.knowledge import KnowledgeBase
 from tests.tui.test_app import SIZE, settle
@@ -40,3 +41,30 @@ async def test_a_question_asked_over_the_no_index_offer_is_answered_once_the_ind
         await pilot.press("ctrl+r")  # another build asks nothing again
         await settle(app, pilot)
         assert len(pane.turns) == 2
+
+
+async def test_an_empty_folder_offers_no_build(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    app = PapernotesApp(KnowledgeBase(folder), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.screen is app.main and not app.state.building
+        notes = app.main.query_one("#notes", OptionList)
+        assert notes.option_count == 1 and "No notes in this folder yet" in str(notes.get_option_at_index(0).prompt)
+        assert not [n for n in app._notifications if n.title == "No index yet"]
+
+
+async def test_a_notes_folder_gone_while_running_is_said_so(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "alpha.md").write_text("# Alpha\n\nAlpha is a note.\n", encoding="utf-8")
+    app = PapernotesApp(KnowledgeBase(folder), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        (folder / "alpha.md").unlink()
+        folder.rmdir()
+        app._load_notes()
+        await settle(app, pilot)
+        titles = [n.title for n in app._notifications]
+        assert "Notes folder not found" in titles and "Broken note" not in titles

@@ -136,6 +136,8 @@ class IndexWork:
         """Offer a build when the index is missing or behind: a dialog, or a notice once the user is typing."""
         if status is None or status.up_to_date or self.state.building:
             return
+        if not status.exists and not self.state.notes:
+            return  # nothing to index: the library says the folder has no notes yet
         offer = build_offer(status, self.state.notes)
         # The user said not now (or was busy): changes on disk don't build by themselves either.
         self._auto_update = False
