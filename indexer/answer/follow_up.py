@@ -4,6 +4,7 @@ about, "and what about SAM?" asks the previous question of the SAM note."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from indexer.answer.naming import short_name
@@ -37,8 +38,10 @@ class Reading:
     """Words added to the search only (the previous answer's title), for a follow-up with no pronoun to resolve."""
 
 
-def read_question(question: str, previous: Answer | None, retriever: Retriever) -> Reading:
-    """`question` read with the previous answer as its context.
+def read_question(
+    question: str, previous: Answer | None, retriever: Retriever, scope: Sequence[str] | None = None
+) -> Reading:
+    """`question` read with the previous answer (or the one note it is asked of) as its context.
 
     Only a follow-up leans on it ("and …", "what about …", "it", "its", "the paper": `is_follow_up`); any other
     question is read as typed, whatever was asked before.
@@ -49,14 +52,16 @@ def read_question(question: str, previous: Answer | None, retriever: Retriever) 
     - Else it is asked of the previous answer's note, a pronoun read as that note's name ("how fast is it?"
       → "how fast is DETR?"): the question then names the note, so its passages and its own sentences
       (not a baseline's row) answer it. With no pronoun, the previous note is preferred.
+    Asked of one note ("only this note", `--note`), the pronoun is that note, whatever the previous answer was about.
     """
-    topic = previous.notes[0] if previous is not None and previous.notes else None
-    if previous is None or topic is None or topic not in retriever.index.notes or not is_follow_up(question):
+    before = previous.notes[0] if previous is not None and previous.notes else None
+    topic = scope[0] if scope is not None and len(scope) == 1 else before
+    if topic is None or topic not in retriever.index.notes or not is_follow_up(question):
         return Reading(question)
     called = retriever.notes_called(question)
     name = _name_of(topic, previous, retriever)
     if called:
-        asked_again = _asked_again(question, called[0], previous, topic, retriever)
+        asked_again = _asked_again(question, called[0], previous, before, retriever)
         if asked_again is not None:
             return Reading(asked_again, about=called[:1])
         if _COMPARES.search(question) and _PRONOUN.search(question):
@@ -64,13 +69,15 @@ def read_question(question: str, previous: Answer | None, retriever: Retriever) 
         return Reading(question, about=called[:1])
     if _PRONOUN.search(question):
         return Reading(_with_name(question, name), about=[topic])
+    if previous is None or topic != before:
+        return Reading(question)
     hint = previous.citations[0].title if previous.citations else ""
     return Reading(question, prefer=previous.notes[:2], search_hint=hint)
 
 
-def _name_of(note_id: str, previous: Answer, retriever: Retriever) -> str:
-    """The name of the previous answer's note: as the previous question wrote it, else its short name."""
-    asked = previous.read_as or previous.question
+def _name_of(note_id: str, previous: Answer | None, retriever: Retriever) -> str:
+    """The name of the note `note_id`: as the previous question wrote it, else its short name."""
+    asked = (previous.read_as or previous.question) if previous is not None else ""
     if len(asked.lower()) == len(asked):
         for start, end, called in retriever.calls(asked):
             if called == note_id:
@@ -78,10 +85,10 @@ def _name_of(note_id: str, previous: Answer, retriever: Retriever) -> str:
     return short_name(retriever.index.notes[note_id])
 
 
-def _asked_again(question: str, other: str, previous: Answer, topic: str, retriever: Retriever) -> str | None:
-    """For "what about X?" where X is all the question says: the previous question with X in place of its paper."""
+def _asked_again(question: str, other: str, previous: Answer | None, topic: str | None, retriever: Retriever) -> str | None:
+    """For "what about X?" where X is all the question says: the previous question with X in place of its paper (`topic`)."""
     bare = _WHAT_ABOUT.match(question)
-    if bare is None or retriever.notes_called(bare.group(1)) != [other]:
+    if previous is None or topic is None or bare is None or retriever.notes_called(bare.group(1)) != [other]:
         return None
     name = bare.group(1)
     spans = [(a, b) for a, b, called in retriever.calls(bare.group(1)) if called == other]

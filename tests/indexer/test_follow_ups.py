@@ -68,3 +68,12 @@ def test_cli_follow_ups_say_how_they_were_read(content_kb: KnowledgeBase) -> Non
     answers = [json.loads(line) for line in run.stdout.splitlines()]
     assert [a.get("read_as") for a in answers] == [None, "how fast is DETR?", "how fast is SAM?"]
     assert "sam" in [c["note"] for c in answers[2]["citations"]] and "detr" not in [c["note"] for c in answers[2]["citations"]]
+
+
+def test_asked_of_one_note_the_pronoun_is_that_note(content_kb: KnowledgeBase, detr: Answer) -> None:
+    """With "only this note" on MobileSAM, "it" is MobileSAM, although the previous answer was DETR's."""
+    answer = content_kb.ask("how fast is it?", scope=["mobilesam"], previous=detr)
+    assert answer.read_as == "how fast is MobileSAM?" and not answer.refused
+    assert {c.note for c in answer.citations} == {"mobilesam"} and answer.outside_scope == []
+    alone = content_kb.ask("How many parameters does its image encoder have?", scope=["mobilesam"])
+    assert alone.read_as == "How many parameters does MobileSAM's image encoder have?"
