@@ -15,6 +15,7 @@ from indexer.answer.candidates import (
     shortlist,
 )
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
+from indexer.answer.definition import asked_name, defined_note, defining
 from indexer.answer.expansion import asked_acronym, spelling_out
 from indexer.answer.features import feature_rows
 from indexer.answer.follow_up import Reading, read_question
@@ -61,6 +62,8 @@ class Evidence:
     """The notes a comparison names ("How does MobileSAM compare with FastSAM?"): each one's best sentence joins the answer."""
     spelled: tuple[Candidate, ...] = ()
     """For "What does X stand for?": the sentences spelling X out, the focus note's first."""
+    defined: tuple[Candidate, ...] = ()
+    """For "What is X?" with X a note's own name: its defining sentence and the one after it (`definition.py`)."""
 
 
 def answer_question(
@@ -122,17 +125,20 @@ def _answer(
             return compose_metadata(question, lines, pool)
     in_focus = [c for c in evidence.every if pool[c.hit_index].chunk.note_id == focus] or evidence.every
     details = missing_details(question, [pool[i].chunk.text for i in range(len(pool)) if pool[i].chunk.note_id == focus])
-    if details and not evidence.spelled:
+    literal = evidence.spelled or evidence.defined  # literal evidence, whatever its cosine
+    if details and not literal:
         return refuse(refusal_reason([], note_name, f"the {details[0]}") if note_name else refusal_reason([], None, None))
-    if uncovered_figure(asked, in_focus if evidence.named else evidence.every) and not evidence.spelled:
+    if uncovered_figure(asked, in_focus if evidence.named else evidence.every) and not literal:
         return refuse(refusal_reason([], note_name, asked_thing(question)) if note_name else refusal_reason([], None, None))
     scored = score_candidates(evidence.shortlisted, evidence.rows)
     confidence = scored[0].score if scored else 0.0
     if evidence.spelled:  # the sentence spelling out the acronym asked about leads, whatever its cosine
         lead = replace(evidence.spelled[0], score=max(confidence, 0.5))
         scored = [lead, *[c for c in scored if c.sentence != lead.sentence]] if evidence.part_rows else [lead]  # alone, unless more is asked
+    elif evidence.defined:  # "What is SinGAN?": the note's defining sentence leads, with the one after it
+        scored = [replace(c, score=max(confidence, 0.5)) for c in evidence.defined]
     closest_meaning = max((row[0] for row in evidence.rows), default=0.0)
-    if not scored or (mode != "lexical" and closest_meaning < threshold and not evidence.spelled):
+    if not scored or (mode != "lexical" and closest_meaning < threshold and not literal):
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
     covering += best_of_each(scored, pool, evidence.compared)
@@ -181,6 +187,9 @@ def gather(
     if asked.kind == "metadata" and not named:  # a paper's own details: of the note called by its own name, even a family's ("SAM")
         called = [n for n in retriever.notes_called(question) if scope is None or n in scope]
         focus = called[0] if called else focus
+    name = asked_name(question) if asked.kind == "explanation" and scope is None else None
+    defined = defined_note(name, retriever, focus) if name else None
+    focus = defined or focus
     compared = tuple(named[:MAX_COMPARED]) if asked.comparative and asked.kind != "metadata" and len(named) >= 2 else ()
     pool = gather_pool(top, retriever, query_vector, focus)
     for other in compared:  # a comparison reads every note it names, not only the first
@@ -196,6 +205,7 @@ def gather(
                 pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
         every = _candidates(question, asked, pool, retriever)
         spelled = spelling_out(acronym, every, pool, focus)
+    definition = defining(every, pool, focus) if defined else []
     shortlisted = shortlist(every, pool, query_terms)
     for note_id in compared:  # ... and shortlists each one's most promising sentences
         own = shortlist([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool, query_terms, size=SHORTLIST // 4)
@@ -213,7 +223,7 @@ def gather(
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
     rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
-    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared, tuple(spelled))
+    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared, tuple(spelled), tuple(definition))
 
 
 def _candidates(question: str, asked: Asked, pool: list[Hit], retriever: Retriever) -> list[Candidate]:
