@@ -6,10 +6,15 @@ import contextlib
 import logging
 import os
 import threading
+import types
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.terminal_graphics import cell_size, image_widget_class, probe
@@ -106,11 +111,89 @@ def decode_cached(path: str | Path, rows: int | None = None) -> Any:
     return picture
 
 
-def image_widget(picture: Any) -> Widget | None:
-    """A widget drawing a decoded image, or None when it can't be drawn here."""
+def figure_columns(picture: Any, rows: int, most: int) -> int:
+    """Columns a picture drawn `rows` high takes (its shape kept): at least one, at most `most`.
+
+    textual-image rounds a figure narrower than half a cell to 0 columns and then fails to scale it.
+    """
+    cell_width, cell_height = _cell()
+    width, height = picture.size
+    columns = round(rows * cell_height * width / height / cell_width) if height > 0 else 1
+    return max(1, min(columns, most))
+
+
+def _cell() -> tuple[int, int]:
     try:
-        terminal_image = image_widget_class()  # deferred: textual-image imports PIL and numpy
-        return terminal_image(picture, classes="picture")
+        width, height = cell_size()
+    except Exception:  # without textual-image nothing is drawn anyway
+        width, height = 0, 0
+    return (width if width > 0 else 10), (height if height > 0 else 20)
+
+
+class DrawFailed(Message):
+    """A figure's widget (or the part of it that draws) could not draw its picture (the document shows a placeholder instead)."""
+
+    def __init__(self, widget: Widget, reason: str) -> None:
+        super().__init__()
+        self.widget, self.reason = widget, reason
+
+
+def image_widget(picture: Any, rows: int, most: int) -> Widget | None:
+    """A widget drawing a decoded image `rows` high and at most `most` columns wide, or None when it can't be drawn here.
+
+    A failure while it draws is a `DrawFailed` message, never a crash.
+    """
+    try:
+        terminal_image = _guarded(image_widget_class())  # deferred: textual-image imports PIL and numpy
+        widget = terminal_image(picture, classes="picture")
+        widget.styles.width = figure_columns(picture, rows, most)
+        widget.styles.height = rows
+        return widget
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)
         return None
+
+
+_guarded_classes: dict[type[Widget], type[Widget]] = {}
+
+
+def _guarded(base: type[Widget]) -> type[Widget]:
+    """`base` (a textual-image widget) drawing safely: an error while drawing blanks it and posts `DrawFailed`.
+
+    textual-image's sixel widget draws in a child it composes: that child is guarded the same way.
+    """
+    if base in _guarded_classes:
+        return _guarded_classes[base]
+
+    def render_lines(self: Widget, crop: Region) -> list[Strip]:
+        if not getattr(self, "_draw_failed", False):
+            try:
+                return base.render_lines(self, crop)
+            except Exception as error:  # a picture textual-image cannot scale or encode
+                logger.info("cannot draw an image: %s", error)
+                self._draw_failed = True  # type: ignore[attr-defined]
+                self.post_message(DrawFailed(self, str(error)))
+        return [Strip.blank(crop.width)] * crop.height
+
+    body: dict[str, Any] = {"render_lines": render_lines}
+    sixel_part = _sixel_part(base)
+    if sixel_part is not None:
+        safe_part = _guarded(sixel_part)
+
+        def compose(self: Any) -> Iterator[Widget]:
+            yield safe_part(self.image, self._sixel_options)
+
+        body["compose"] = compose
+    keywords = {"Renderable": base._Renderable} if hasattr(base, "_Renderable") else {}
+    guarded = types.new_class(base.__name__, (base,), keywords, lambda namespace: namespace.update(body))
+    _guarded_classes[base] = guarded
+    return guarded
+
+
+def _sixel_part(base: type[Widget]) -> type[Widget] | None:
+    """The child textual-image's sixel widget draws in (None for its other widgets)."""
+    if base.__module__ != "textual_image.widget.sixel":
+        return None
+    from textual_image.widget import sixel
+
+    return getattr(sixel, "_ImageSixelImpl", None)
