@@ -64,7 +64,7 @@ class FigureLayer:
 
     def _draw(self: NoteDocument, model: NoteLines, index: int, picture: Any, reason: str | None) -> None:
         figure = model.figures[index]
-        widget = image_widget(picture, PICTURE_ROWS, model.inner) if picture is not None else None
+        widget = image_widget(picture) if picture is not None else None
         if widget is None:  # a placeholder frame instead, of its own height
             figure.reason = reason or "cannot be drawn in this terminal"
             figure.lines = None

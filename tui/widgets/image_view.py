@@ -9,6 +9,7 @@ import threading
 import types
 from collections import OrderedDict
 from collections.abc import Iterator
+from math import ceil
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ IMAGES_ENV = "PAPERNOTES_IMAGES"
 """Set to `off` to always show placeholders instead of drawing images."""
 MAX_PIXELS = (1600, 1200)
 """Decoded figures are shrunk to fit this (a terminal never shows more), so drawing them stays cheap."""
+MIN_CELLS = 2
+"""Columns a figure is at least drawn across (textual-image makes it as wide as its shape at the rows it
+is drawn: a 50×3000 picture rounded to 0 columns and PIL's resize raised, taking the app down)."""
 PICTURES_KEPT = 16
 """Decoded figures kept (at most ~5.8 MB each at MAX_PIXELS), so going back to a note redraws its figures at once."""
 
@@ -67,7 +71,20 @@ def decode(path: str | Path, rows: int | None = None) -> Any:
     if rows is not None:
         height = min(height, rows * _cell_height())
     picture.thumbnail((width, height))
-    return picture
+    return _wide_enough(picture, rows) if rows is not None else picture
+
+
+def _wide_enough(picture: Any, rows: int) -> Any:
+    """`picture` on a transparent strip at least MIN_CELLS columns wide when drawn `rows` rows high."""
+    from PIL import Image as PILImage
+
+    cell_width, cell_height = _cell_size()
+    needed = ceil(picture.height * MIN_CELLS * cell_width / max(1, rows * cell_height))
+    if picture.width >= needed:
+        return picture
+    padded = PILImage.new("RGBA", (needed, picture.height), (0, 0, 0, 0))
+    padded.paste(picture.convert("RGBA"), ((needed - picture.width) // 2, 0))
+    return padded
 
 
 def _cell_height() -> int:
@@ -76,6 +93,15 @@ def _cell_height() -> int:
         return max(1, cell_size()[1])
     except Exception:  # without textual-image nothing is drawn anyway
         return MAX_PIXELS[1]
+
+
+def _cell_size() -> tuple[int, int]:
+    """Pixels per terminal cell (width, height), never 0."""
+    try:
+        width, height = cell_size()
+    except Exception:  # without textual-image nothing is drawn anyway
+        return 1, 1
+    return max(1, width), max(1, height)
 
 
 def _key(path: str | Path) -> tuple[str, int, int] | None:
@@ -111,25 +137,6 @@ def decode_cached(path: str | Path, rows: int | None = None) -> Any:
     return picture
 
 
-def figure_columns(picture: Any, rows: int, most: int) -> int:
-    """Columns a picture drawn `rows` high takes (its shape kept): at least one, at most `most`.
-
-    textual-image rounds a figure narrower than half a cell to 0 columns and then fails to scale it.
-    """
-    cell_width, cell_height = _cell()
-    width, height = picture.size
-    columns = round(rows * cell_height * width / height / cell_width) if height > 0 else 1
-    return max(1, min(columns, most))
-
-
-def _cell() -> tuple[int, int]:
-    try:
-        width, height = cell_size()
-    except Exception:  # without textual-image nothing is drawn anyway
-        width, height = 0, 0
-    return (width if width > 0 else 10), (height if height > 0 else 20)
-
-
 class DrawFailed(Message):
     """A figure's widget (or the part of it that draws) could not draw its picture (the document shows a placeholder instead)."""
 
@@ -138,17 +145,12 @@ class DrawFailed(Message):
         self.widget, self.reason = widget, reason
 
 
-def image_widget(picture: Any, rows: int, most: int) -> Widget | None:
-    """A widget drawing a decoded image `rows` high and at most `most` columns wide, or None when it can't be drawn here.
-
-    A failure while it draws is a `DrawFailed` message, never a crash.
-    """
+def image_widget(picture: Any) -> Widget | None:
+    """A widget drawing a decoded image, or None when it can't be drawn here (a failure while it draws is a
+    `DrawFailed` message, never a crash)."""
     try:
         terminal_image = _guarded(image_widget_class())  # deferred: textual-image imports PIL and numpy
-        widget = terminal_image(picture, classes="picture")
-        widget.styles.width = figure_columns(picture, rows, most)
-        widget.styles.height = rows
-        return widget
+        return terminal_image(picture, classes="picture")
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)
         return None
