@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from indexer.knowledge import KnowledgeBase
 from tests.tui.test_app import settle
@@ -22,7 +23,7 @@ Text after the figure.
 """
 
 
-async def _open_library(app: PapernotesApp, pilot) -> None:
+async def _open_library(app: PapernotesApp, pilot: Pilot) -> None:
     await settle(app, pilot)
     if isinstance(app.screen, BuildOffer):  # no index: not what these tests are about
         await pilot.press("escape")
