@@ -104,8 +104,8 @@ def _note_lines(mine: Sequence[tuple[int, Hit]], root: Path) -> list[tuple[int, 
         if len(rendered) < 4:
             continue
         owner = next((i for i, h in body if h.chunk.start_line <= number <= h.chunk.end_line), None)
-        if owner is None:
-            owner = min(body, key=lambda ih: abs(ih[1].chunk.start_line - number))[0]
+        if owner is None:  # front matter (the About passage holds what of it was read), or a passage not in the pool:
+            continue  # a quote is always text of the passage it cites
         head = number < first_section and number <= body[0][1].chunk.start_line + HEAD_LINES
         out.append((owner, rendered, head, heading in REFERENCE_HEADINGS))
     return out

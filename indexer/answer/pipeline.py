@@ -16,12 +16,13 @@ from indexer.answer.candidates import (
     shortlist,
 )
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
+from indexer.answer.definition import asked_name, defined_note, defining
 from indexer.answer.expansion import asked_acronym, spelling_out
-from indexer.answer.features import feature_rows
+from indexer.answer.features import _initials_spell, feature_rows
 from indexer.answer.follow_up import Reading, read_question
 from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
-from indexer.answer.naming import short_name
+from indexer.answer.naming import note_names, short_name
 from indexer.answer.questions import Asked, classify, question_parts
 from indexer.answer.refusing import (
     MIN_MEANING,
@@ -37,6 +38,7 @@ from indexer.answer.scoring import score_candidates
 from indexer.framing import strip_framing
 from indexer.lexical import tokenize
 from indexer.retrieval import Hit, Mode, Retriever
+from indexer.store import StoredNote
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,8 @@ class Evidence:
     """The notes a comparison names ("How does MobileSAM compare with FastSAM?"): each one's best sentence joins the answer."""
     spelled: tuple[Candidate, ...] = ()
     """For "What does X stand for?": the sentences spelling X out, the focus note's first."""
+    defined: tuple[Candidate, ...] = ()
+    """For "What is X?" with X a note's own name: its defining sentence and the one after it (`definition.py`)."""
 
 
 def answer_question(
@@ -123,17 +127,23 @@ def _answer(
             return compose_metadata(question, lines, pool)
     in_focus = [c for c in evidence.every if pool[c.hit_index].chunk.note_id == focus] or evidence.every
     details = missing_details(question, [pool[i].chunk.text for i in range(len(pool)) if pool[i].chunk.note_id == focus])
-    if details and not evidence.spelled:
+    literal = evidence.spelled or evidence.defined  # literal evidence, whatever its cosine
+    if details and not literal:
         return refuse(refusal_reason([], note_name, f"the {details[0]}") if note_name else refusal_reason([], None, None))
-    if uncovered_figure(asked, in_focus if evidence.named else evidence.every) and not evidence.spelled:
+    if uncovered_figure(asked, in_focus if evidence.named else evidence.every) and not literal:
         return refuse(refusal_reason([], note_name, asked_thing(question)) if note_name else refusal_reason([], None, None))
+    acronym = asked_acronym(question) if asked.expansion else None
+    if acronym and not evidence.spelled and not evidence.part_rows and note is not None and _own_name(acronym, note, retriever):
+        return refuse(f"Your note on {acronym} doesn't say what {acronym} stands for.")  # its own name, never spelled out
     scored = score_candidates(evidence.shortlisted, evidence.rows)
     confidence = scored[0].score if scored else 0.0
     if evidence.spelled:  # the sentence spelling out the acronym asked about leads, whatever its cosine
         lead = replace(evidence.spelled[0], score=max(confidence, 0.5))
         scored = [lead, *[c for c in scored if c.sentence != lead.sentence]] if evidence.part_rows else [lead]  # alone, unless more is asked
+    elif evidence.defined:  # "What is SinGAN?": the note's defining sentence leads, with the one after it
+        scored = [replace(c, score=max(confidence, 0.5)) for c in evidence.defined]
     closest_meaning = max((row[0] for row in evidence.rows), default=0.0)
-    if not scored or (mode != "lexical" and closest_meaning < threshold and not evidence.spelled):
+    if not scored or (mode != "lexical" and closest_meaning < threshold and not literal):
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
     covering += best_of_each(scored, pool, evidence.compared)
@@ -150,6 +160,14 @@ def builds_on(question: str, note_id: str, named: str, retriever: Retriever) -> 
     names = " | ".join([note.title, *(str(a) for a in note.meta.get("aliases", []) or [])]).lower()
     used = {question.lower()[a:b] for a, b, n in retriever.name_spans(question) if n == named}
     return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", names) for name in used)
+
+
+def _own_name(name: str, note: StoredNote, retriever: Retriever) -> bool:
+    """Whether `name` is one of the note's own names ("DINOv2" of the DINOv2 note), not a term it uses."""
+    rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", note.title, flags=re.IGNORECASE).strip(" :-–—")
+    if _initials_spell(re.sub(r"[^A-Za-z]", "", name), rest):  # "FFA-Net" of "Feature Fusion Attention Network ...": the title spells it
+        return False
+    return name.lower() in {n.lower() for n in note_names(note)} or name.lower() in retriever.names_of(note.id)
 
 
 def best_of_each(scored: Sequence[Candidate], pool: Sequence[Hit], notes: Sequence[str]) -> list[Candidate]:
@@ -194,6 +212,9 @@ def gather(
     if asked.kind == "metadata" and not named:  # a paper's own details: of the note called by its own name, even a family's ("SAM")
         called = [n for n in retriever.notes_called(question) if scope is None or n in scope]
         focus = called[0] if called else focus
+    name = asked_name(question) if asked.kind == "explanation" and scope is None else None
+    defined = defined_note(name, retriever, focus) if name else None
+    focus = defined or focus
     compared = tuple(named[:MAX_COMPARED]) if asked.comparative and asked.kind != "metadata" and len(named) >= 2 else ()
     pool = gather_pool(top, retriever, query_vector, focus)
     for other in compared:  # a comparison reads every note it names, not only the first
@@ -209,6 +230,7 @@ def gather(
                 pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
         every = _candidates(question, asked, pool, retriever)
         spelled = spelling_out(acronym, every, pool, focus)
+    definition = defining(every, pool, focus) if defined else []
     shortlisted = shortlist(every, pool, query_terms)
     for note_id in compared:  # ... and shortlists each one's most promising sentences
         own = shortlist([c for c in every if pool[c.hit_index].chunk.note_id == note_id], pool, query_terms, size=SHORTLIST // 4)
@@ -226,7 +248,7 @@ def gather(
 
         meanings = [overlap(query_terms, c.resolved) for c in shortlisted]
     rows = feature_rows(asked, shortlisted, pool, query_terms, meanings, question)
-    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared, tuple(spelled))
+    return Evidence(asked, pool, focus, bool(named) and focus in named, every, shortlisted, rows, part_rows, compared, tuple(spelled), tuple(definition))
 
 
 def _candidates(question: str, asked: Asked, pool: list[Hit], retriever: Retriever) -> list[Candidate]:

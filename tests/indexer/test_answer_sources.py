@@ -113,3 +113,28 @@ def test_who_wrote_it_is_answered_with_the_front_matter_authors(kb: KnowledgeBas
     answer = ask(kb, "Who are the authors of Gadget Segmentation at Scale?")
     assert answer.text is not None and "Grace Hopper, Alan Turing" in answer.text, answer.text
     assert [c.note for c in answer.citations] == ["gadgetseg"]
+
+
+BAD_AUTHORS = """\
+---
+title: Sprocket Counting
+authors: 5
+---
+
+# Sprocket Counting
+
+The authors count sprockets on conveyor belts with a tiny detector.
+"""
+
+
+def test_front_matter_that_was_ignored_is_never_quoted(tmp_path) -> None:
+    """`authors: 5` is ignored with a warning: an answer never quotes it, and every quote is text of the passage it cites."""
+    (tmp_path / "frobnet.md").write_text(WIDGETS, encoding="utf-8")
+    (tmp_path / "sprockets.md").write_text(BAD_AUTHORS, encoding="utf-8")
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    for question in ("Who wrote the Sprocket Counting paper?", "who wrote sprockt counting?"):
+        answer = ask(knowledge, question)
+        assert "authors: 5" not in (answer.text or ""), answer.text
+        for citation in answer.citations:
+            assert citation.quote.rstrip(".") in citation.passage, (citation.quote, citation.passage)

@@ -1,7 +1,8 @@
-"""Pilot tests: going back after a jump, held-down n, long notes shown a screenful first, contents, screenshots."""
+"""Pilot tests: going back after a jump, citations marking what they quote, held-down n, no garbage collection while a note is drawn, long notes shown a screenful first, contents, screenshots."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,27 @@ async def stay(app: PapernotesApp, pilot: Pilot, neighbours: set[str]) -> None:
         if neighbours <= set(bodies(app)):
             break
     await settle(app, pilot)
+
+
+async def test_n_holds_the_garbage_collector_only_until_the_note_is_painted(six_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        collecting: list[bool] = []
+        show_note = app.main.show_note
+
+        def spied(*args: object, **kwargs: object) -> None:
+            collecting.append(gc.isenabled())
+            show_note(*args, **kwargs)  # type: ignore[arg-type]
+
+        app.main.show_note = spied  # type: ignore[method-assign]
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert shown(app) == "n2" and collecting == [False]  # no collection while the note is drawn
+        assert gc.isenabled()  # and the collector runs again once it is painted
+        assert gc.get_freeze_count() > 0  # the start-up's objects were moved out of its sight
 
 
 async def test_held_down_n_only_renders_the_note_it_ends_on(six_notes: Path) -> None:

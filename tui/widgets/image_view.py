@@ -7,9 +7,13 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from functools import lru_cache
+from math import ceil
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.terminal_graphics import cell_size, image_widget_class, probe
@@ -20,6 +24,9 @@ IMAGES_ENV = "PAPERNOTES_IMAGES"
 """Set to `off` to always show placeholders instead of drawing images."""
 MAX_PIXELS = (1600, 1200)
 """Decoded figures are shrunk to fit this (a terminal never shows more), so drawing them stays cheap."""
+MIN_CELLS = 2
+"""Columns a figure is at least drawn across (textual-image makes it as wide as its shape at the rows it
+is drawn: a 50×3000 picture rounded to 0 columns and PIL's resize raised, taking the app down)."""
 PICTURES_KEPT = 16
 """Decoded figures kept (at most ~5.8 MB each at MAX_PIXELS), so going back to a note redraws its figures at once."""
 
@@ -62,7 +69,20 @@ def decode(path: str | Path, rows: int | None = None) -> Any:
     if rows is not None:
         height = min(height, rows * _cell_height())
     picture.thumbnail((width, height))
-    return picture
+    return _wide_enough(picture, rows) if rows is not None else picture
+
+
+def _wide_enough(picture: Any, rows: int) -> Any:
+    """`picture` on a transparent strip at least MIN_CELLS columns wide when drawn `rows` rows high."""
+    from PIL import Image as PILImage
+
+    cell_width, cell_height = _cell_size()
+    needed = ceil(picture.height * MIN_CELLS * cell_width / max(1, rows * cell_height))
+    if picture.width >= needed:
+        return picture
+    padded = PILImage.new("RGBA", (needed, picture.height), (0, 0, 0, 0))
+    padded.paste(picture.convert("RGBA"), ((needed - picture.width) // 2, 0))
+    return padded
 
 
 def _cell_height() -> int:
@@ -71,6 +91,15 @@ def _cell_height() -> int:
         return max(1, cell_size()[1])
     except Exception:  # without textual-image nothing is drawn anyway
         return MAX_PIXELS[1]
+
+
+def _cell_size() -> tuple[int, int]:
+    """Pixels per terminal cell (width, height), never 0."""
+    try:
+        width, height = cell_size()
+    except Exception:  # without textual-image nothing is drawn anyway
+        return 1, 1
+    return max(1, width), max(1, height)
 
 
 def _key(path: str | Path) -> tuple[str, int, int] | None:
@@ -109,8 +138,23 @@ def decode_cached(path: str | Path, rows: int | None = None) -> Any:
 def image_widget(picture: Any) -> Widget | None:
     """A widget drawing a decoded image, or None when it can't be drawn here."""
     try:
-        terminal_image = image_widget_class()  # deferred: textual-image imports PIL and numpy
+        terminal_image = _guarded(image_widget_class())  # deferred: textual-image imports PIL and numpy
         return terminal_image(picture, classes="picture")
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)
         return None
+
+
+@lru_cache(maxsize=4)
+def _guarded(image_class: type[Any]) -> type[Any]:
+    """textual-image's widget class, drawing blank where it fails: one figure never takes the app down."""
+
+    class GuardedImage(image_class, Renderable=image_class._Renderable):  # type: ignore[misc, valid-type]
+        def render_lines(self, crop: Region) -> list[Strip]:
+            try:
+                return super().render_lines(crop)
+            except Exception as error:
+                logger.warning("cannot draw a figure: %s", error)
+                return [Strip.blank(crop.width, self.rich_style)] * crop.height
+
+    return GuardedImage
