@@ -150,6 +150,18 @@ def _answer(
     return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering)
 
 
+def builds_on(question: str, note_id: str, named: str, retriever: Retriever) -> bool:
+    """Whether note `note_id`'s title or aliases contain the name by which `question` names the note `named`: a
+    derivative ("Cycle-Dehaze: Enhanced CycleGAN" for "what loss does CycleGAN use?"), whose passages say the
+    name more often than the original's do. The question is about the original: its passages lead."""
+    if note_id == named or note_id not in retriever.index.notes:
+        return False
+    note = retriever.index.notes[note_id]
+    names = " | ".join([note.title, *(str(a) for a in note.meta.get("aliases", []) or [])]).lower()
+    used = {question.lower()[a:b] for a, b, n in retriever.name_spans(question) if n == named}
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", names) for name in used)
+
+
 def _own_name(name: str, note: StoredNote, retriever: Retriever) -> bool:
     """Whether `name` is one of the note's own names ("DINOv2" of the DINOv2 note), not a term it uses."""
     rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", note.title, flags=re.IGNORECASE).strip(" :-–—")
@@ -194,8 +206,8 @@ def gather(
     focus = named[0] if named else top[0].chunk.note_id
     if focus not in {h.chunk.note_id for h in top}:
         focus = top[0].chunk.note_id
-    if reading.about and focus == reading.about[0]:  # a follow-up asked of a paper ("how fast is it?"): its passages lead
-        top = sorted(top, key=lambda h: h.chunk.note_id != focus)
+    if (reading.about and focus == reading.about[0]) or builds_on(question, top[0].chunk.note_id, focus, retriever):
+        top = sorted(top, key=lambda h: h.chunk.note_id != focus)  # the paper asked about leads (a follow-up's, an original's)
     asked = classify(question)
     if asked.kind == "metadata" and not named:  # a paper's own details: of the note called by its own name, even a family's ("SAM")
         called = [n for n in retriever.notes_called(question) if scope is None or n in scope]
