@@ -6,13 +6,15 @@ import contextlib
 import logging
 import os
 import threading
+import types
 from collections import OrderedDict
-from functools import lru_cache
+from collections.abc import Iterator
 from math import ceil
 from pathlib import Path
 from typing import Any
 
 from textual.geometry import Region
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -135,8 +137,17 @@ def decode_cached(path: str | Path, rows: int | None = None) -> Any:
     return picture
 
 
+class DrawFailed(Message):
+    """A figure's widget (or the part of it that draws) could not draw its picture (the document shows a placeholder instead)."""
+
+    def __init__(self, widget: Widget, reason: str) -> None:
+        super().__init__()
+        self.widget, self.reason = widget, reason
+
+
 def image_widget(picture: Any) -> Widget | None:
-    """A widget drawing a decoded image, or None when it can't be drawn here."""
+    """A widget drawing a decoded image, or None when it can't be drawn here (a failure while it draws is a
+    `DrawFailed` message, never a crash)."""
     try:
         terminal_image = _guarded(image_widget_class())  # deferred: textual-image imports PIL and numpy
         return terminal_image(picture, classes="picture")
@@ -145,16 +156,46 @@ def image_widget(picture: Any) -> Widget | None:
         return None
 
 
-@lru_cache(maxsize=4)
-def _guarded(image_class: type[Any]) -> type[Any]:
-    """textual-image's widget class, drawing blank where it fails: one figure never takes the app down."""
+_guarded_classes: dict[type[Widget], type[Widget]] = {}
 
-    class GuardedImage(image_class, Renderable=image_class._Renderable):  # type: ignore[misc, valid-type]
-        def render_lines(self, crop: Region) -> list[Strip]:
+
+def _guarded(base: type[Widget]) -> type[Widget]:
+    """`base` (a textual-image widget) drawing safely: an error while drawing blanks it and posts `DrawFailed`.
+
+    textual-image's sixel widget draws in a child it composes: that child is guarded the same way.
+    """
+    if base in _guarded_classes:
+        return _guarded_classes[base]
+
+    def render_lines(self: Widget, crop: Region) -> list[Strip]:
+        if not getattr(self, "_draw_failed", False):
             try:
-                return super().render_lines(crop)
-            except Exception as error:
-                logger.warning("cannot draw a figure: %s", error)
-                return [Strip.blank(crop.width, self.rich_style)] * crop.height
+                return base.render_lines(self, crop)
+            except Exception as error:  # a picture textual-image cannot scale or encode
+                logger.info("cannot draw an image: %s", error)
+                self._draw_failed = True  # type: ignore[attr-defined]
+                self.post_message(DrawFailed(self, str(error)))
+        return [Strip.blank(crop.width)] * crop.height
 
-    return GuardedImage
+    body: dict[str, Any] = {"render_lines": render_lines}
+    sixel_part = _sixel_part(base)
+    if sixel_part is not None:
+        safe_part = _guarded(sixel_part)
+
+        def compose(self: Any) -> Iterator[Widget]:
+            yield safe_part(self.image, self._sixel_options)
+
+        body["compose"] = compose
+    keywords = {"Renderable": base._Renderable} if hasattr(base, "_Renderable") else {}
+    guarded = types.new_class(base.__name__, (base,), keywords, lambda namespace: namespace.update(body))
+    _guarded_classes[base] = guarded
+    return guarded
+
+
+def _sixel_part(base: type[Widget]) -> type[Widget] | None:
+    """The child textual-image's sixel widget draws in (None for its other widgets)."""
+    if base.__module__ != "textual_image.widget.sixel":
+        return None
+    from textual_image.widget import sixel
+
+    return getattr(sixel, "_ImageSixelImpl", None)
