@@ -19,7 +19,7 @@ METADATA_KEYS = {
     "repository": "code", "source": "source", "tags": "tags", "keywords": "tags",
 }  # fmt: skip
 """Keys of a `* **Key**: value` / `- Key: value` metadata list → front matter fields (parser and importer)."""
-_METADATA_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*:\s*(.+)$")
+_METADATA_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*:\s*[-–—]?\s*(.+)$")  # "Authors:- …" too
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 YEARS = range(1900, 2101)
 """Years a paper can have; anything else is reported (a typo like 2203, or a count like 5)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -17,11 +18,11 @@ from indexer.answer.candidates import (
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.definition import asked_name, defined_note, defining
 from indexer.answer.expansion import asked_acronym, spelling_out
-from indexer.answer.features import feature_rows
+from indexer.answer.features import _initials_spell, feature_rows
 from indexer.answer.follow_up import Reading, read_question
 from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
-from indexer.answer.naming import short_name
+from indexer.answer.naming import note_names, short_name
 from indexer.answer.questions import Asked, classify, question_parts
 from indexer.answer.refusing import (
     MIN_MEANING,
@@ -37,6 +38,7 @@ from indexer.answer.scoring import score_candidates
 from indexer.framing import strip_framing
 from indexer.lexical import tokenize
 from indexer.retrieval import Hit, Mode, Retriever
+from indexer.store import StoredNote
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +132,9 @@ def _answer(
         return refuse(refusal_reason([], note_name, f"the {details[0]}") if note_name else refusal_reason([], None, None))
     if uncovered_figure(asked, in_focus if evidence.named else evidence.every) and not literal:
         return refuse(refusal_reason([], note_name, asked_thing(question)) if note_name else refusal_reason([], None, None))
+    acronym = asked_acronym(question) if asked.expansion else None
+    if acronym and not evidence.spelled and not evidence.part_rows and note is not None and _own_name(acronym, note, retriever):
+        return refuse(f"Your note on {acronym} doesn't say what {acronym} stands for.")  # its own name, never spelled out
     scored = score_candidates(evidence.shortlisted, evidence.rows)
     confidence = scored[0].score if scored else 0.0
     if evidence.spelled:  # the sentence spelling out the acronym asked about leads, whatever its cosine
@@ -143,6 +148,26 @@ def _answer(
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
     covering += best_of_each(scored, pool, evidence.compared)
     return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering)
+
+
+def builds_on(question: str, note_id: str, named: str, retriever: Retriever) -> bool:
+    """Whether note `note_id`'s title or aliases contain the name by which `question` names the note `named`: a
+    derivative ("Cycle-Dehaze: Enhanced CycleGAN" for "what loss does CycleGAN use?"), whose passages say the
+    name more often than the original's do. The question is about the original: its passages lead."""
+    if note_id == named or note_id not in retriever.index.notes:
+        return False
+    note = retriever.index.notes[note_id]
+    names = " | ".join([note.title, *(str(a) for a in note.meta.get("aliases", []) or [])]).lower()
+    used = {question.lower()[a:b] for a, b, n in retriever.name_spans(question) if n == named}
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", names) for name in used)
+
+
+def _own_name(name: str, note: StoredNote, retriever: Retriever) -> bool:
+    """Whether `name` is one of the note's own names ("DINOv2" of the DINOv2 note), not a term it uses."""
+    rest = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", note.title, flags=re.IGNORECASE).strip(" :-–—")
+    if _initials_spell(re.sub(r"[^A-Za-z]", "", name), rest):  # "FFA-Net" of "Feature Fusion Attention Network ...": the title spells it
+        return False
+    return name.lower() in {n.lower() for n in note_names(note)} or name.lower() in retriever.names_of(note.id)
 
 
 def best_of_each(scored: Sequence[Candidate], pool: Sequence[Hit], notes: Sequence[str]) -> list[Candidate]:
@@ -181,8 +206,8 @@ def gather(
     focus = named[0] if named else top[0].chunk.note_id
     if focus not in {h.chunk.note_id for h in top}:
         focus = top[0].chunk.note_id
-    if reading.about and focus == reading.about[0]:  # a follow-up asked of a paper ("how fast is it?"): its passages lead
-        top = sorted(top, key=lambda h: h.chunk.note_id != focus)
+    if (reading.about and focus == reading.about[0]) or builds_on(question, top[0].chunk.note_id, focus, retriever):
+        top = sorted(top, key=lambda h: h.chunk.note_id != focus)  # the paper asked about leads (a follow-up's, an original's)
     asked = classify(question)
     if asked.kind == "metadata" and not named:  # a paper's own details: of the note called by its own name, even a family's ("SAM")
         called = [n for n in retriever.notes_called(question) if scope is None or n in scope]

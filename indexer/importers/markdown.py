@@ -13,6 +13,7 @@ import yaml
 from indexer.errors import ImportFailed, NoteError
 from indexer.frontmatter import yaml_error_line, yaml_error_message
 from indexer.html import rewrite_image_sources
+from indexer.importers.byline import byline_authors
 from indexer.importers.converted import (
     ConvertedNote,
     ImagePlacer,
@@ -39,7 +40,7 @@ Own Latent: A New Approach to Self-Supervised Learning", 10 in papers_we_read's 
 names notes open with do not ("Summary", "TL;DR", "Abstract": one or two)."""
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _META_ITEM = re.compile(
-    r"^ {0,3}[-*+][ \t]+\*\*(?P<key>[^*\n]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<value>.*?)\s*$"
+    r"^ {0,3}[-*+][ \t]+\*\*(?P<key>[^*\n]+?)\s*(?::\s*\*\*|\*\*\s*:)\s*[-–—]?\s*(?P<value>.*?)\s*$"
 )
 _LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?[^)]*\)")
 _URL = re.compile(r"<(https?://[^>\s]+)>|(https?://[^\s<>()]+[^\s<>().,;:!?'\"])")
@@ -163,6 +164,8 @@ def _derive(text: str, stem: str) -> tuple[str, dict[str, Any], str]:
         else []
     )
     meta = {key: found.get(key) for key in ("authors", "year", "paper", "code", "source", "tags")}
+    if not meta["authors"]:  # "Ashish Vaswani, Noam Shazeer, …, NIPS 2017" under the title
+        meta["authors"] = byline_authors(lines, start) or None
     meta["aliases"] = [*aliases, file_alias] if file_alias else aliases
     body = "\n".join(lines).strip("\n")
     return title or listed_title or stem, meta, body

@@ -118,3 +118,22 @@ def test_an_acronym_only_the_front_matter_spells_out_is_answered_from_the_aliase
     answer = answer_question("What does QZD stand for?", kb.retriever())
     assert answer.text is not None and "Quick Zebra Detector" in answer.text, answer.reason
     assert [c.note for c in answer.citations] == ["quickzebra"]
+
+
+def test_a_note_s_own_name_it_never_spells_out_is_refused(kb: KnowledgeBase) -> None:
+    """"What does SortNet stand for?" of a note that never spells it out: a refusal, not SortNet's other sentences."""
+    answer = answer_question("What does SortNet stand for?", kb.retriever())
+    assert answer.refused and answer.reason == "Your note on SortNet doesn't say what SortNet stands for.", answer.text
+    assert answer.closest and answer.closest[0].note == "sortnet"
+
+
+def test_a_name_the_title_spells_out_is_not_refused(tmp_path) -> None:
+    """ "GWS" of "Gadget Widget Sorting": the title may be the expansion, so the question is answered as before."""
+    (tmp_path / "gws.md").write_text(
+        "---\ntitle: Gadget Widget Sorting\naliases: [GWS]\n---\n\n# Gadget Widget Sorting\n\n## Summary\n\n"
+        "GWS sorts widgets and gadgets into bins with one small convolutional network.\n",
+        encoding="utf-8",
+    )
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    assert not answer_question("What does GWS stand for?", knowledge.retriever()).refused

@@ -118,3 +118,10 @@ def test_a_file_name_s_words_joined_by_underscores_name_the_note(cycles: Knowled
     assert cycles.retriever().named_notes("DreamBooth vs Textual Inversion") == ["DreamBooth", "Textual_inversion"]
     answer = cycles.ask("How does DreamBooth compare with Textual Inversion?")
     assert {c.note for c in answer.citations} == {"DreamBooth", "Textual_inversion"}  # each side quoted
+
+
+def test_the_original_leads_over_a_note_whose_name_builds_on_it(cycles: KnowledgeBase) -> None:
+    """Cycle-Dehaze ("Enhanced CycleGAN") says "CycleGAN" more often than the CycleGAN note does; asked about CycleGAN, the CycleGAN note answers."""
+    answer = cycles.ask("what loss does CycleGAN use?")
+    assert answer.citations[0].note == "cyclegan"
+    assert "cycle consistency loss" in (answer.text or "").split("[1]")[0]  # the first sentence is the CycleGAN note's

@@ -11,7 +11,7 @@ from textual.worker import get_current_worker
 
 from tui.note_lines import PICTURE_ROWS, NoteLines
 from tui.piece_lines import GUTTER
-from tui.widgets.image_view import cached_picture, decode_cached, image_widget
+from tui.widgets.image_view import DrawFailed, cached_picture, decode_cached, image_widget
 
 if TYPE_CHECKING:
     from tui.widgets.document import NoteDocument
@@ -80,6 +80,18 @@ class FigureLayer:
         widget.styles.offset = (GUTTER, model.tops[index] if model.tops else 0)
         self.mount(widget)
         self._forget_strips(index)
+
+    def on_draw_failed(self: NoteDocument, message: DrawFailed) -> None:
+        """A figure's widget failed to draw it: the figure becomes a placeholder saying why."""
+        message.stop()
+        model = self.model
+        index = next((i for i, widget in self.pictures.items() if message.widget in (widget, *widget.children)), None)
+        if model is None or index is None:
+            return
+        self.pictures.pop(index).remove()
+        model.figures[index].drawn = False
+        self._forget_strips(index)
+        self._draw(model, index, None, f"cannot be drawn ({message.reason})")
 
     def _near(self: NoteDocument, model: NoteLines, index: int) -> bool:
         """Whether figure `index` is within PICTURES_NEAR screens of the view (so it gets its widget)."""

@@ -6,10 +6,16 @@ import contextlib
 import logging
 import os
 import threading
+import types
 from collections import OrderedDict
+from collections.abc import Iterator
+from math import ceil
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.terminal_graphics import cell_size, image_widget_class, probe
@@ -20,6 +26,9 @@ IMAGES_ENV = "PAPERNOTES_IMAGES"
 """Set to `off` to always show placeholders instead of drawing images."""
 MAX_PIXELS = (1600, 1200)
 """Decoded figures are shrunk to fit this (a terminal never shows more), so drawing them stays cheap."""
+MIN_CELLS = 2
+"""Columns a figure is at least drawn across (textual-image makes it as wide as its shape at the rows it
+is drawn: a 50×3000 picture rounded to 0 columns and PIL's resize raised, taking the app down)."""
 PICTURES_KEPT = 16
 """Decoded figures kept (at most ~5.8 MB each at MAX_PIXELS), so going back to a note redraws its figures at once."""
 
@@ -62,7 +71,20 @@ def decode(path: str | Path, rows: int | None = None) -> Any:
     if rows is not None:
         height = min(height, rows * _cell_height())
     picture.thumbnail((width, height))
-    return picture
+    return _wide_enough(picture, rows) if rows is not None else picture
+
+
+def _wide_enough(picture: Any, rows: int) -> Any:
+    """`picture` on a transparent strip at least MIN_CELLS columns wide when drawn `rows` rows high."""
+    from PIL import Image as PILImage
+
+    cell_width, cell_height = _cell_size()
+    needed = ceil(picture.height * MIN_CELLS * cell_width / max(1, rows * cell_height))
+    if picture.width >= needed:
+        return picture
+    padded = PILImage.new("RGBA", (needed, picture.height), (0, 0, 0, 0))
+    padded.paste(picture.convert("RGBA"), ((needed - picture.width) // 2, 0))
+    return padded
 
 
 def _cell_height() -> int:
@@ -71,6 +93,15 @@ def _cell_height() -> int:
         return max(1, cell_size()[1])
     except Exception:  # without textual-image nothing is drawn anyway
         return MAX_PIXELS[1]
+
+
+def _cell_size() -> tuple[int, int]:
+    """Pixels per terminal cell (width, height), never 0."""
+    try:
+        width, height = cell_size()
+    except Exception:  # without textual-image nothing is drawn anyway
+        return 1, 1
+    return max(1, width), max(1, height)
 
 
 def _key(path: str | Path) -> tuple[str, int, int] | None:
@@ -106,11 +137,65 @@ def decode_cached(path: str | Path, rows: int | None = None) -> Any:
     return picture
 
 
+class DrawFailed(Message):
+    """A figure's widget (or the part of it that draws) could not draw its picture (the document shows a placeholder instead)."""
+
+    def __init__(self, widget: Widget, reason: str) -> None:
+        super().__init__()
+        self.widget, self.reason = widget, reason
+
+
 def image_widget(picture: Any) -> Widget | None:
-    """A widget drawing a decoded image, or None when it can't be drawn here."""
+    """A widget drawing a decoded image, or None when it can't be drawn here (a failure while it draws is a
+    `DrawFailed` message, never a crash)."""
     try:
-        terminal_image = image_widget_class()  # deferred: textual-image imports PIL and numpy
+        terminal_image = _guarded(image_widget_class())  # deferred: textual-image imports PIL and numpy
         return terminal_image(picture, classes="picture")
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)
         return None
+
+
+_guarded_classes: dict[type[Widget], type[Widget]] = {}
+
+
+def _guarded(base: type[Widget]) -> type[Widget]:
+    """`base` (a textual-image widget) drawing safely: an error while drawing blanks it and posts `DrawFailed`.
+
+    textual-image's sixel widget draws in a child it composes: that child is guarded the same way.
+    """
+    if base in _guarded_classes:
+        return _guarded_classes[base]
+
+    def render_lines(self: Widget, crop: Region) -> list[Strip]:
+        if not getattr(self, "_draw_failed", False):
+            try:
+                return base.render_lines(self, crop)
+            except Exception as error:  # a picture textual-image cannot scale or encode
+                logger.info("cannot draw an image: %s", error)
+                self._draw_failed = True  # type: ignore[attr-defined]
+                self.post_message(DrawFailed(self, str(error)))
+        return [Strip.blank(crop.width)] * crop.height
+
+    body: dict[str, Any] = {"render_lines": render_lines}
+    sixel_part = _sixel_part(base)
+    if sixel_part is not None:
+        safe_part = _guarded(sixel_part)
+
+        def compose(self: Any) -> Iterator[Widget]:
+            yield safe_part(self.image, self._sixel_options)
+
+        body["compose"] = compose
+    keywords = {"Renderable": base._Renderable} if hasattr(base, "_Renderable") else {}
+    guarded = types.new_class(base.__name__, (base,), keywords, lambda namespace: namespace.update(body))
+    _guarded_classes[base] = guarded
+    return guarded
+
+
+def _sixel_part(base: type[Widget]) -> type[Widget] | None:
+    """The child textual-image's sixel widget draws in (None for its other widgets)."""
+    if base.__module__ != "textual_image.widget.sixel":
+        return None
+    from textual_image.widget import sixel
+
+    return getattr(sixel, "_ImageSixelImpl", None)
