@@ -46,5 +46,4 @@ def cmd_tui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
         from tui.app import run
     except ImportError as error:  # the app is optional for library use
         raise PapernotesError(f"the terminal app is not available ({error})") from error
-    run(kb, watch=not getattr(args, "no_watch", False))
-    return 0
+    return run(kb, watch=not getattr(args, "no_watch", False))

@@ -164,7 +164,11 @@ class Actions:
         self.update_index()
 
     def action_cancel_build(self: PapernotesApp) -> None:
-        """Cancel the running index build (the previous index stays)."""
+        """Cancel the running index build (the previous index stays); an automatic update is the user's after one press."""
+        if self._quiet_build:  # the watcher started it: the user asked for what is already happening
+            self._quiet_build = False  # now theirs: it says how it ends, and ctrl+r again cancels it
+            self.toast("index", "Already updating the index with the changed notes; ctrl+r again cancels it.", title="Index")
+            return
         if self._build_cancel is not None:
             self._build_cancel.set()
             self.notify("Cancelling the index build…")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,10 +213,24 @@ def _log_to_textual() -> Iterator[None]:
         root.handlers = saved
 
 
-def run(kb: KnowledgeBase, watch: bool = True) -> None:
-    """Run the app on `kb` until the user quits."""
+def run(kb: KnowledgeBase, watch: bool = True) -> int:
+    """Run the app on `kb` until the user quits; its exit status (1 when it stopped on an error)."""
     from tui.widgets.image_view import prepare_terminal_images
 
     prepare_terminal_images()  # must happen before Textual takes over the terminal
+    app = PapernotesApp(kb, watch=watch)
     with _log_to_textual():
-        PapernotesApp(kb, watch=watch).run()
+        app.run()
+    return finished(app)
+
+
+def finished(app: PapernotesApp) -> int:
+    """The exit status of `app`, which has stopped; after an error (Textual printed it) the note shown
+    then is not reopened by the next start, so one bad note can't stop every launch."""
+    if not app.return_code:
+        return 0
+    config = load_config()
+    config.stopped_showing(app.kb.root)
+    save_config(config)
+    print("papernotes: the app stopped on the error above; the next start opens on the library.", file=sys.stderr)
+    return app.return_code

@@ -18,6 +18,7 @@ from indexer.answer.features import gives_asked_figure, states_outcome
 from indexer.answer.metadata import MetadataLine
 from indexer.answer.naming import is_naming_sentence, mentions_name
 from indexer.answer.questions import Asked
+from indexer.answer.refusing import asks_hardware, says_hardware
 from indexer.answer.result import Answer, Citation
 from indexer.quotes import clean_sentence
 from indexer.retrieval import Hit
@@ -58,6 +59,10 @@ def compose(
         if not any(candidate.sentence == c.sentence or similar(candidate.sentence, c.sentence) for c in chosen):
             chosen = [*chosen, candidate]
     ordered = sorted(dict.fromkeys(chosen), key=lambda c: (c.hit_index != best.hit_index, c.hit_index, c.position))
+    if asks_hardware(question) and not says_hardware(ordered[0].sentence):  # "what GPUs did DETR need?": the GPUs lead
+        saying = next((c for c in scored[: 4 * MAX_SENTENCES] if says_hardware(c.sentence)), None)
+        if saying is not None:
+            ordered = [saying, *[c for c in ordered if c.sentence != saying.sentence]][:MAX_SENTENCES]
     if asked.kind == "name" and not named:
         lead = _naming_lead(best, every, ordered, pool, {w.lower() for w in re.findall(r"[\w-]+", question)})
         if lead is not None:

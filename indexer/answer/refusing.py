@@ -47,6 +47,13 @@ DETAIL_TERMS = (
     "warm-up", "dropout", "license", "licence", "random seed",
 )
 """Details summaries rarely record: asked for and absent from the note, the answer is a refusal."""
+_ASKS_HARDWARE = re.compile(r"\b(?:gpus?|tpus?|hardware|accelerators?|graphics\s+cards?)\b")
+"""A question asking what the paper ran on ("what GPU was used to train YOLO9000?")."""
+_SAYS_HARDWARE = re.compile(
+    r"\b(?:[gt]pus?(?:v\d)?|hardware|accelerators?|graphics\s+cards?|[akhpvt]\d{2,3}s?|rtx|gtx|titan|nvidia|cuda|cpus?|"
+    r"machines?|nodes?|devices?|chips?|phones?|laptops?|ipus?|gpu-(?:days?|hours?))\b"
+)
+"""What a note says when it records the hardware: GPUs and TPUs (also by model: V100, A100, RTX 3090), nodes, devices."""
 _HOW = {"fast": "a speed", "quick": "a speed", "long": "a duration", "big": "a size", "large": "a size", "small": "a size", "much": "an amount"}
 _ASKED_THING = re.compile(r"^\s*(?:what|which)\s+((?:[\w-]+\s+){0,4}?[\w-]+)\s+(?:does|do|did|is|are|was|were|has|have|had|can|could|would|will)\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,2}?[\w-]+)\b", re.IGNORECASE)
@@ -261,14 +268,26 @@ def _form_pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){body}(?:s|es|['’]s)?(?![a-z])", flags)
 
 
+def asks_hardware(question: str) -> bool:
+    """Whether the question asks what the paper ran on ("what GPU was used", "on how many GPUs")."""
+    return bool(_ASKS_HARDWARE.search(question.lower()))
+
+
+def says_hardware(text: str) -> bool:
+    """Whether the text names hardware ("16 V100 GPUs", "one RTX 3090", "20 nodes")."""
+    return bool(_SAYS_HARDWARE.search(text.lower()))
+
+
 def missing_details(question: str, texts: Iterable[str]) -> list[str]:
     """Detail terms (hyperparameters, licences, hardware) the question asks for that the texts never mention."""
     lowered = question.lower()
     asked = [term for term in DETAIL_TERMS if re.search(rf"\b{re.escape(term)}\b", lowered)]
-    if not asked:
+    hardware = bool(_ASKS_HARDWARE.search(lowered))
+    if not asked and not hardware:
         return []
     text = " ".join(texts).lower()
-    return [term for term in asked if not any(re.search(rf"{re.escape(f)}(?![a-z])", text) for f in name_forms(term))]
+    missing = [term for term in asked if not any(re.search(rf"{re.escape(f)}(?![a-z])", text) for f in name_forms(term))]
+    return [*missing, "hardware"] if hardware and not _SAYS_HARDWARE.search(text) else missing
 
 
 def uncovered_figure(asked: Asked, candidates: Sequence[Candidate]) -> bool:

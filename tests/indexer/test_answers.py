@@ -234,3 +234,11 @@ def test_a_name_answer_finds_the_name_when_the_title_is_not_it(tmp_path: Path) -
     kb.build()
     answer = ask(kb, "Which technique trains each module of a network on its own with a greedy contrastive objective?")
     assert answer.text is not None and answer.kind == "name" and "Greedy InfoMax" in answer.text, answer.text
+
+
+def test_hardware_the_note_never_names_is_refused_and_named_hardware_leads(kb: KnowledgeBase) -> None:
+    """ "What GPU was X trained on?" of a note naming no GPU, TPU or device is a refusal, not its best figure."""
+    missing = ask(kb, "What GPU was NormEmb trained on?")
+    assert missing.refused and missing.reason == "Your note on NormEmb doesn't give the hardware.", missing.text
+    given = ask(kb, "Which GPU does FooNet run on?")
+    assert given.text is not None and given.text.startswith("FooNet runs at 120 FPS on a single V100 GPU."), given.text

@@ -283,3 +283,31 @@ async def test_a_burst_of_saves_leaves_one_index_toast(notes_copy: Path, kb: Kno
         shown = [n.message for n in app._notifications if n.title == "Index updated"]
         assert len(shown) == 1 and "1 updated" in shown[0]
         assert KnowledgeBase(notes_copy).status().up_to_date
+
+
+async def test_ctrl_r_during_the_automatic_update_keeps_it_going(notes_copy: Path, kb: KnowledgeBase) -> None:
+    """The user asks for what the watcher already does: the update goes on (and says how it ends); a second ctrl+r cancels."""
+    from indexer.store.lock import write_lock
+
+    app = RecordingApp(KnowledgeBase(notes_copy))
+    beta = notes_copy / "beta.md"
+    text = beta.read_text(encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await reading(app, pilot, "alpha")
+        with write_lock(app.kb.index_folder):  # the automatic update waits for it (up to INDEX_WAIT)
+            beta.write_text(text + "\nBetaFormer was revised.\n", encoding="utf-8")
+            assert await until(pilot, lambda: app.state.building)
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert app.state.building and app._build_cancel is not None and not app._build_cancel.is_set()
+        assert await until(pilot, lambda: toasts(app, "Index updated") > 0, seconds=60)
+        await settle(app, pilot)
+        assert KnowledgeBase(notes_copy).status().up_to_date and toasts(app, "Cancelled") == 0
+        with write_lock(app.kb.index_folder):
+            beta.write_text(text + "\nBetaFormer was revised again.\n", encoding="utf-8")
+            assert await until(pilot, lambda: app.state.building)
+            await pilot.press("ctrl+r", "ctrl+r")  # the second press cancels
+            await pilot.pause()
+            assert app._build_cancel is not None and app._build_cancel.is_set()
+        assert await until(pilot, lambda: toasts(app, "Cancelled") == 1, seconds=60)
+        await settle(app, pilot)
