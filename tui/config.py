@@ -42,17 +42,33 @@ class Config:
     """The Textual theme last chosen."""
     last_notes: dict[str, str] = field(default_factory=dict)
     """Notes folder (absolute path) → id of the note last read there."""
+    stopped_on: dict[str, str] = field(default_factory=dict)
+    """Notes folder → id of the note shown when the app last stopped on an error there (not reopened at start)."""
 
     def last_note(self, root: Path) -> str | None:
         """The note last read in the notes folder `root`."""
         return self.last_notes.get(str(root))
 
     def remember_note(self, root: Path, note_id: str | None) -> None:
-        """Record (or forget, with None) the note being read in `root`."""
+        """Record (or forget, with None) the note being read in `root` (shown: it no longer stopped the app)."""
+        self.stopped_on.pop(str(root), None)
         if note_id is None:
             self.last_notes.pop(str(root), None)
         else:
             self.last_notes[str(root)] = note_id
+
+    def note_to_reopen(self, root: Path) -> tuple[str | None, str | None]:
+        """(the note to reopen at start-up in `root`, the one not reopened because the app stopped on an error showing it)."""
+        last = self.last_notes.get(str(root))
+        if last is not None and self.stopped_on.get(str(root)) == last:
+            return None, last
+        return last, None
+
+    def stopped_showing(self, root: Path) -> None:
+        """The app stopped on an error in `root`: the note last read there is not reopened by the next start."""
+        last = self.last_notes.get(str(root))
+        if last is not None:
+            self.stopped_on[str(root)] = last
 
     @classmethod
     def from_json(cls, data: Any) -> Config:
@@ -65,6 +81,9 @@ class Config:
         notes = data.get("last_notes")
         if isinstance(notes, dict):
             config.last_notes = {str(k): v for k, v in notes.items() if isinstance(v, str)}
+        stopped = data.get("stopped_on")
+        if isinstance(stopped, dict):
+            config.stopped_on = {str(k): v for k, v in stopped.items() if isinstance(v, str)}
         return config
 
 

@@ -73,8 +73,11 @@ def candidates_of(pool: Sequence[Hit], retriever: Retriever) -> list[Candidate]:
         note = notes.get(hit.chunk.note_id)
         names = note_names(note) if note is not None else (hit.chunk.title,)
         previous = ""
+        title = _squashed(hit.chunk.title)
         for quote in _quotes(hit.chunk):
             key = quote.sentence.lower()
+            if _squashed(quote.sentence) == title:  # the note's title restated (its About passage opens so): a label, not an answer
+                continue
             if key not in seen:
                 seen.add(key)
                 found.append(
@@ -82,6 +85,11 @@ def candidates_of(pool: Sequence[Hit], retriever: Retriever) -> list[Candidate]:
                 )
             previous = quote.sentence
     return found
+
+
+def _squashed(text: str) -> str:
+    """Letters and digits only, lower case: a title compared with a sentence restating it."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 @lru_cache(maxsize=16_384)

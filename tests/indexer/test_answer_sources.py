@@ -138,3 +138,10 @@ def test_front_matter_that_was_ignored_is_never_quoted(tmp_path) -> None:
         assert "authors: 5" not in (answer.text or ""), answer.text
         for citation in answer.citations:
             assert citation.quote.rstrip(".") in citation.passage, (citation.quote, citation.passage)
+
+
+def test_the_title_restated_is_never_an_answer_sentence(kb: KnowledgeBase) -> None:
+    """The About passage opens with the note's title: a label, not something the note says about the paper."""
+    answer = ask(kb, "How does Gadget Segmentation at Scale segment gadgets?")
+    assert answer.text is not None and "Gadget Segmentation at Scale." not in answer.text, answer.text
+    assert answer.text.startswith("GadgetSeg segments gadgets"), answer.text

@@ -12,6 +12,7 @@ from textual import work
 from indexer.notemodel import NoteCollection
 from indexer.store import IndexStatus
 from tui.messages import NotesChangedOnDisk, NotesFailed, NotesListed, NotesLoaded
+from tui.text import one_line, short_title
 from tui.workers.support import while_running
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class NotesWork:
         if catalog is None:
             return None
         try:
-            last = self.config.last_note(self.kb.root)
+            last, _ = self.config.note_to_reopen(self.kb.root)
             info = catalog.find(last) if last else None
             from indexer.notes import read_note  # noqa: I001 - the Markdown parser, in this thread
 
@@ -122,7 +123,9 @@ class NotesWork:
             self._started = True
             # After the list is on screen: the model's imports would hold the GIL while it paints.
             self.call_after_refresh(self._load_model)
-            last = self.config.last_note(self.kb.root)
+            last, skipped = self.config.note_to_reopen(self.kb.root)
+            if skipped is not None and not self.touched:
+                self._say_not_reopened(skipped, message.collection)
             early = self.main.reader.note
             if self._pending_open is not None:
                 key, citation, jump = self._pending_open
@@ -140,6 +143,16 @@ class NotesWork:
             status = message.status
             if self._auto_update and status is not None and status.exists and not status.up_to_date:
                 self.update_index(quiet=True)
+
+    def _say_not_reopened(self: PapernotesApp, note_id: str, collection: NoteCollection) -> None:
+        note = collection.find(note_id)
+        name = short_title(note) if note is not None else note_id
+        self.notify(
+            f"The app stopped on an error while showing {one_line(name)} last time, so it opened on the library.",
+            title="Not reopened",
+            severity="warning",
+            markup=False,
+        )
 
     @while_running
     def on_notes_listed(self: PapernotesApp, message: NotesListed) -> None:
