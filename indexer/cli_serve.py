@@ -40,10 +40,14 @@ def cmd_tui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if not kb.root.is_dir():
         raise FolderMissingError(kb.root.resolve())
     try:
-        from tui import collector
-
-        collector.hold_start_up()  # no garbage collections until the first frame is drawn (~80 ms of CPU)
-        from tui.app import run
+        from tui import collector, typeahead
     except ImportError as error:  # the app is optional for library use
         raise PapernotesError(f"the terminal app is not available ({error})") from error
-    return run(kb, watch=not getattr(args, "no_watch", False))
+    # Keys typed from now on wait for the app (not echoed, not lost), as Textual will read them.
+    with typeahead.held():
+        try:
+            collector.hold_start_up()  # no garbage collections until the first frame is drawn (~80 ms of CPU)
+            from tui.app import run
+        except ImportError as error:
+            raise PapernotesError(f"the terminal app is not available ({error})") from error
+        return run(kb, watch=not getattr(args, "no_watch", False))

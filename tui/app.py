@@ -24,6 +24,7 @@ from tui.navigation import Navigation
 from tui.screens.build_offer import BuildOffer
 from tui.screens.main import MainScreen
 from tui.text import short_title
+from tui.typeahead import TypeAhead, driver_class
 from tui.widgets.status_line import AppState
 from tui.workers import Workers
 from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
@@ -41,6 +42,9 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
 
     def __init__(self, kb: KnowledgeBase, *, watch: bool = True) -> None:
         super().__init__()
+        self.driver_class = driver_class(self.driver_class)
+        self.type_ahead = TypeAhead()
+        """The keys typed before the main screen is mounted (even before Textual read the terminal), replayed then."""
         self.kb = kb
         """The notes folder and its index."""
         self.watching = watch
@@ -111,6 +115,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
             self.show_listed(self.main.first_notes, self.quick_list.status)
         self._show_state()
         self.call_after_refresh(collector.start_up_drawn)
+        self.call_after_refresh(self._replay_type_ahead)
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
             self._watch()
@@ -118,11 +123,18 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
+        if not event.is_forwarded and self.type_ahead.holds(event):
+            return  # typed before the main screen is there: handled once it is, in order
         if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
             # The offer opened while the user was typing: it steps aside (at once, so this key and the
             # ones queued behind it are read in order) and the keys go where they were typed.
             self.screen.dismiss(None)
         await super().on_event(event)
+
+    async def _replay_type_ahead(self) -> None:
+        """The keys typed before the main screen was mounted, handled now (before any queued behind this)."""
+        for event in self.type_ahead.release():
+            await self.on_event(event)
 
     def on_unmount(self) -> None:
         self.flush_config_now()
@@ -154,10 +166,15 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         )
         if scope_note is not None and scope_note.id != message.scope:
             scope_note = None  # found by another name: the note asked about is gone
+        reader = self.main.reader
+        open_note = reader.note.id if self.main.showing_reader and reader.note is not None else None
         previous = pane.previous_answer
+        if open_note is not None and pane.previous_open_note != open_note:
+            previous = None  # another note opened since: "it" and "this paper" are the note on screen
         turn = await pane.start_turn(
             message.question, short_title(scope_note) if scope_note else None
         )
+        turn.open_note = open_note
         waiting = "the model" if self.state.model == "loading" else ""
         waiting = "the index update" if self.state.building and not self._index_exists() else waiting
         pane.set_waiting_for(waiting)
@@ -166,7 +183,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
         self._asked[turn.number] = AskQuestion(message.question, message.scope)
-        self._answer(turn.number, message.question, scope, previous)
+        self._answer(turn.number, message.question, scope, previous, open_note)
 
     # --- state shown -----------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from tui import typeahead
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 0.1
@@ -33,6 +35,8 @@ DEFAULT_CELL = (10, 20)
 _ATTRIBUTES = re.compile(r"\x1b\[\?([\d;]*)c")
 _KITTY = re.compile(r"\x1b_Gi=(\d+)[^;\x1b]*;([^\x1b]*)\x1b\\")
 _CELL = re.compile(r"\x1b\[6;(\d+);(\d+)t")
+_REPLIES = re.compile(r"\x1b_G[^\x1b]*\x1b\\|\x1b\[6;\d+;\d+t|\x1b\[\?[\d;]*c")
+"""The terminal's answers to the probe's questions (the rest of what it read was typed)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ def probe() -> Graphics | None:
         reply = _read_until_attributes(fd)
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
+    typeahead.keep(_REPLIES.sub("", reply))  # keys typed meanwhile go to the app, in order
     _graphics = Graphics.parse(reply, cell)
     logger.info("terminal graphics: %s", _graphics)
     return _graphics
