@@ -76,13 +76,14 @@ def answer_question(
     scope: Sequence[str] | None = None,
     previous: Answer | None = None,
     threshold: float = MIN_MEANING,
+    open_note: str | None = None,
 ) -> Answer:
     """Answer `question` from the notes with cited sentences, or refuse and say what is missing.
 
     Conversational framing ("quick:", "can you tell me", "thanks") is removed first (`indexer.framing`).
     """
     typed = strip_framing(question)
-    reading = read_question(typed, previous, retriever, scope)  # "how fast is it?" after DETR: "how fast is DETR?"
+    reading = read_question(typed, previous, retriever, scope, open_note)  # "how fast is it?" after DETR: "how fast is DETR?"
     question = reading.question
     outside = outside_scope(question, retriever, scope)
     answer = None
