@@ -15,6 +15,7 @@ from indexer.answer.candidates import (
     gather_pool,
     shortlist,
 )
+from indexer.answer.code_lines import without_code_lines
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.definition import asked_name, defined_note, defining
 from indexer.answer.expansion import asked_acronym, spelling_out
@@ -35,6 +36,7 @@ from indexer.answer.refusing import (
 from indexer.answer.result import Answer
 from indexer.answer.scoping import not_about, note_ref, outside_scope
 from indexer.answer.scoring import score_candidates
+from indexer.chunking import ABOUT_SECTION
 from indexer.framing import strip_framing
 from indexer.lexical import tokenize
 from indexer.retrieval import Hit, Mode, Retriever
@@ -255,4 +257,7 @@ def gather(
 def _candidates(question: str, asked: Asked, pool: list[Hit], retriever: Retriever) -> list[Candidate]:
     """Every quotable sentence of the pool; a line that is only a link only for a question asking for one."""
     every = candidates_of(pool, retriever)
+    if asked.kind not in ("metadata", "name") and not asked.expansion:  # "Tags: ...", "Also known as ...": labels, not answers
+        every = [c for c in every if pool[c.hit_index].chunk.section != ABOUT_SECTION] or every
+    every = without_code_lines(every, pool, retriever.index.root)  # "def step(x):" is code, not what the note says
     return every if asks_for_link(question, asked) else without_link_lines(every, pool, retriever.index.root)
