@@ -256,13 +256,18 @@ class KnowledgeBase:
         scope: Sequence[str] | None = None,
         previous: Answer | None = None,
         mode: Mode = "hybrid",
+        open_note: str | None = None,
     ) -> Answer:
-        """Answer a question from the notes, with citations (a rebuild swaps the index only between answers)."""
+        """Answer a question from the notes, with citations (a rebuild swaps the index only between answers).
+
+        `open_note`: the note the user is reading (the app's reader), what "it" and "this paper" mean when no
+        previous answer says otherwise.
+        """
         from indexer.answer import answer_question
 
         with self._lock:
             retriever = self.retriever()
-            return answer_question(question, retriever, mode=mode, scope=scope, previous=previous)
+            return answer_question(question, retriever, mode=mode, scope=scope, previous=previous, open_note=open_note)
 
     def search(
         self, query: str, *, k: int = 8, scope: Sequence[str] | None = None, mode: Mode = "hybrid"

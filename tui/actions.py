@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.commands import NoteCommands
 from tui.config import DEFAULT_THEME
+from tui.palette import Palette
 from tui.screens.confirm import ConfirmQuit
 from tui.screens.help import HelpScreen
 from tui.screenshot import save_screenshot
@@ -222,7 +222,18 @@ class Actions:
 
     def action_open_paper(self: PapernotesApp) -> None:
         """Pick a note to read from the command palette."""
-        self.push_screen(CommandPalette(providers=[NoteCommands], placeholder="Open paper…"))
+        self.push_screen(Palette(providers=[NoteCommands], placeholder="Open paper…"))
+
+    def action_command_palette(self: PapernotesApp) -> None:
+        """Show the command palette (ours: its page keys are safe while its list fills)."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
+    def search_themes(self: PapernotesApp) -> None:
+        """The theme picker, in our palette."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def action_screenshot(
         self: PapernotesApp, filename: str | None = None, path: str | None = None

@@ -166,10 +166,15 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         )
         if scope_note is not None and scope_note.id != message.scope:
             scope_note = None  # found by another name: the note asked about is gone
+        reader = self.main.reader
+        open_note = reader.note.id if self.main.showing_reader and reader.note is not None else None
         previous = pane.previous_answer
+        if open_note is not None and pane.previous_open_note != open_note:
+            previous = None  # another note opened since: "it" and "this paper" are the note on screen
         turn = await pane.start_turn(
             message.question, short_title(scope_note) if scope_note else None
         )
+        turn.open_note = open_note
         waiting = "the model" if self.state.model == "loading" else ""
         waiting = "the index update" if self.state.building and not self._index_exists() else waiting
         pane.set_waiting_for(waiting)
@@ -178,7 +183,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
         self._asked[turn.number] = AskQuestion(message.question, message.scope)
-        self._answer(turn.number, message.question, scope, previous)
+        self._answer(turn.number, message.question, scope, previous, open_note)
 
     # --- state shown -----------------------------------------------------------------------------
 

@@ -13,8 +13,8 @@ CLOSE_ENOUGH = 0.6
 is quoted as "AP: value 41.2", the block holds "AP | 41.2")."""
 
 
-def quoted_lines(note: Note | None, citation: Citation) -> tuple[int, int]:
-    """The 1-based inclusive lines to mark for `citation`: its quoted block's, else the whole passage's."""
+def quoted_lines(note: Note | None, citation: Citation) -> tuple[int, int] | None:
+    """The 1-based inclusive lines of the block of `citation`'s passage holding its quote (None: none does)."""
     first, last = citation.lines
     blocks = [
         block
@@ -23,7 +23,7 @@ def quoted_lines(note: Note | None, citation: Citation) -> tuple[int, int]:
         if first <= block.start_line and block.end_line <= last
     ]
     found = quoted_block(blocks, citation.quote)
-    return (found.start_line, found.end_line) if found is not None else (first, last)
+    return (found.start_line, found.end_line) if found is not None else None
 
 
 def quoted_block(blocks: list[Block], quote: str) -> Block | None:

@@ -18,10 +18,11 @@ _PRONOUN = re.compile(
 )
 """Words that stand for the paper a question is about: replaced by its name ("its" and "their" by the name's possessive)."""
 _WHAT_ABOUT = re.compile(
-    r"^\s*(?:(?:and|but|so|ok|okay)[\s,]+)?(?:what|how)\s+about\s+(?:the\s+)?(.+?)(?:\s+(?:paper|model|method|one))?[\s?.!]*$",
+    r"^\s*(?:(?:and|but|so|ok|okay)[\s,]+|(?=(?:what|how)\s+about\b|same\s+for\b))"
+    r"(?:(?:what|how)\s+about\s+|(?:the\s+)?same\s+for\s+|for\s+)?(?:the\s+)?(.+?)(?:\s+(?:paper|model|method|one))?[\s?.!]*$",
     re.IGNORECASE,
 )
-"""'and what about SAM?': the previous question asked again of another paper."""
+"""'and what about SAM?', 'and SAM?', 'same for SAM?': the previous question asked again of another paper (when the rest is its name)."""
 _COMPARES = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|than|differ(?:s|ent|ence)?|unlike|against)\b", re.IGNORECASE)
 
 
@@ -39,7 +40,11 @@ class Reading:
 
 
 def read_question(
-    question: str, previous: Answer | None, retriever: Retriever, scope: Sequence[str] | None = None
+    question: str,
+    previous: Answer | None,
+    retriever: Retriever,
+    scope: Sequence[str] | None = None,
+    open_note: str | None = None,
 ) -> Reading:
     """`question` read with the previous answer (or the one note it is asked of) as its context.
 
@@ -52,10 +57,11 @@ def read_question(
     - Else it is asked of the previous answer's note, a pronoun read as that note's name ("how fast is it?"
       → "how fast is DETR?"): the question then names the note, so its passages and its own sentences
       (not a baseline's row) answer it. With no pronoun, the previous note is preferred.
-    Asked of one note ("only this note", `--note`), the pronoun is that note, whatever the previous answer was about.
+    Asked of one note ("only this note", `--note`), the pronoun is that note, whatever the previous answer was about;
+    with no previous answer, the note being read (`open_note`, the app's reader: "who wrote this paper?").
     """
     before = previous.notes[0] if previous is not None and previous.notes else None
-    topic = scope[0] if scope is not None and len(scope) == 1 else before
+    topic = scope[0] if scope is not None and len(scope) == 1 else before or open_note
     if topic is None or topic not in retriever.index.notes or not is_follow_up(question):
         return Reading(question)
     called = retriever.notes_called(question)

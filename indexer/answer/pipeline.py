@@ -35,6 +35,7 @@ from indexer.answer.refusing import (
 from indexer.answer.result import Answer
 from indexer.answer.scoping import not_about, note_ref, outside_scope
 from indexer.answer.scoring import score_candidates
+from indexer.chunking import ABOUT_SECTION
 from indexer.framing import strip_framing
 from indexer.lexical import tokenize
 from indexer.retrieval import Hit, Mode, Retriever
@@ -76,13 +77,14 @@ def answer_question(
     scope: Sequence[str] | None = None,
     previous: Answer | None = None,
     threshold: float = MIN_MEANING,
+    open_note: str | None = None,
 ) -> Answer:
     """Answer `question` from the notes with cited sentences, or refuse and say what is missing.
 
     Conversational framing ("quick:", "can you tell me", "thanks") is removed first (`indexer.framing`).
     """
     typed = strip_framing(question)
-    reading = read_question(typed, previous, retriever, scope)  # "how fast is it?" after DETR: "how fast is DETR?"
+    reading = read_question(typed, previous, retriever, scope, open_note)  # "how fast is it?" after DETR: "how fast is DETR?"
     question = reading.question
     outside = outside_scope(question, retriever, scope)
     answer = None
@@ -254,4 +256,6 @@ def gather(
 def _candidates(question: str, asked: Asked, pool: list[Hit], retriever: Retriever) -> list[Candidate]:
     """Every quotable sentence of the pool; a line that is only a link only for a question asking for one."""
     every = candidates_of(pool, retriever)
+    if asked.kind not in ("metadata", "name") and not asked.expansion:  # "Tags: ...", "Also known as ...": labels, not answers
+        every = [c for c in every if pool[c.hit_index].chunk.section != ABOUT_SECTION] or every
     return every if asks_for_link(question, asked) else without_link_lines(every, pool, retriever.index.root)

@@ -145,3 +145,36 @@ def test_the_title_restated_is_never_an_answer_sentence(kb: KnowledgeBase) -> No
     answer = ask(kb, "How does Gadget Segmentation at Scale segment gadgets?")
     assert answer.text is not None and "Gadget Segmentation at Scale." not in answer.text, answer.text
     assert answer.text.startswith("GadgetSeg segments gadgets"), answer.text
+
+
+MATCHER = """\
+---
+title: Matching Widgets to Bins
+aliases: [BinMatch, BinMatch backbone]
+tags: [bipartite-matching, set-prediction, widgets]
+---
+
+# Matching Widgets to Bins
+
+## The idea
+
+BinMatch predicts a fixed set of bins, and a bipartite matching pairs each widget with exactly one predicted bin.
+
+## How it works
+
+The backbone is a small convolutional network shared by every bin query.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("What is bipartite matching used for?", "a bipartite matching pairs each widget"), ("What backbone does BinMatch use?", "The backbone is")],
+)
+def test_the_about_labels_answer_only_metadata_questions(tmp_path, question: str, expected: str) -> None:
+    """"Tags: ..." and "Also known as ..." say what the note is filed under, not what the paper does."""
+    (tmp_path / "binmatch.md").write_text(MATCHER, encoding="utf-8")
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    answer = ask(knowledge, question)
+    assert answer.text is not None and expected in answer.text, answer.text
+    assert "Tags:" not in answer.text and "Also known as" not in answer.text, answer.text

@@ -77,3 +77,13 @@ def test_asked_of_one_note_the_pronoun_is_that_note(content_kb: KnowledgeBase, d
     assert {c.note for c in answer.citations} == {"mobilesam"} and answer.outside_scope == []
     alone = content_kb.ask("How many parameters does its image encoder have?", scope=["mobilesam"])
     assert alone.read_as == "How many parameters does MobileSAM's image encoder have?"
+
+
+def test_a_bare_name_asks_the_previous_question_of_it(content_kb: KnowledgeBase, detr: Answer) -> None:
+    assert content_kb.ask("and MobileSAM?", previous=detr).read_as == "who wrote MobileSAM?"
+
+
+def test_with_nothing_asked_before_this_paper_is_the_note_being_read(content_kb: KnowledgeBase) -> None:
+    answer = content_kb.ask("who wrote this paper?", open_note="detr")
+    assert answer.read_as == "who wrote DETR?" and "Carion" in (answer.text or "")
+    assert content_kb.ask("who wrote it?", open_note="detr").notes == ["detr"]

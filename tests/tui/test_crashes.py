@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from indexer.knowledge import KnowledgeBase
@@ -88,3 +90,23 @@ async def test_after_an_error_stops_the_app_it_exits_non_zero_and_opens_on_the_l
     async with third.run_test(size=(120, 40)) as pilot:
         await _open_library(third, pilot)
         assert third.main.reader.note is not None and third.main.reader.note.id == "beta"
+
+
+@pytest.mark.parametrize("page", ["pagedown", "pageup"])
+async def test_a_page_key_right_after_ctrl_p_does_not_stop_the_app(tmp_path: Path, page: str) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for number in range(30):
+        (folder / f"note{number:02}.md").write_text(f"# Note {number}\n\nText {number}.\n", encoding="utf-8")
+    app = PapernotesApp(KnowledgeBase(folder), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_library(app, pilot)
+        for key in ("ctrl+p", page, page):  # one burst, as a terminal sends keys typed fast: no wait between them
+            app.post_message(events.Key(key, None))
+        await settle(app, pilot)
+        assert CommandPalette.is_open(app)
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        commands = app.screen.query_one(CommandList)
+        assert commands.highlighted is not None and commands.highlighted > 0
+    assert not app.return_code

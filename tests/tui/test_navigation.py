@@ -84,11 +84,9 @@ async def test_escape_after_a_citation_goes_back_to_the_note_it_was_chosen_from(
         assert shown(app) == "beta" and not app.main.reader.cited_spots()
 
 
-def cited_rows(app: PapernotesApp) -> list[str]:
-    """The rows of the pieces marked as cited, as drawn."""
-    document = app.main.reader.document
-    rows = document.text().split("\n")
-    spots = app.main.reader.cited_spots()
+def rows_of(app: PapernotesApp, spots: list) -> list[str]:
+    """The rows of `spots` as drawn, without the bar beside cited rows."""
+    rows = app.main.reader.document.text().split("\n")
     return [row.removeprefix(CITED_BAR) for spot in spots for row in rows[spot.y : spot.y + spot.height]]
 
 
@@ -102,7 +100,7 @@ def citation_of(note_id: str, app: PapernotesApp, section_label: str, quote: str
     return Citation(1, note.id, note.title, section.label, note.rel_path, lines, 1.0, quote, passage)
 
 
-async def test_a_citation_marks_the_bullet_it_quotes_not_its_whole_passage(kb: KnowledgeBase) -> None:
+async def test_a_citation_marks_its_whole_passage_and_the_bullet_it_quotes_more_strongly(kb: KnowledgeBase) -> None:
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -110,11 +108,12 @@ async def test_a_citation_marks_the_bullet_it_quotes_not_its_whole_passage(kb: K
         await app.open_note("alpha", citation_of("alpha", app, "How it works", quote))
         await settle(app, pilot)
         reader = app.main.reader
-        rows = cited_rows(app)
-        assert len(reader.cited_spots()) == 1 and "light head predicts" in " ".join(rows)
-        assert not any("ResNet backbone" in row or "Non-maximum" in row for row in rows)
-        spot = reader.cited_spots()[0]
-        top = reader.scroll_y
+        passage = " ".join(rows_of(app, reader.cited_spots()))
+        assert "ResNet backbone" in passage and "light head" in passage
+        assert "Non-maximum suppression" in passage  # the list's last item too
+        quoted = reader.quoted_spots()
+        assert len(quoted) == 1 and "light head predicts" in " ".join(rows_of(app, quoted))
+        spot, top = quoted[0], reader.scroll_y
         assert top <= reader.spot_y(spot) and reader.spot_y(spot) + spot.height <= top + reader.scrollable_content_region.height
 
 
@@ -130,11 +129,12 @@ async def test_a_citation_quoting_a_nested_bullet_far_down_marks_the_item_holdin
         await app.open_note("long", citation_of("long", app, section.label, quote))
         await settle(app, pilot)
         reader = app.main.reader
-        spots = reader.cited_spots()
-        assert len(spots) == 1 and spots[0].piece.start < nested.start_line <= spots[0].piece.end
-        assert quote[:40] in " ".join(" ".join(cited_rows(app)).split())
+        quoted = reader.quoted_spots()
+        assert len(quoted) == 1 and quoted[0].piece.start < nested.start_line <= quoted[0].piece.end
+        assert quote[:40] in " ".join(" ".join(rows_of(app, quoted)).split())
+        assert len(reader.cited_spots()) > 1 and quoted[0] in reader.cited_spots()
         top = reader.scroll_y
-        assert top > 100 and top <= reader.spot_y(spots[0]) < top + reader.scrollable_content_region.height
+        assert top > 100 and top <= reader.spot_y(quoted[0]) < top + reader.scrollable_content_region.height
 
 
 @pytest.fixture(scope="module")

@@ -53,3 +53,21 @@ async def test_a_follow_up_says_how_it_was_read(kb: KnowledgeBase) -> None:
         assert turn.answer is not None and turn.answer.read_as == "how fast is BetaFormer?"
         assert "read as: how fast is BetaFormer?" in str(turn.query_one(".read-as").render())
         assert "12 frames per second" in (turn.answer.text or "")
+
+
+async def test_this_paper_is_the_note_on_screen(kb: KnowledgeBase) -> None:
+    """Scope off: "who wrote this paper?" while reading BetaFormer is BetaFormer's; after opening AlphaNet, "it" is AlphaNet."""
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await app.open_note("beta")
+        await settle(app, pilot)
+        assert not app.main.ask_pane.scoped
+        turn = await ask(app, pilot, "who wrote this paper?")
+        assert turn.answer is not None and "Grace Hopper" in (turn.answer.text or "")
+        await pilot.press("escape")
+        await app.open_note("alpha")
+        await settle(app, pilot)
+        turn = await ask(app, pilot, "how fast is it?")
+        assert turn.answer is not None and turn.answer.read_as == "how fast is AlphaNet?"
+        assert "142 frames per second" in (turn.answer.text or "")

@@ -119,6 +119,14 @@ class AskPane(Vertical):
         return None
 
     @property
+    def previous_open_note(self) -> str | None:
+        """The note that was open when the previous answer (`previous_answer`) was asked."""
+        for turn in reversed(self.turns):
+            if turn.answer is not None and not turn.answer.refused:
+                return turn.open_note
+        return None
+
+    @property
     def question_box(self) -> Input:
         """The question box."""
         return self.query_one("#question", Input)

@@ -97,6 +97,8 @@ class Turn(Vertical):
         """Title of the note the question was limited to, if any."""
         self.answer: Answer | None = None
         """The answer, once it came."""
+        self.open_note: str | None = None
+        """Id of the note being read when the question was asked (what "it" means when nothing came before)."""
 
     def compose(self) -> ComposeResult:
         parts: list[str | tuple[str, str]] = [

@@ -49,6 +49,7 @@ class NoteDocument(FigureLayer, Filling, Widget):
         "document--heading",
         "document--html",
         "document--cited",
+        "document--quoted",
         "document--bar",
         "document--caption",
         "document--frame",
@@ -60,7 +61,8 @@ class NoteDocument(FigureLayer, Filling, Widget):
         & > .document--h1 { text-style: bold underline; color: $text-accent; }
         & > .document--h2 { text-style: bold underline; color: $text-primary; }
         & > .document--html { color: $text-muted; }
-        & > .document--cited { background: $warning 20%; }
+        & > .document--cited { background: $warning 12%; }
+        & > .document--quoted { background: $warning 30%; }
         & > .document--bar { color: $warning; }
         & > .document--caption { color: $text-muted; text-style: italic; }
         & > .document--frame { color: $secondary; }
@@ -81,6 +83,8 @@ class NoteDocument(FigureLayer, Filling, Widget):
         """(level, heading, anchor) of every heading of the note shown."""
         self.cited: set[int] = set()
         """Indexes of the pieces behind the citation shown."""
+        self.quoted: set[int] = set()
+        """Those of them holding what the answer quotes (marked more strongly)."""
         self.pictures: dict[int, Widget] = {}
         """Figure widgets laid over their rows, by piece index."""
         self._models: OrderedDict[tuple[str, str], NoteLines] = OrderedDict()
@@ -96,7 +100,7 @@ class NoteDocument(FigureLayer, Filling, Widget):
         for picture in self.pictures.values():
             picture.remove()
         self.pictures = {}
-        self.note, self.cited, self._strips = note, set(), {}
+        self.note, self.cited, self.quoted, self._strips = note, set(), set(), {}
         self.model = self._model_for(note) if note is not None else None
         self.table_of_contents = self.model.contents() if self.model is not None else []
         model = self.model
@@ -208,7 +212,9 @@ class NoteDocument(FigureLayer, Filling, Widget):
             line = list(Segment.apply_style(line, post_style=style))
         base = self.rich_style
         if index in self.cited:
-            cited = self.get_component_rich_style("document--cited")
+            cited = self.get_component_rich_style(
+                "document--quoted" if index in self.quoted else "document--cited"
+            )
             segments = [
                 Segment(CITED_BAR, base + self.get_component_rich_style("document--bar")),
                 *Segment.apply_style(line, style=base, post_style=cited),
@@ -264,7 +270,7 @@ class NoteDocument(FigureLayer, Filling, Widget):
             return []
         low, high = first - 1, last
         pieces = [(i, p) for i, p in enumerate(model.pieces) if p.end > p.start]
-        inside = [i for i, p in pieces if low <= p.start and p.end <= high]
+        inside = [i for i, p in pieces if low <= p.start < high]  # a list's last item ends past its line
         found = inside or [i for i, p in pieces if p.start < high and low < p.end]
         if found:
             self.reveal(found[0])
@@ -289,11 +295,13 @@ class NoteDocument(FigureLayer, Filling, Widget):
         self.reveal(index)
         return self.spot(index)
 
-    def cite(self, indexes: Iterable[int]) -> None:
-        """Mark the pieces at `indexes` as the cited passage (an empty iterable clears the mark)."""
+    def cite(self, indexes: Iterable[int], quoted: Iterable[int] = ()) -> None:
+        """Mark the pieces at `indexes` as the cited passage, those at `quoted` (among them) more strongly
+        (an empty iterable clears the mark)."""
         cited = set(indexes)
-        if cited != self.cited:
-            self.cited = cited
+        marked = cited & set(quoted)
+        if (cited, marked) != (self.cited, self.quoted):
+            self.cited, self.quoted = cited, marked
             self._strips = {}
             self.refresh()
 

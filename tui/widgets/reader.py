@@ -85,7 +85,7 @@ class Reader(VerticalScroll):
         if keep_related:
             self.card.set_related(related, related_note)
         self.query_one(ProblemCard).show_warnings(note)
-        through = quoted_lines(note, citation)[1] - 1 if citation is not None else None
+        through = (quoted_lines(note, citation) or citation.lines)[1] - 1 if citation is not None else None
         try:
             self.document.show(note, through)
         except Exception as error:  # never let one note's content take the app down
@@ -137,21 +137,27 @@ class Reader(VerticalScroll):
         document = self.document
         return [document.spot(index) for index in sorted(document.cited)]
 
+    def quoted_spots(self) -> list[Spot]:
+        """The pieces of the cited passage holding what the answer quotes (marked more strongly)."""
+        document = self.document
+        return [document.spot(index) for index in sorted(document.quoted)]
+
     def _highlight(self, citation: Citation) -> None:
-        """Highlight the pieces of the quoted sentence's block and scroll to them with their section's
-        heading when it fits (the card for the About passage)."""
+        """Highlight the cited passage, the block holding the quoted sentence more strongly, and scroll to
+        that block with its section's heading when it fits (the card for the About passage)."""
         if self.citation is not citation:
             return
-        first, last = quoted_lines(self.note, citation)
-        spots = (
-            [] if citation.section == ABOUT_SECTION else self.document.spots_for_lines(first, last)
-        )
+        document = self.document
+        about = citation.section == ABOUT_SECTION
+        spots = [] if about else document.spots_for_lines(*citation.lines)
         if not spots:
             self.card.add_class(CITED)
             self.scroll_home(animate=False)
             return
-        self.document.cite(spot.index for spot in spots)
-        self._scroll_to_spot(spots[0].index, citation)
+        lines = quoted_lines(self.note, citation)
+        quoted = document.spots_for_lines(*lines) if lines is not None else []
+        document.cite((spot.index for spot in spots), (spot.index for spot in quoted))
+        self._scroll_to_spot((quoted or spots)[0].index, citation)
 
     def _scroll_to_spot(self, index: int, citation: Citation | None = None) -> None:
         """Scroll so piece `index` shows, with its section heading when both fit."""

@@ -70,7 +70,12 @@ class AnswerWork:
 
     @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
     def _answer(
-        self, turn: int, question: str, scope: list[str] | None, previous: Answer | None
+        self,
+        turn: int,
+        question: str,
+        scope: list[str] | None,
+        previous: Answer | None,
+        open_note: str | None = None,
     ) -> None:
         """Answer one question; a cancelled worker's answer is dropped."""
         worker = get_current_worker()
@@ -85,7 +90,7 @@ class AnswerWork:
         try:
             if worker.is_cancelled:
                 return
-            answer = self.kb.ask(question, scope=scope, previous=previous)
+            answer = self.kb.ask(question, scope=scope, previous=previous, open_note=open_note)
         except Exception as error:
             if not isinstance(error, PapernotesError):
                 logger.exception("answering %r failed", question)

@@ -1,0 +1,33 @@
+"""Provides the command palette: Textual's, with its page keys ignored until its list is laid out."""
+
+from __future__ import annotations
+
+import logging
+
+from textual.command import CommandList, CommandPalette
+
+logger = logging.getLogger(__name__)
+
+PAGE_ACTIONS = ("page_up", "page_down")
+"""The list's actions that need its lines laid out (Textual 8.2's OptionList raises KeyError before)."""
+
+
+class Palette(CommandPalette):
+    """The command palette, safe to press PageDown/PageUp in at once.
+
+    Commands come in while the list is still hidden: a page key read before its next layout made
+    Textual's OptionList look up the lines it had not laid out yet (KeyError: 0), which closed the app.
+    Such a key is dropped (the list moves with the next one).
+    """
+
+    def _action_command_list(self, action: str) -> None:
+        if action in PAGE_ACTIONS:
+            commands = self.query_one(CommandList)
+            if not commands.option_count or not commands.scrollable_content_region.height:
+                return
+            try:
+                super()._action_command_list(action)
+            except KeyError:  # options added since the last layout: not laid out yet either
+                logger.info("palette %s before its list was laid out: dropped", action)
+            return
+        super()._action_command_list(action)
