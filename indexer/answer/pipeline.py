@@ -15,6 +15,7 @@ from indexer.answer.candidates import (
     gather_pool,
     shortlist,
 )
+from indexer.answer.code_lines import without_code_lines
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.definition import asked_name, defined_note, defining
 from indexer.answer.expansion import asked_acronym, spelling_out
@@ -258,4 +259,5 @@ def _candidates(question: str, asked: Asked, pool: list[Hit], retriever: Retriev
     every = candidates_of(pool, retriever)
     if asked.kind not in ("metadata", "name") and not asked.expansion:  # "Tags: ...", "Also known as ...": labels, not answers
         every = [c for c in every if pool[c.hit_index].chunk.section != ABOUT_SECTION] or every
+    every = without_code_lines(every, pool, retriever.index.root)  # "def step(x):" is code, not what the note says
     return every if asks_for_link(question, asked) else without_link_lines(every, pool, retriever.index.root)

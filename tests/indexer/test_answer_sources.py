@@ -178,3 +178,30 @@ def test_the_about_labels_answer_only_metadata_questions(tmp_path, question: str
     answer = ask(knowledge, question)
     assert answer.text is not None and expected in answer.text, answer.text
     assert "Tags:" not in answer.text and "Also known as" not in answer.text, answer.text
+
+
+STEPPER = """\
+# Stepper Networks
+
+## Section 3
+
+The stepper network updates its state once per frame with a learned gate. For details, see [the paper](https://example.org/stepper).
+
+```python
+def step(x):
+    return gate(x) * x
+```
+"""
+
+
+def test_code_lines_and_link_stubs_are_never_answer_sentences(tmp_path) -> None:
+    """A fenced code block's lines and "see the paper" stubs are not what the note says about the paper."""
+    (tmp_path / "stepper.md").write_text(STEPPER, encoding="utf-8")
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    for question in ("What does the step function of the stepper network compute?", "What details does the stepper paper give?"):
+        answer = ask(knowledge, question)
+        text = answer.text or ""
+        assert "def step" not in text and "return gate" not in text and "see the paper" not in text, text
+    assert is_link_line("For details, see the paper.") and is_link_line("Check it out here")
+    assert not is_link_line("See how the gate beats a plain recurrent update by three points on every benchmark.")
