@@ -68,6 +68,21 @@ async def test_a_note_opened_from_the_palette_while_reading_is_a_jump_back_retur
         assert shown(app) == "alpha"
 
 
+async def test_slash_in_the_reader_goes_to_the_library_filter(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app) == "alpha"
+        await pilot.press("slash", *"hopper")
+        await settle(app, pilot)
+        assert not app.main.showing_reader and app.main.library.filter_text == "hopper"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app) == "beta"
+
+
 async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: KnowledgeBase) -> None:
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
