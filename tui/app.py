@@ -6,11 +6,13 @@ import contextlib
 import logging
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App
+from textual.dom import DOMNode
 from textual.theme import Theme
 
 from indexer.knowledge import KnowledgeBase, RelatedNote
@@ -93,6 +95,8 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         """Whether the user pressed a key yet (until then start-up may reopen the last note)."""
         self._offered_keys: tuple[object, ...] = ()
         """The keys the footer offers (see refresh_bindings)."""
+        self._early_actions: list[tuple[str | ActionParseResult, DOMNode | None, Mapping[str, DOMNode] | None]] | None = []
+        """Actions asked for before the main screen was mounted, run once it is (None: it is mounted)."""
         self._navigation_init()
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
@@ -115,6 +119,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
             self.show_listed(self.main.first_notes, self.quick_list.status)
         self._show_state()
         self.call_after_refresh(collector.start_up_drawn)
+        self.call_after_refresh(self._run_early_actions)  # first: the keys replayed next run their actions at once
         self.call_after_refresh(self._replay_type_ahead)
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
@@ -130,6 +135,23 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
             # ones queued behind it are read in order) and the keys go where they were typed.
             self.screen.dismiss(None)
         await super().on_event(event)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        if self._early_actions is not None:  # the main screen has no children yet: its actions would fail
+            self._early_actions.append((action, default_namespace, namespaces))
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    async def _run_early_actions(self) -> None:
+        """The actions asked for before the main screen was mounted, run now, in order."""
+        early, self._early_actions = self._early_actions or [], None
+        for action, namespace, namespaces in early:
+            await self.run_action(action, namespace, namespaces)
 
     async def _replay_type_ahead(self) -> None:
         """The keys typed before the main screen was mounted, handled now (before any queued behind this)."""

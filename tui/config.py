@@ -1,4 +1,4 @@
-"""Remembers app state (theme, last note per notes folder) in a small JSON file."""
+"""Remembers app state (theme, last note and reading positions per notes folder) in a small JSON file."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ CONFIG_ENV = "PAPERNOTES_CONFIG_DIR"
 """Environment variable that overrides the config folder (tests point it at a temp folder)."""
 CONFIG_NAME = "tui.json"
 DEFAULT_THEME = "textual-dark"
+POSITIONS_KEPT = 200
+"""Reading positions kept per notes folder (the notes read last)."""
 
 
 def config_dir() -> Path:
@@ -44,6 +46,25 @@ class Config:
     """Notes folder (absolute path) → id of the note last read there."""
     stopped_on: dict[str, str] = field(default_factory=dict)
     """Notes folder → id of the note shown when the app last stopped on an error there (not reopened at start)."""
+
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Notes folder → note id → the source line (1-based) at the top of the view when last read (the latest last)."""
+
+    def position(self, root: Path, note_id: str) -> int | None:
+        """Where the note `note_id` of `root` was last read (None: at its top, or never)."""
+        return self.positions.get(str(root), {}).get(note_id)
+
+    def remember_position(self, root: Path, note_id: str, line: int | None) -> bool:
+        """Record (or forget, with None: at the top) where `note_id` is being read; whether that changed anything."""
+        kept = self.positions.setdefault(str(root), {})
+        before = kept.pop(note_id, None)
+        if line is not None:
+            kept[note_id] = line
+            for old in list(kept)[:-POSITIONS_KEPT]:
+                del kept[old]
+        if not kept:
+            del self.positions[str(root)]
+        return before != line
 
     def last_note(self, root: Path) -> str | None:
         """The note last read in the notes folder `root`."""
@@ -84,6 +105,13 @@ class Config:
         stopped = data.get("stopped_on")
         if isinstance(stopped, dict):
             config.stopped_on = {str(k): v for k, v in stopped.items() if isinstance(v, str)}
+        positions = data.get("positions")
+        if isinstance(positions, dict):
+            config.positions = {
+                str(folder): {str(k): v for k, v in lines.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
+                for folder, lines in positions.items()
+                if isinstance(lines, dict)
+            }
         return config
 
 

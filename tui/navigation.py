@@ -13,6 +13,7 @@ from indexer.notemodel import Note, NoteCollection
 from tui import collector
 from tui.config import save_config
 from tui.messages import CitationChosen, OpenBrokenNote, OpenNote
+from tui.positions import go_to_line, line_at_top
 from tui.text import one_line, short_title
 from tui.widgets.conversation import citation_place
 
@@ -161,15 +162,35 @@ class Navigation:
         """Header, contents and body changed in one frame, with no garbage collection before it is painted."""
         collector.hold()
         try:
+            self.remember_position()
             with self.batch_update():
                 self.main.show_note(note, citation, scroll_y=scroll_y)
                 self._note_shown(note)
+            if citation is None and scroll_y is None:
+                self._restore_position(note)
         finally:
             self.call_after_refresh(collector.release)
+
+    def remember_position(self: PapernotesApp) -> None:
+        """Remember where the note being read is read (the line at the top of the view), to go back there later."""
+        try:
+            reader = self.main.reader
+        except NoMatches:  # the app is closing
+            return
+        if reader.note is not None and self.main.showing_reader:
+            if self.config.remember_position(self.kb.root, reader.note.id, line_at_top(reader)):
+                self.save_config_soon()
+
+    def _restore_position(self: PapernotesApp, note: Note) -> None:
+        """Once `note` is drawn, go back to where it was last read."""
+        line = self.config.position(self.kb.root, note.id)
+        if line is not None:
+            self.call_after_refresh(go_to_line, self.main.reader, note.id, line)
 
     def show_early(self: PapernotesApp, note: Note, ids: list[str]) -> None:
         """Show the last note read while the rest are still being parsed (`ids`: the reading order)."""
         self.main.show_note(note)
+        self._restore_position(note)
         position = ids.index(note.id) + 1 if note.id in ids else 0
         self.sub_title = f"{position} / {len(ids)} · {one_line(note.title)}"
         self.main.ask_pane.set_scope_note(note.id, short_title(note))
@@ -254,6 +275,7 @@ class Navigation:
 
     def flush_config_now(self: PapernotesApp) -> None:
         """Save a pending state change at once (on exit)."""
+        self.remember_position()
         if self._config_due:
             self._config_due = False
             save_config(self.config)
@@ -351,6 +373,7 @@ class Navigation:
         """Back to the library (the trail of jumps is forgotten)."""
         self._wanted = None
         self.history.clear()
+        self.remember_position()
         self.main.show_library()
         self.sub_title = "Library"
         self.refresh_bindings()

@@ -33,6 +33,12 @@ LINK_LINE = re.compile(
 )
 """A line (or sentence) that is only links, each after an optional short label, behind an optional list marker."""
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+POINTER = re.compile(
+    r"^\W*(?:(?:for\s+(?:more\s+)?(?:details|more|information|specifics)|more\s+(?:details|info))\s*,?\s+)?"
+    r"(?:see|read|check(?:\s+out)?|refer\s+to|look\s+at)\s+(?:the\s+|this\s+|our\s+)?(?:[\w-]+\s+){0,3}[\w-]+\s*[.!:]?\s*$",
+    re.IGNORECASE,
+)
+"""A sentence that only points elsewhere ("See the paper.", "For details, see the appendix."): a link's stub."""
 
 
 def asks_for_link(question: str, asked: Asked) -> bool:
@@ -48,7 +54,7 @@ def without_link_lines(candidates: Sequence[Candidate], pool: Sequence[Hit], roo
 
 def is_link_line(sentence: str, link_texts: frozenset[str] = frozenset()) -> bool:
     """Whether `sentence` is only a link (with a short label), or is the visible text of a link-only line of its note."""
-    return bool(LINK_LINE.match(sentence)) or _visible(sentence) in link_texts
+    return bool(LINK_LINE.match(sentence) or POINTER.match(sentence)) or _visible(sentence) in link_texts
 
 
 def _link_texts_of(hit: Hit, root: Path) -> frozenset[str]:

@@ -145,3 +145,92 @@ def test_the_title_restated_is_never_an_answer_sentence(kb: KnowledgeBase) -> No
     answer = ask(kb, "How does Gadget Segmentation at Scale segment gadgets?")
     assert answer.text is not None and "Gadget Segmentation at Scale." not in answer.text, answer.text
     assert answer.text.startswith("GadgetSeg segments gadgets"), answer.text
+
+
+MATCHER = """\
+---
+title: Matching Widgets to Bins
+aliases: [BinMatch, BinMatch backbone]
+tags: [bipartite-matching, set-prediction, widgets]
+---
+
+# Matching Widgets to Bins
+
+## The idea
+
+BinMatch predicts a fixed set of bins, and a bipartite matching pairs each widget with exactly one predicted bin.
+
+## How it works
+
+The backbone is a small convolutional network shared by every bin query.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("What is bipartite matching used for?", "a bipartite matching pairs each widget"), ("What backbone does BinMatch use?", "The backbone is")],
+)
+def test_the_about_labels_answer_only_metadata_questions(tmp_path, question: str, expected: str) -> None:
+    """"Tags: ..." and "Also known as ..." say what the note is filed under, not what the paper does."""
+    (tmp_path / "binmatch.md").write_text(MATCHER, encoding="utf-8")
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    answer = ask(knowledge, question)
+    assert answer.text is not None and expected in answer.text, answer.text
+    assert "Tags:" not in answer.text and "Also known as" not in answer.text, answer.text
+
+
+STEPPER = """\
+# Stepper Networks
+
+## Section 3
+
+The stepper network updates its state once per frame with a learned gate. For details, see [the paper](https://example.org/stepper).
+
+```python
+def step(x):
+    return gate(x) * x
+```
+"""
+
+
+def test_code_lines_and_link_stubs_are_never_answer_sentences(tmp_path) -> None:
+    """A fenced code block's lines and "see the paper" stubs are not what the note says about the paper."""
+    (tmp_path / "stepper.md").write_text(STEPPER, encoding="utf-8")
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    for question in ("What does the step function of the stepper network compute?", "What details does the stepper paper give?"):
+        answer = ask(knowledge, question)
+        text = answer.text or ""
+        assert "def step" not in text and "return gate" not in text and "see the paper" not in text, text
+    assert is_link_line("For details, see the paper.") and is_link_line("Check it out here")
+    assert not is_link_line("See how the gate beats a plain recurrent update by three points on every benchmark.")
+
+
+MONITOR = """\
+# Watching the Watchers
+
+Ada Lovelace, Alan Turing, ICML 2031
+
+## Summary
+
+WatchNet audits the answers of a large untrusted model, GPT-9, with a small trusted one.
+"""
+
+
+def test_who_wrote_a_paper_a_note_only_mentions_is_refused(tmp_path) -> None:
+    """"Who wrote GPT-9?" where a note only uses GPT-9: that note's byline is not GPT-9's authors."""
+    (tmp_path / "watchnet.md").write_text(MONITOR, encoding="utf-8")
+    (tmp_path / "style_GAN.md").write_text(
+        "# A Style-Based Widget Generator\n\nGrace Hopper, et al., CVPR 2031\n\n## Summary\n\n"
+        "The generator, later called StyleGAN, maps a latent code to per-layer widget styles.\n",
+        encoding="utf-8",
+    )
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    mentioned = ask(knowledge, "Who wrote GPT-9?")
+    assert mentioned.refused and mentioned.reason == "No note is about GPT-9; your notes only mention it.", mentioned.text
+    own = ask(knowledge, "Who wrote WatchNet?")
+    assert own.text is not None and own.text.startswith("Ada Lovelace, Alan Turing"), own.reason
+    stem = ask(knowledge, "who wrote StyleGAN?")  # how style_GAN.md is said
+    assert stem.text is not None and stem.text.startswith("Grace Hopper, et al."), stem.reason

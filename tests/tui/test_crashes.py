@@ -13,6 +13,7 @@ from indexer.knowledge import KnowledgeBase
 from tests.tui.test_app import settle
 from tui.app import PapernotesApp, finished
 from tui.screens.build_offer import BuildOffer
+from tui.screens.main import MainScreen
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
 
@@ -109,4 +110,24 @@ async def test_a_page_key_right_after_ctrl_p_does_not_stop_the_app(tmp_path: Pat
         await settle(app, pilot)
         commands = app.screen.query_one(CommandList)
         assert commands.highlighted is not None and commands.highlighted > 0
+    assert not app.return_code
+
+
+async def test_actions_run_before_the_main_screen_is_composed_wait_for_it(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "alpha.md").write_text("# Alpha\n\nThe first note.\n", encoding="utf-8")
+
+    class Early(PapernotesApp):
+        def get_default_screen(self) -> MainScreen:
+            # Run (as a key's binding, the footer or the palette would) before the screen has its children.
+            for action in ("home", "ask"):
+                self.call_later(self.run_action, action)
+            return super().get_default_screen()
+
+    app = Early(KnowledgeBase(folder), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_library(app, pilot)
+        assert app.is_running and app.main.asking and not app.main.showing_reader
+        assert app.focused is app.main.ask_pane.question_box
     assert not app.return_code

@@ -1,0 +1,95 @@
+"""Pilot tests: the reading position (the source line at the top of the view) kept per note, across a relaunch at another width and when a note is opened again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from bench.notes_gen import long_note
+from indexer.knowledge import KnowledgeBase
+from tests.tui.test_app import settle
+from tui.app import PapernotesApp
+from tui.positions import line_at_top
+
+pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def long_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("positions") / "notes"
+    long_note(folder, lines=400, images=0)
+    (folder / "short.md").write_text("# Short\n\n## Only\n\nOne line.\n", encoding="utf-8")
+    KnowledgeBase(folder).build()
+    return folder
+
+
+def top_piece_lines(app: PapernotesApp) -> range:
+    """The source lines (1-based) of the piece at the top of the reader's view."""
+    document = app.main.reader.document
+    model = document.model
+    assert model is not None and document.view_top() > 0
+    piece = model.pieces[model.locate(document.view_top())[0]]
+    return range(piece.start + 1, max(piece.end, piece.start + 1) + 1)
+
+
+async def read_down(app: PapernotesApp, pilot: Pilot, pages: int) -> int:
+    await pilot.press(*["pagedown"] * pages)
+    await settle(app, pilot)
+    line = line_at_top(app.main.reader)
+    assert line is not None and line > 20
+    return line
+
+
+async def test_relaunch_at_another_width_reopens_the_note_where_it_was_read(long_notes: Path, config_dir: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.open_note("long")
+        await settle(app, pilot)
+        line = await read_down(app, pilot, 5)
+        await pilot.press("q")
+        await pilot.pause()
+    saved = json.loads((config_dir / "tui.json").read_text(encoding="utf-8"))
+    assert saved["positions"][str(long_notes)] == {"long": line}
+    assert saved["last_notes"][str(long_notes)] == "long"
+
+    again = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with again.run_test(size=(80, 30)) as pilot:  # narrower: the same text is further down
+        await settle(again, pilot)
+        await settle(again, pilot)
+        reader = again.main.reader
+        assert again.main.showing_reader and reader.note is not None and reader.note.id == "long"
+        assert line in top_piece_lines(again)
+        assert reader.scroll_y > 0
+
+
+async def test_a_note_opened_again_in_the_session_goes_back_to_where_it_was_read(long_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.open_note("long")
+        await settle(app, pilot)
+        line = await read_down(app, pilot, 3)
+        await app.open_note("short")
+        await settle(app, pilot)
+        await app.open_note("long")
+        await settle(app, pilot)
+        assert line in top_piece_lines(app)
+        await pilot.press("home")  # read from the top again: the top is what is remembered
+        await settle(app, pilot)
+        app.home()
+        assert app.config.position(long_notes, "long") is None
+        await app.open_note("long")
+        await settle(app, pilot)
+        assert app.main.reader.scroll_y == 0
+
+
+def test_positions_read_from_tui_json_keep_only_lines() -> None:
+    from tui.config import Config
+
+    config = Config.from_json({"positions": {"/n": {"a": 12, "b": "x", "c": True, "d": 0}, "/m": [1]}})
+    assert config.positions == {"/n": {"a": 12}}
+    assert config.remember_position(Path("/n"), "a", None) and config.positions == {}
