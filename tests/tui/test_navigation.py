@@ -349,6 +349,24 @@ async def test_a_citation_near_the_end_of_a_long_note_is_shown_at_once(long_note
         assert reader.spot_y(spots[0]) + spots[0].height <= top + reader.scrollable_content_region.height
 
 
+async def test_page_down_pressed_quickly_moves_a_page_each_and_home_jumps_at_once(long_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.open_note("long")
+        await settle(app, pilot)
+        reader = app.main.reader
+        reader.focus()
+        page = reader.scrollable_content_region.height
+        for _ in range(3):  # all three waiting at once: faster than any scroll animation
+            app.post_message(events.Key("pagedown", None))
+        await pilot.pause()
+        assert reader.scroll_y == 3 * page
+        app.post_message(events.Key("home", None))
+        await pilot.pause()
+        assert reader.scroll_y == 0
+
+
 async def test_end_of_a_long_note_opened_at_once_shows_its_last_lines(long_notes: Path) -> None:
     """End pressed before the rest of the note is rendered: once heights settle, the view is at the real end."""
     app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
