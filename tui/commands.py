@@ -24,7 +24,8 @@ class NoteCommands(Provider):
         return list(collection.notes) if collection is not None else []
 
     def _open(self, note_id: str) -> None:
-        self.app.post_message(OpenNote(note_id))
+        # A jump, like a related note or a citation: from the reader, [ or Escape comes back (from the library it starts a trail).
+        self.app.post_message(OpenNote(note_id, jump=True))
 
     @staticmethod
     def _help(note: Note) -> str:

@@ -122,6 +122,9 @@ def _answer(
 
     if unknown:
         return refuse(refusal_reason(unknown, None, None))
+    mentioned = _only_mentioned(question, retriever, focus) if asked.kind == "metadata" and scope is None else None
+    if mentioned:  # "who wrote GPT-4?" where a note only uses GPT-4: that note's authors are not GPT-4's
+        return refuse(f"No note is about {mentioned}; your notes only mention it.")
     if asked.kind == "metadata":
         lines = metadata_lines(asked.fields, pool, focus, retriever.index.root)
         if not lines and pool[0].chunk.note_id != focus:  # the note named may be a part ("the SAM with a TinyViT encoder")
@@ -163,6 +166,25 @@ def builds_on(question: str, note_id: str, named: str, retriever: Retriever) -> 
     names = " | ".join([note.title, *(str(a) for a in note.meta.get("aliases", []) or [])]).lower()
     used = {question.lower()[a:b] for a, b, n in retriever.name_spans(question) if n == named}
     return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", names) for name in used)
+
+
+_WHO_WROTE = re.compile(
+    r"^\s*(?:who\s+(?:wrote|authored|made|created|developed|published)|who\s+are\s+the\s+authors\s+of|"
+    r"when\s+was|what\s+year\s+was|where\s+was)\s+(?:the\s+)?(?P<name>[^\s?]+?)(?:\s+paper)?(?:\s+(?:written|published|released))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def _only_mentioned(question: str, retriever: Retriever, focus: str) -> str | None:
+    """The one-word name a paper's-details question asks about ("who wrote GPT-4?") when no note goes by it, else None."""
+    match = _WHO_WROTE.match(question)
+    name = match.group("name").strip("\"'“”‘’") if match else ""
+    if not re.search(r"[A-Z].*[A-Z0-9]|\d", name):  # a name as papers write them (GPT-4, YOLOv9), not a word
+        return None
+    if retriever.notes_called(name) or defined_note(name, retriever, focus):
+        return None
+    stems = {re.sub(r"[\W_]+", "", note_id.rsplit("/", 1)[-1].lower()) for note_id in retriever.index.notes}
+    return None if re.sub(r"[\W_]+", "", name.lower()) in stems else name  # "StyleGAN" is how style_GAN.md is said
 
 
 def _own_name(name: str, note: StoredNote, retriever: Retriever) -> bool:

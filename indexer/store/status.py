@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from indexer.store.database import DB_NAME, connect, read_manifest
 from indexer.store.location import index_dir
-from indexer.store.manifest import manifest_problem
+from indexer.store.manifest import generation_problem, manifest_problem
 from indexer.store.records import IndexStatus
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ def index_status(
             manifest = read_manifest(connection)
             problem = manifest_problem(manifest, spec)
             generation = int(manifest.get("generation", "0"))
+            if problem is None and generation and manifest.get("generation_files"):
+                # Files recorded when written: their stats are checked (checksums only where a stat differs).
+                problem = generation_problem(db.parent, generation, manifest)
             stored = {
                 row["id"]: row["content_hash"]
                 for row in connection.execute("SELECT id, content_hash FROM notes WHERE generation=?", (generation,))

@@ -205,3 +205,32 @@ def test_code_lines_and_link_stubs_are_never_answer_sentences(tmp_path) -> None:
         assert "def step" not in text and "return gate" not in text and "see the paper" not in text, text
     assert is_link_line("For details, see the paper.") and is_link_line("Check it out here")
     assert not is_link_line("See how the gate beats a plain recurrent update by three points on every benchmark.")
+
+
+MONITOR = """\
+# Watching the Watchers
+
+Ada Lovelace, Alan Turing, ICML 2031
+
+## Summary
+
+WatchNet audits the answers of a large untrusted model, GPT-9, with a small trusted one.
+"""
+
+
+def test_who_wrote_a_paper_a_note_only_mentions_is_refused(tmp_path) -> None:
+    """"Who wrote GPT-9?" where a note only uses GPT-9: that note's byline is not GPT-9's authors."""
+    (tmp_path / "watchnet.md").write_text(MONITOR, encoding="utf-8")
+    (tmp_path / "style_GAN.md").write_text(
+        "# A Style-Based Widget Generator\n\nGrace Hopper, et al., CVPR 2031\n\n## Summary\n\n"
+        "The generator, later called StyleGAN, maps a latent code to per-layer widget styles.\n",
+        encoding="utf-8",
+    )
+    knowledge = KnowledgeBase(tmp_path)
+    knowledge.build()
+    mentioned = ask(knowledge, "Who wrote GPT-9?")
+    assert mentioned.refused and mentioned.reason == "No note is about GPT-9; your notes only mention it.", mentioned.text
+    own = ask(knowledge, "Who wrote WatchNet?")
+    assert own.text is not None and own.text.startswith("Ada Lovelace, Alan Turing"), own.reason
+    stem = ask(knowledge, "who wrote StyleGAN?")  # how style_GAN.md is said
+    assert stem.text is not None and stem.text.startswith("Grace Hopper, et al."), stem.reason

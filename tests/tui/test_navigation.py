@@ -51,6 +51,23 @@ async def test_escape_after_a_related_note_goes_back_and_forward_again(kb: Knowl
         assert not app.main.showing_reader and app.sub_title == "Library"
 
 
+async def test_a_note_opened_from_the_palette_while_reading_is_a_jump_back_returns_from(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")  # alpha, from the library
+        await settle(app, pilot)
+        assert shown(app) == "alpha"
+        await pilot.press("ctrl+p", *"betaformer")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app) == "beta"
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert shown(app) == "alpha"
+
+
 async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: KnowledgeBase) -> None:
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -1,4 +1,4 @@
-"""Pilot tests: a first launch on a folder with no index (the build offer, questions asked before there is an index)."""
+"""Pilot tests: a launch on a folder with no index or a damaged one (the build offer, questions asked before there is an index)."""
 
 from __future__ import annotations
 
@@ -68,3 +68,27 @@ async def test_a_notes_folder_gone_while_running_is_said_so(tmp_path: Path) -> N
         await settle(app, pilot)
         titles = [n.title for n in app._notifications]
         assert "Notes folder not found" in titles and "Broken note" not in titles
+
+
+async def test_a_damaged_index_is_offered_a_rebuild_at_start_and_ctrl_r_mends_it(notes_copy: Path, kb: KnowledgeBase) -> None:
+    gen = max((notes_copy / ".papernotes").glob("gen-*"))
+    (gen / "vectors.faiss").write_bytes(b"\x00" * 100)  # a disk that lost the file's blocks
+    app = PapernotesApp(KnowledgeBase(notes_copy), watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, BuildOffer) and app.screen.title_text == "Index needs a rebuild"
+        assert "vectors.faiss" in app.screen.message
+        await pilot.press("escape")  # not now: a question says what is wrong and what mends it, in the app's words
+        await pilot.pause()
+        await pilot.press("ctrl+a", *typed("how fast is alphanet"), "enter")
+        await settle(app, pilot)
+        turn = app.main.ask_pane.turns[-1]
+        said = str(turn.query_one(".answer").render())
+        assert "damaged" in said and "ctrl+r" in said and "Error in" not in said and "papernotes index" not in said
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert KnowledgeBase(notes_copy).status().problem is None
+        await pilot.press("ctrl+a", *typed("how fast is alphanet"), "enter")
+        await settle(app, pilot)
+        again = app.main.ask_pane.turns[-1]
+        assert again.answer is not None and "142 frames per second" in (again.answer.text or "")

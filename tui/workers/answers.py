@@ -11,7 +11,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from indexer.answer import Answer
-from indexer.errors import IndexMissingError, PapernotesError
+from indexer.errors import IndexCorruptError, IndexMissingError, PapernotesError
 from tui import collector
 from tui.messages import AnswerFailed, AnswerReady, ModelFailed, ModelReady, RelatedReady
 from tui.workers.support import while_running
@@ -125,6 +125,9 @@ class AnswerWork:
                 "this question is asked again once it is built.",
             )
             self._ask_after_build = self._asked.get(message.turn)
+        elif isinstance(error, IndexCorruptError):  # the CLI's hint and a library's own words don't help here
+            text = error.message.split(" (Error in ", 1)[0]  # not faiss's C++ signature
+            hint = "ctrl+r rewrites it (from the cached vectors: quick), or Rebuild index in the ctrl+p palette."
         elif isinstance(error, PapernotesError):
             text, hint = error.message, error.hint
         else:
