@@ -23,7 +23,7 @@ from tui.widgets.note_list import NoteList
 if TYPE_CHECKING:
     from tui.app import PapernotesApp
 
-READER_ACTIONS = {"next_note", "previous_note", "home", "toggle_toc", "related", "forward"}
+READER_ACTIONS = {"next_note", "previous_note", "home", "toggle_toc", "related", "forward", "find"}
 """Actions that only make sense while a note is shown."""
 LETTER_ACTIONS = READER_ACTIONS | {
     "quit",
@@ -43,6 +43,7 @@ KEYS = [
     Binding("p", "previous_note", "Prev"),
     Binding("left", "previous_note", "Prev", show=False),
     Binding("h", "home", "Home", show=False),
+    Binding("slash", "find", "Find", show=False),  # as in less and vim: to the library's filter
     Binding("1", "related(1)", "Related", key_display="1-4"),
     *[Binding(str(k), f"related({k})", "Related", show=False) for k in range(2, RELATED_KEYS + 1)],
     Binding("t", "toggle_toc", "Contents", show=False),
@@ -140,6 +141,11 @@ class Actions:
         related = self.main.reader.card.related or []
         if 1 <= number <= len(related):
             await self.open_note(related[number - 1].note_id, jump=True)
+
+    def action_find(self: PapernotesApp) -> None:
+        """`/` in the reader: to the library, the cursor in its filter (typing finds a note)."""
+        self.home()
+        self.main.set_focus(self.main.library.query_one("#filter", Input))
 
     def action_toggle_toc(self: PapernotesApp) -> None:
         """Show or hide the table of contents."""

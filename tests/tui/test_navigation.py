@@ -68,6 +68,21 @@ async def test_a_note_opened_from_the_palette_while_reading_is_a_jump_back_retur
         assert shown(app) == "alpha"
 
 
+async def test_slash_in_the_reader_goes_to_the_library_filter(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app) == "alpha"
+        await pilot.press("slash", *"hopper")
+        await settle(app, pilot)
+        assert not app.main.showing_reader and app.main.library.filter_text == "hopper"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app) == "beta"
+
+
 async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: KnowledgeBase) -> None:
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -332,6 +347,24 @@ async def test_a_citation_near_the_end_of_a_long_note_is_shown_at_once(long_note
         top = reader.scroll_y
         assert top > 100 and reader.spot_y(spots[0]) >= top
         assert reader.spot_y(spots[0]) + spots[0].height <= top + reader.scrollable_content_region.height
+
+
+async def test_page_down_pressed_quickly_moves_a_page_each_and_home_jumps_at_once(long_notes: Path) -> None:
+    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.open_note("long")
+        await settle(app, pilot)
+        reader = app.main.reader
+        reader.focus()
+        page = reader.scrollable_content_region.height
+        for _ in range(3):  # all three waiting at once: faster than any scroll animation
+            app.post_message(events.Key("pagedown", None))
+        await pilot.pause()
+        assert reader.scroll_y == 3 * page
+        app.post_message(events.Key("home", None))
+        await pilot.pause()
+        assert reader.scroll_y == 0
 
 
 async def test_end_of_a_long_note_opened_at_once_shows_its_last_lines(long_notes: Path) -> None:

@@ -20,6 +20,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Reader", "n / →", "next note in reading order"),
     ("Reader", "p / ←", "previous note in reading order"),
     ("Reader", "h", "back to the library (home)"),
+    ("Reader", "/", "find a note: to the library, the cursor in its filter"),
     ("Reader", "1 – 4", "open a related note (listed on the note's card)"),
     ("Reader", "esc / [ / alt+←", "go back to the note a jump (related note, citation, link) came from"),
     ("Reader", "] / alt+→", "go forward again"),

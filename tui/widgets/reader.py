@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
@@ -106,6 +107,24 @@ class Reader(VerticalScroll):
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.document.view_moved()
+
+    # Page and Home/End jump at once: animated, Home/End took ~1 s in a long note, and a second
+    # PageDown during the animation started from where the view was, not where it was going.
+    def action_page_down(self) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_to(y=self.scroll_y + self.scrollable_content_region.height, animate=False, immediate=True)
+
+    def action_page_up(self) -> None:
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_to(y=self.scroll_y - self.scrollable_content_region.height, animate=False, immediate=True)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False, immediate=True)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
