@@ -271,3 +271,17 @@ async def test_keys_arriving_as_the_no_index_offer_opens_go_to_the_filter(fresh_
         await settle(app, pilot)
         assert app.main.reader.note is not None and app.main.reader.note.id == "beta"
         assert not app.state.building
+
+
+async def test_a_question_pasted_over_two_lines_is_kept_whole(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.action_ask()
+        await pilot.pause()
+        box = app.main.query_one("#question", Input)
+        assert app.focused is box
+        app.post_message(events.Paste("who wrote AlphaNet?\nand how fast is it?\n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert box.value == "who wrote AlphaNet? and how fast is it?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -68,6 +68,17 @@ class QuestionInput(Input):
     """The question box; ↑ moves to the latest citations (or, first, a scoped refusal's choices)."""
 
     BINDINGS = [Binding("up", "citations", "Citations", show=False)]
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual keeps a pasted text's first line only: a question pasted over two lines is one question.
+        joined = " ".join(line.strip() for line in event.text.splitlines() if line.strip())
+        event.prevent_default()  # Input's own handler would paste the first line again
+        event.stop()
+        if joined:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(joined)
+            else:
+                self.replace(joined, *self.selection)
 
     def action_citations(self) -> None:
         """Focus the first list of the latest answer that has one: "Ask all notes instead", else its citations."""
