@@ -20,14 +20,19 @@ def line_at_top(reader: Reader) -> int | None:
     return piece.start + 1 + min(lines - 1, row * lines // max(1, model.heights[index]))
 
 
-def go_to_line(reader: Reader, note_id: str, line: int) -> None:
-    """Scroll the reader so source line `line` (1-based) is at the top of its view, if it still shows `note_id`."""
+def go_to_line(reader: Reader, note_id: str, line: int, tries: int = 5) -> None:
+    """Scroll the reader so source line `line` (1-based) is at the top of its view, if it still shows `note_id`
+    (after the next refresh, up to `tries` times, while the note is not laid out at a width yet)."""
     document = reader.document
     model = document.model
     if reader.note is None or reader.note.id != note_id or model is None or not model.pieces:
         return
     index = model.piece_at_line(line - 1)
     if index is None:
+        return
+    if index >= len(model.heights) or model.width <= 0:  # not laid out yet (the reader was just shown)
+        if tries > 0:
+            reader.call_after_refresh(go_to_line, reader, note_id, line, tries - 1)
         return
     document.reveal(index)
     piece = model.pieces[index]

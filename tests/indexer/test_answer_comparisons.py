@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.answer import answer_question
 from indexer.knowledge import KnowledgeBase
+from tests.indexer.notes_kit import ask, notes_kb
 
 NOTES = {
     "alphanet.md": """\
@@ -49,16 +49,7 @@ Only the new token and a small fusion block are trained, on 40 thousand finely l
 GammaNet counts widgets in crowded shelf photographs with a density map regressor.
 """,
 }
-
-
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("comparisons")
-    for name, text in NOTES.items():
-        (root / name).write_text(text, encoding="utf-8")
-    knowledge = KnowledgeBase(root)
-    knowledge.build()
-    return knowledge
+kb = notes_kb(NOTES)
 
 
 @pytest.mark.parametrize(
@@ -72,7 +63,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     ],
 )
 def test_each_note_a_comparison_names_gives_its_sentence(kb: KnowledgeBase, question: str) -> None:
-    answer = answer_question(question, kb.retriever())
+    answer = ask(kb, question)
     assert answer.text is not None and answer.kind in ("comparison", "quantity"), answer.reason
     quoted = {c.note for c in answer.citations if c.quote}
     assert quoted == {"alphanet", "betanet"}, answer.text
@@ -80,6 +71,6 @@ def test_each_note_a_comparison_names_gives_its_sentence(kb: KnowledgeBase, ques
 
 
 def test_a_question_about_one_note_stays_with_it(kb: KnowledgeBase) -> None:
-    answer = answer_question("How long does AlphaNet's distillation take?", kb.retriever())
+    answer = ask(kb, "How long does AlphaNet's distillation take?")
     assert answer.text is not None and "one day on a single GPU" in answer.text, answer.text
     assert {c.note for c in answer.citations if c.quote} == {"alphanet"}, answer.text

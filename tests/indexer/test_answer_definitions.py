@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.answer import answer_question
 from indexer.answer.definition import asked_name
 from indexer.knowledge import KnowledgeBase
+from tests.indexer.notes_kit import ask, notes_kb
 
 ZEBRAGAN = """\
 ---
@@ -39,16 +39,7 @@ KETTLE = """\
 We measured many kettles in the lab before writing anything down.
 KettleNet is a small recurrent network that predicts when a kettle of water will boil from its temperature trace.
 """
-
-
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("definitions")
-    (root / "zebragan.md").write_text(ZEBRAGAN, encoding="utf-8")
-    (root / "kettlenet.md").write_text(KETTLE, encoding="utf-8")
-    knowledge = KnowledgeBase(root)
-    knowledge.build()
-    return knowledge
+kb = notes_kb({"zebragan.md": ZEBRAGAN, "kettlenet.md": KETTLE})
 
 
 @pytest.mark.parametrize(
@@ -68,7 +59,7 @@ def test_what_a_definition_question_asks(question: str, name: str | None) -> Non
 
 @pytest.mark.parametrize("question", ["What is ZebraGAN?", "what's the zebragan paper?", "Tell me about ZebraGAN"])
 def test_what_is_it_is_answered_with_the_summary_opening(kb: KnowledgeBase, question: str) -> None:
-    answer = answer_question(question, kb.retriever())
+    answer = ask(kb, question)
     assert answer.text is not None, answer.reason
     assert answer.text.startswith("This paper proposes a way to learn a stripe generator"), answer.text
     assert "github.com" not in answer.text and "noise is added" not in answer.text
@@ -76,5 +67,5 @@ def test_what_is_it_is_answered_with_the_summary_opening(kb: KnowledgeBase, ques
 
 
 def test_without_a_summary_the_sentence_defining_the_name_answers(kb: KnowledgeBase) -> None:
-    answer = answer_question("What is KettleNet?", kb.retriever())
+    answer = ask(kb, "What is KettleNet?")
     assert answer.text is not None and answer.text.startswith("KettleNet is a small recurrent network"), answer.text

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.answer import answer_question
 from indexer.answer.expansion import asked_acronym, lists_expansion
 from indexer.answer.features import spells_out_acronym
 from indexer.answer.questions import classify
 from indexer.knowledge import KnowledgeBase
+from tests.indexer.notes_kit import ask, build_notes, notes_kb
 
 NOTES = {
     "quickzebra.md": """\
@@ -51,16 +51,7 @@ SortNet sorts gadgets on a conveyor belt by the outline of their shadows.
 It uses a small convolutional network trained on 20 thousand shadow images.
 """,
 }
-
-
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("expansions")
-    for name, text in NOTES.items():
-        (root / name).write_text(text, encoding="utf-8")
-    knowledge = KnowledgeBase(root)
-    knowledge.build()
-    return knowledge
+kb = notes_kb(NOTES)
 
 
 @pytest.mark.parametrize(
@@ -91,20 +82,20 @@ def test_an_expansion_question_asks_for_no_figure() -> None:
 
 @pytest.mark.parametrize("question", ["What does PSNR stand for?", "what does psnr stand for?", "What is PSNR short for?"])
 def test_an_acronym_the_model_does_not_know_is_answered_with_its_spelling_out(kb: KnowledgeBase, question: str) -> None:
-    answer = answer_question(question, kb.retriever())
+    answer = ask(kb, question)
     assert answer.text is not None and "peak signal-to-noise ratio (PSNR)" in answer.text, answer.reason
     assert "Quantised Widget Bootstrapping" not in answer.text, answer.text  # the spelling out alone
     assert [c.note for c in answer.citations] == ["widgetboot"]
 
 
 def test_a_compound_expansion_question_still_gets_each_part(kb: KnowledgeBase) -> None:
-    answer = answer_question("What does QWB stand for, and how does it avoid negative pairs?", kb.retriever())
+    answer = ask(kb, "What does QWB stand for, and how does it avoid negative pairs?")
     assert answer.text is not None and "Quantised Widget Bootstrapping (QWB)" in answer.text, answer.reason
     assert "no negative pairs are needed" in answer.text, answer.text
 
 
 def test_an_acronym_no_note_has_is_still_refused(kb: KnowledgeBase) -> None:
-    answer = answer_question("What does XYZW stand for?", kb.retriever())
+    answer = ask(kb, "What does XYZW stand for?")
     assert answer.refused and answer.reason == "No note covers XYZW.", answer.text
 
 
@@ -115,25 +106,23 @@ def test_a_list_of_aliases_spells_an_acronym_out() -> None:
 
 
 def test_an_acronym_only_the_front_matter_spells_out_is_answered_from_the_aliases(kb: KnowledgeBase) -> None:
-    answer = answer_question("What does QZD stand for?", kb.retriever())
+    answer = ask(kb, "What does QZD stand for?")
     assert answer.text is not None and "Quick Zebra Detector" in answer.text, answer.reason
     assert [c.note for c in answer.citations] == ["quickzebra"]
 
 
 def test_a_note_s_own_name_it_never_spells_out_is_refused(kb: KnowledgeBase) -> None:
     """"What does SortNet stand for?" of a note that never spells it out: a refusal, not SortNet's other sentences."""
-    answer = answer_question("What does SortNet stand for?", kb.retriever())
+    answer = ask(kb, "What does SortNet stand for?")
     assert answer.refused and answer.reason == "Your note on SortNet doesn't say what SortNet stands for.", answer.text
     assert answer.closest and answer.closest[0].note == "sortnet"
 
 
 def test_a_name_the_title_spells_out_is_not_refused(tmp_path) -> None:
     """ "GWS" of "Gadget Widget Sorting": the title may be the expansion, so the question is answered as before."""
-    (tmp_path / "gws.md").write_text(
+    gws = (
         "---\ntitle: Gadget Widget Sorting\naliases: [GWS]\n---\n\n# Gadget Widget Sorting\n\n## Summary\n\n"
-        "GWS sorts widgets and gadgets into bins with one small convolutional network.\n",
-        encoding="utf-8",
+        "GWS sorts widgets and gadgets into bins with one small convolutional network.\n"
     )
-    knowledge = KnowledgeBase(tmp_path)
-    knowledge.build()
-    assert not answer_question("What does GWS stand for?", knowledge.retriever()).refused
+    knowledge = build_notes(tmp_path, {"gws.md": gws})
+    assert not ask(knowledge, "What does GWS stand for?").refused

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.answer import answer_question
 from indexer.answer.links import is_link_line
 from indexer.answer.metadata import _looks_like_authors
 from indexer.knowledge import KnowledgeBase
+from tests.indexer.notes_kit import ask, build_notes, notes_kb
 
 WIDGETS = """\
 # Frobnicating Widgets with Learned Kernels
@@ -40,20 +40,7 @@ year: 2030
 
 GadgetSeg segments gadgets in street photographs with a mask decoder over a frozen image encoder.
 """
-
-
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("sources")
-    (root / "frobnet.md").write_text(WIDGETS, encoding="utf-8")
-    (root / "gadgetseg.md").write_text(GADGETS, encoding="utf-8")
-    knowledge = KnowledgeBase(root)
-    knowledge.build()
-    return knowledge
-
-
-def ask(kb: KnowledgeBase, question: str):
-    return answer_question(question, kb.retriever())
+kb = notes_kb({"frobnet.md": WIDGETS, "gadgetseg.md": GADGETS})
 
 
 @pytest.mark.parametrize(
@@ -129,10 +116,7 @@ The authors count sprockets on conveyor belts with a tiny detector.
 
 def test_front_matter_that_was_ignored_is_never_quoted(tmp_path) -> None:
     """`authors: 5` is ignored with a warning: an answer never quotes it, and every quote is text of the passage it cites."""
-    (tmp_path / "frobnet.md").write_text(WIDGETS, encoding="utf-8")
-    (tmp_path / "sprockets.md").write_text(BAD_AUTHORS, encoding="utf-8")
-    knowledge = KnowledgeBase(tmp_path)
-    knowledge.build()
+    knowledge = build_notes(tmp_path, {"frobnet.md": WIDGETS, "sprockets.md": BAD_AUTHORS})
     for question in ("Who wrote the Sprocket Counting paper?", "who wrote sprockt counting?"):
         answer = ask(knowledge, question)
         assert "authors: 5" not in (answer.text or ""), answer.text
@@ -172,9 +156,7 @@ The backbone is a small convolutional network shared by every bin query.
 )
 def test_the_about_labels_answer_only_metadata_questions(tmp_path, question: str, expected: str) -> None:
     """"Tags: ..." and "Also known as ..." say what the note is filed under, not what the paper does."""
-    (tmp_path / "binmatch.md").write_text(MATCHER, encoding="utf-8")
-    knowledge = KnowledgeBase(tmp_path)
-    knowledge.build()
+    knowledge = build_notes(tmp_path, {"binmatch.md": MATCHER})
     answer = ask(knowledge, question)
     assert answer.text is not None and expected in answer.text, answer.text
     assert "Tags:" not in answer.text and "Also known as" not in answer.text, answer.text
@@ -196,9 +178,7 @@ def step(x):
 
 def test_code_lines_and_link_stubs_are_never_answer_sentences(tmp_path) -> None:
     """A fenced code block's lines and "see the paper" stubs are not what the note says about the paper."""
-    (tmp_path / "stepper.md").write_text(STEPPER, encoding="utf-8")
-    knowledge = KnowledgeBase(tmp_path)
-    knowledge.build()
+    knowledge = build_notes(tmp_path, {"stepper.md": STEPPER})
     for question in ("What does the step function of the stepper network compute?", "What details does the stepper paper give?"):
         answer = ask(knowledge, question)
         text = answer.text or ""
@@ -220,14 +200,11 @@ WatchNet audits the answers of a large untrusted model, GPT-9, with a small trus
 
 def test_who_wrote_a_paper_a_note_only_mentions_is_refused(tmp_path) -> None:
     """"Who wrote GPT-9?" where a note only uses GPT-9: that note's byline is not GPT-9's authors."""
-    (tmp_path / "watchnet.md").write_text(MONITOR, encoding="utf-8")
-    (tmp_path / "style_GAN.md").write_text(
+    style_gan = (
         "# A Style-Based Widget Generator\n\nGrace Hopper, et al., CVPR 2031\n\n## Summary\n\n"
-        "The generator, later called StyleGAN, maps a latent code to per-layer widget styles.\n",
-        encoding="utf-8",
+        "The generator, later called StyleGAN, maps a latent code to per-layer widget styles.\n"
     )
-    knowledge = KnowledgeBase(tmp_path)
-    knowledge.build()
+    knowledge = build_notes(tmp_path, {"watchnet.md": MONITOR, "style_GAN.md": style_gan})
     mentioned = ask(knowledge, "Who wrote GPT-9?")
     assert mentioned.refused and mentioned.reason == "No note is about GPT-9; your notes only mention it.", mentioned.text
     own = ask(knowledge, "Who wrote WatchNet?")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer.answer import answer_question
 from indexer.answer.features import spells_out_acronym
 from indexer.answer.questions import classify, question_parts
 from indexer.answer.refusing import name_forms, person_names
 from indexer.knowledge import KnowledgeBase
 from indexer.quotes import clean_sentence, quotes_of
+from tests.indexer.notes_kit import ask, build_notes, notes_kb
 
 FOONET = """\
 # FooNet: Fast Object Networks
@@ -66,21 +66,7 @@ aliases: [NormEmb]
 Sentence vectors are l2 normalized before the dot product, so the score is a cosine.
 Without normalization long sentences dominate the nearest neighbours.
 """
-
-
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("answers")
-    (root / "foonet.md").write_text(FOONET, encoding="utf-8")
-    (root / "clipping.md").write_text(CLIPPING, encoding="utf-8")
-    (root / "embeddings.md").write_text(EMBEDDINGS, encoding="utf-8")
-    knowledge = KnowledgeBase(root)
-    knowledge.build()
-    return knowledge
-
-
-def ask(kb: KnowledgeBase, question: str):
-    return answer_question(question, kb.retriever())
+kb = notes_kb({"foonet.md": FOONET, "clipping.md": CLIPPING, "embeddings.md": EMBEDDINGS})
 
 
 @pytest.mark.parametrize(
@@ -211,27 +197,23 @@ def test_names_are_checked_in_questions_typed_without_capitals(kb: KnowledgeBase
 
 
 def test_a_demo_question_is_answered_with_the_demo_link(tmp_path: Path) -> None:
-    (tmp_path / "barnet.md").write_text(
+    barnet = (
         "# BarNet: a small segmenter\n\n## Try it\n\nThe BarNet demo takes about 3 seconds per image on a laptop CPU.\n"
-        "It runs in the browser too.\n\n- Online demo: https://example.org/barnet-demo\n",
-        encoding="utf-8",
+        "It runs in the browser too.\n\n- Online demo: https://example.org/barnet-demo\n"
     )
-    kb = KnowledgeBase(tmp_path)
-    kb.build()
+    kb = build_notes(tmp_path, {"barnet.md": barnet})
     answer = ask(kb, "Where can I try an online demo of BarNet?")
     assert answer.text is not None and "https://example.org/barnet-demo" in answer.text, answer.text
 
 
 def test_a_name_answer_finds_the_name_when_the_title_is_not_it(tmp_path: Path) -> None:
-    (tmp_path / "local.md").write_text(
+    local = (
         "# Putting Gradients Aside: Local Learning of Representations\n\n## Summary\n\n"
         "The paper trains each module of a deep network on its own, with a greedy contrastive objective per module.\n"
         "No gradient flows between the modules, so each one can be trained on a different device.\n\n"
-        "## Method\n\nFollowing this idea, the authors suggest Greedy InfoMax.\nThe modules are trained one after another.\n",
-        encoding="utf-8",
+        "## Method\n\nFollowing this idea, the authors suggest Greedy InfoMax.\nThe modules are trained one after another.\n"
     )
-    kb = KnowledgeBase(tmp_path)
-    kb.build()
+    kb = build_notes(tmp_path, {"local.md": local})
     answer = ask(kb, "Which technique trains each module of a network on its own with a greedy contrastive objective?")
     assert answer.text is not None and answer.kind == "name" and "Greedy InfoMax" in answer.text, answer.text
 

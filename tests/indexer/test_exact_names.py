@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
-
-import pytest
 
 from indexer.knowledge import KnowledgeBase
 from indexer.names import exact_names
+from tests.indexer.notes_kit import notes_kb
 
 
 def note(note_id: str, title: str, *aliases: str) -> SimpleNamespace:
@@ -92,18 +90,10 @@ year: 2022
 DreamBooth fine-tunes the whole diffusion model on a few pictures of a subject tied to a rare token.
 A prior preservation loss keeps the model able to draw other members of the subject's class.
 """
-
-
-@pytest.fixture(scope="module")
-def cycles(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root: Path = tmp_path_factory.mktemp("cycles")
-    (root / "cyclegan.md").write_text(CYCLEGAN, encoding="utf-8")
-    (root / "cycle_dehaze.md").write_text(DEHAZE, encoding="utf-8")
-    (root / "Textual_inversion.md").write_text(INVERSION, encoding="utf-8")
-    (root / "DreamBooth.md").write_text(DREAMBOOTH, encoding="utf-8")
-    kb = KnowledgeBase(root)
-    kb.build()
-    return kb
+cycles = notes_kb(
+    {"cyclegan.md": CYCLEGAN, "cycle_dehaze.md": DEHAZE, "Textual_inversion.md": INVERSION, "DreamBooth.md": DREAMBOOTH},
+    name="cycles",
+)
 
 
 def test_a_question_naming_the_file_finds_that_note(cycles: KnowledgeBase) -> None:
