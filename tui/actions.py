@@ -199,8 +199,8 @@ class Actions:
         elif main.showing_reader:
             if not await self.go_back():
                 self.home()
-        else:
-            main.back_in_library()
+        elif not main.back_in_library() and main.reader.note is not None:
+            await self.open_note(main.reader.note.id)  # nothing left to back out of: back to the note last read
 
     async def action_back_key(self: PapernotesApp) -> None:
         """Go back from a jump (like a browser's back)."""

@@ -83,6 +83,22 @@ async def test_slash_in_the_reader_goes_to_the_library_filter(kb: KnowledgeBase)
         assert shown(app) == "beta"
 
 
+async def test_escape_in_the_library_with_nothing_to_clear_returns_to_the_note_last_read(kb: KnowledgeBase) -> None:
+    app = PapernotesApp(kb, watch=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "n")  # beta
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        await pilot.press("escape")  # from the filter to the list
+        await pilot.pause()
+        assert not app.main.showing_reader
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert shown(app) == "beta"
+
+
 async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: KnowledgeBase) -> None:
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
