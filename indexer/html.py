@@ -23,6 +23,7 @@ from indexer.html_elements import (
     literal,
     safe_url,
 )
+from indexer.notefiles import MAX_NESTING
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def convert_html(text: str, tokens: list[Token] | None = None) -> Converted:
     if tokens is None:
         from mdit_py_plugins.front_matter import front_matter_plugin
 
-        tokens = MarkdownIt("commonmark").enable("table").use(front_matter_plugin).parse(text)
+        tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").use(front_matter_plugin).parse(text)
     lines, images = converted_lines(text, tokens)
     if len(lines) != text.count("\n") + 1:  # never expected (a test checks it): keep the text then
         logger.warning("HTML conversion changed the number of lines; kept the note as written")

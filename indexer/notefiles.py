@@ -14,6 +14,11 @@ MAX_NOTE_BYTES = 2_000_000
 """Notes larger than this are skipped with a warning (a 2 MB note is ~300k words)."""
 
 
+MAX_NESTING = 200
+"""markdown-it's nesting limit for notes (its CommonMark preset's 20 drops list items deeper than 9 levels, text and all:
+every level costs two). Outline-style notes nest deeper; the reader, index and HTML conversion all parse with this one."""
+
+
 def default_notes_dir() -> Path:
     """`$PAPERNOTES_NOTES`, else the shipped notes (a clone's `content/`, or the wheel's copy), else ./content."""
     from indexer.shipped import shipped_notes

@@ -17,6 +17,7 @@ from indexer.frontmatter import METADATA_KEYS, FrontMatter, load_front_matter, n
 from indexer.html import HtmlImage, convert_html
 from indexer.names import resolve_note, short_name, slugify
 from indexer.notefiles import (
+    MAX_NESTING,
     MAX_NOTE_BYTES,
     NOTE_SUFFIXES,
     decode_note,
@@ -97,7 +98,7 @@ def _too_large(rel: str, size: int) -> NoteError:
 
 
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough").use(front_matter_plugin)
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough").use(front_matter_plugin)
 
 
 _MD = _markdown()

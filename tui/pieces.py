@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from indexer.names import slugify
+from indexer.notefiles import MAX_NESTING
 from tui.text import safe_markdown
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough").use(front_matter_plugin)
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough").use(front_matter_plugin)
 
 
 def _close(tokens: list[Token], start: int) -> int:

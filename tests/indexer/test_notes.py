@@ -189,3 +189,13 @@ def test_the_year_of_a_venue_line_under_the_title_is_the_notes_year(tmp_path: Pa
         assert read_note(write(tmp_path, name, text), tmp_path).meta.year is None, name
     front = "---\ntitle: A Title\nyear: 2019\n---\n\nAnn One, Bo Two, **CVPR 2021**\n\n## Summary\n\nText.\n"
     assert read_note(write(tmp_path, "front.md", front), tmp_path).meta.year == 2019  # front matter wins
+
+
+def test_a_list_nested_25_levels_deep_keeps_every_level(tmp_path: Path) -> None:
+    """markdown-it's CommonMark preset stops at 20 nesting tokens (9 list levels) and drops the rest, text and all."""
+    body = "".join(f"{'  ' * level}- level {level}\n" for level in range(25))
+    path = tmp_path / "nest.md"
+    path.write_text(f"# Deep Nest\n\n{body}", encoding="utf-8")
+    note = read_note(path, tmp_path)
+    text = "\n".join(block.text for section in note.sections for block in section.blocks)
+    assert all(f"level {level}" in text for level in range(25))

@@ -87,3 +87,11 @@ def test_snapshot_of_an_html_figure_note(snap_compare, figure_kb: KnowledgeBase,
         await steady(pilot)
 
     assert snap_compare(PapernotesApp(figure_kb, watch=False), terminal_size=size, run_before=run_before)
+
+
+def test_the_reader_keeps_a_list_nested_25_levels_deep() -> None:
+    from tui.pieces import pieces_of
+
+    body = "".join(f"{'  ' * level}- level {level}\n" for level in range(25))
+    shown = " ".join(t.content for piece in pieces_of(f"# Deep Nest\n\n{body}") for t in piece.tokens)
+    assert all(f"level {level}" in shown for level in range(25))
