@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import io
 import json
@@ -15,9 +14,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.command import CommandPalette
-from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, ProgressBar
-from textual.worker import WorkerCancelled
 
 from indexer.knowledge import KnowledgeBase
 from indexer.store import BuildCancelled, BuildReport
@@ -26,32 +23,18 @@ from tui.app import PapernotesApp
 from tui.screens.build_offer import BuildOffer
 from tui.screens.help import HelpScreen
 from tui.widgets.ask_pane import AskPane
-from tui.widgets.conversation import CitationList, Turn
+from tui.widgets.conversation import CitationList
 from tui.widgets.library import BROKEN_PREFIX
 from tui.widgets.note_card import NoteCard, ProblemCard
 from tui.widgets.reader import Reader
 from tui.widgets.status_line import StatusLine
 
 from .conftest import ALPHA, BETA
+from .pilot_kit import SIZE, ask, listed, running, settle
 
-SIZE = (120, 40)
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
 )
-
-
-async def settle(app: PapernotesApp, pilot: Pilot) -> None:
-    """Let every worker finish (cancelled ones included) and the screen catch up."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def listed(app: PapernotesApp) -> list[str]:
-    """Ids of the library's entries, in order."""
-    notes = app.main.query_one("#notes", OptionList)
-    return [notes.get_option_at_index(i).id or "" for i in range(notes.option_count)]
 
 
 def as_text(renderable: object, width: int = 110) -> str:
@@ -67,21 +50,6 @@ def status_text(app: PapernotesApp) -> str:
 
 def card_text(app: PapernotesApp) -> str:
     return str(app.main.query_one(NoteCard).render())
-
-
-async def ask(app: PapernotesApp, pilot: Pilot, question: str) -> Turn:
-    """Ask `question` through the ask pane and wait for the answer."""
-    if isinstance(app.focused, Input):  # typing in a box: "a" would be a letter
-        app.action_ask()
-    else:
-        await pilot.press("a")
-    await pilot.pause()
-    box = app.main.query_one("#question", Input)
-    assert app.focused is box
-    box.value = question
-    await pilot.press("enter")
-    await settle(app, pilot)
-    return app.main.query_one(AskPane).turns[-1]
 
 
 def cited_spots(app: PapernotesApp) -> list:
@@ -186,9 +154,7 @@ async def test_a_slow_quick_list_is_shown_when_it_is_read(kb: KnowledgeBase) -> 
 async def test_library_shows_reading_order_titles_years_tags_and_unreadable_files(
     kb: KnowledgeBase,
 ) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         assert listed(app) == ["alpha", "beta", "gamma", "delta", f"{BROKEN_PREFIX}0"]
         notes = app.main.query_one("#notes", OptionList)
         first = as_text(notes.get_option_at_index(0).prompt)
@@ -205,9 +171,7 @@ async def test_library_shows_reading_order_titles_years_tags_and_unreadable_file
 
 
 async def test_filter_by_title_tag_or_author_then_enter_opens(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         assert isinstance(app.focused, Input)
         await pilot.press(*"segm")
         assert listed(app) == ["beta"]
@@ -226,9 +190,7 @@ async def test_filter_by_title_tag_or_author_then_enter_opens(kb: KnowledgeBase)
 
 
 async def test_next_previous_home_and_the_ends(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
         reader = app.main.reader
@@ -259,11 +221,7 @@ async def test_next_previous_home_and_the_ends(kb: KnowledgeBase) -> None:
 
 
 async def test_reader_has_card_contents_and_related_notes_one_key_away(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("alpha")
-        await settle(app, pilot)
+    async with running(kb, note="alpha") as (app, pilot):
         card = card_text(app)
         for expected in (
             "AlphaNet: Fast Object Detection",
@@ -291,9 +249,7 @@ async def test_reader_has_card_contents_and_related_notes_one_key_away(kb: Knowl
 async def test_reopens_the_last_note_and_remembers_the_theme(
     kb: KnowledgeBase, config_dir: Path
 ) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await app.open_note("beta")
         app.action_toggle_theme()
         await pilot.pause()
@@ -302,9 +258,7 @@ async def test_reopens_the_last_note_and_remembers_the_theme(
     assert saved["last_notes"][str(kb.root)] == "beta"
     assert saved["theme"] == "textual-light"
 
-    again = PapernotesApp(kb, watch=False)
-    async with again.run_test(size=SIZE) as pilot:
-        await settle(again, pilot)
+    async with running(kb) as (again, pilot):
         assert again.theme == "textual-light"
         assert again.main.showing_reader
         assert again.main.reader.note is not None and again.main.reader.note.id == "beta"
@@ -353,9 +307,7 @@ async def test_links_in_the_card_and_the_note_are_clickable(
 async def test_ask_answers_with_citations_and_a_citation_opens_the_cited_section(
     kb: KnowledgeBase,
 ) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         turn = await ask(app, pilot, "How fast is AlphaNet?")
         assert turn.has_class("-answered") and turn.answer is not None
         assert "142 frames per second" in (turn.answer.text or "")
@@ -382,20 +334,14 @@ async def test_ask_answers_with_citations_and_a_citation_opens_the_cited_section
 
 
 async def test_not_in_your_notes_looks_different(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         turn = await ask(app, pilot, "What is the capital of France?")
         assert turn.has_class("-refused") and not turn.has_class("-answered")
         assert "Not in your notes" in str(turn.query_one(".answer").render())
 
 
 async def test_scoped_question_only_cites_the_note_being_read(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("beta")
-        await settle(app, pilot)
+    async with running(kb, note="beta") as (app, pilot):
         await pilot.press("a", "ctrl+t")
         assert app.main.ask_pane.scoped
         turn = await ask(app, pilot, "How fast is it?")
@@ -410,9 +356,7 @@ async def test_scoped_question_only_cites_the_note_being_read(kb: KnowledgeBase)
 
 
 async def test_follow_up_questions_use_the_previous_answer(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         first = await ask(app, pilot, "What is BetaFormer?")
         assert first.answer is not None and "beta" in first.answer.notes
         second = await ask(app, pilot, "how fast is it?")
@@ -472,9 +416,7 @@ async def test_no_index_offers_to_build_and_builds_with_progress(
         progress.append((stage, done, bar.total, bar.display))
 
     monkeypatch.setattr(StatusLine, "show_progress", spy)
-    app = PapernotesApp(KnowledgeBase(fresh_notes), watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(fresh_notes) as (app, pilot):
         assert isinstance(app.screen, BuildOffer)
         assert "no index" in status_text(app)
         await pilot.press("enter")
@@ -495,9 +437,7 @@ async def test_changed_notes_are_reported_and_r_updates_incrementally(
     (notes_copy / "beta.md").write_text(
         (notes_copy / "beta.md").read_text() + "\nBetaFormer was revised.\n"
     )
-    app = PapernotesApp(KnowledgeBase(notes_copy), watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(notes_copy) as (app, pilot):
         assert isinstance(app.screen, BuildOffer)
         assert "1 note changed" in str(app.screen.query_one("#offer-message").render())
         await pilot.press("escape")  # not now
@@ -578,9 +518,7 @@ async def test_watching_updates_the_index_when_a_note_changes(
 
 
 async def test_unreadable_file_shows_an_error_card_naming_file_and_line(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         notes = app.main.query_one("#notes", OptionList)
         notes.highlighted = notes.option_count - 1
         await pilot.press("enter")
@@ -593,11 +531,7 @@ async def test_unreadable_file_shows_an_error_card_naming_file_and_line(kb: Know
 
 
 async def test_note_warnings_show_with_line_numbers(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("delta")
-        await settle(app, pilot)
+    async with running(kb, note="delta") as (app, pilot):
         card = app.main.query_one(ProblemCard)
         assert card.display and card.has_class("-warning")
         # the unclosed quote of line 2, where it starts (not where YAML gave up)
@@ -606,11 +540,7 @@ async def test_note_warnings_show_with_line_numbers(kb: KnowledgeBase) -> None:
 
 
 async def test_markup_and_escape_sequences_in_notes_are_shown_literally(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("gamma")
-        await settle(app, pilot)
+    async with running(kb, note="gamma") as (app, pilot):
         shown = runs_text(app)
         flat = " ".join(shown.split())  # as wrapped at the reader's width
         assert "[bold red]L = a + b[/bold red]" in flat
@@ -628,11 +558,7 @@ async def test_markup_and_escape_sequences_in_notes_are_shown_literally(kb: Know
 
 
 async def test_images_are_drawn_or_shown_as_placeholders(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("gamma")
-        await settle(app, pilot)
+    async with running(kb, note="gamma") as (app, pilot):
         document = app.main.reader.document
         drawn, missing = list(document.model.figures)
         assert list(document.pictures) == [drawn]  # a picture laid over the first figure's rows
@@ -645,9 +571,7 @@ async def test_images_are_drawn_or_shown_as_placeholders(kb: KnowledgeBase) -> N
 
 
 async def test_help_palette_and_footer(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
@@ -683,9 +607,7 @@ async def test_help_palette_and_footer(kb: KnowledgeBase) -> None:
 
 
 async def test_open_paper_from_the_command_palette(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         app.action_open_paper()
         await pilot.pause()
         await pilot.press(*"betaform")
@@ -697,9 +619,7 @@ async def test_open_paper_from_the_command_palette(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_works_small_and_large(kb: KnowledgeBase, size: tuple[int, int]) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+    async with running(kb, size=size) as (app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
         turn = await ask(app, pilot, "How fast is AlphaNet?")
@@ -719,9 +639,7 @@ async def test_works_small_and_large(kb: KnowledgeBase, size: tuple[int, int]) -
 
 
 async def test_the_filter_matches_the_year(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await pilot.press(*"2023")
         assert listed(app) == ["gamma"]
         app.main.library.clear_filter()

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from indexer.knowledge import KnowledgeBase
 from indexer.notemodel import NoteCollection
 from indexer.store import IndexStatus
-from tests.tui.test_app import SIZE, listed, settle
+from tests.tui.pilot_kit import SIZE, listed, running, settle
 from tui.app import PapernotesApp
 from tui.screens.build_offer import BuildOffer
 from tui.screens.confirm import ConfirmQuit
@@ -55,9 +55,7 @@ async def test_keys_typed_right_after_a_all_land_in_the_question_box(kb: Knowled
 
 
 async def test_ctrl_a_asks_from_the_filter_and_keeps_every_key(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         assert isinstance(app.focused, Input) and app.focused.id == "filter"
         queue_keys(app, "ctrl+a", *typed("quit"))
         await pilot.pause()
@@ -154,9 +152,7 @@ async def test_ctrl_q_quits_from_the_reader_too(kb: KnowledgeBase) -> None:
 
 
 async def test_typing_in_the_list_filters_and_slash_goes_to_the_filter(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         notes = app.main.query_one("#notes", NoteList)
         app.main.set_focus(notes)
         await pilot.pause()
@@ -175,9 +171,7 @@ async def test_typing_in_the_list_filters_and_slash_goes_to_the_filter(kb: Knowl
 
 
 async def test_ask_is_in_every_footer_and_the_footer_fits_80_columns(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+    async with running(kb, size=(80, 24)) as (app, pilot):
 
         def footer_keys() -> list[str]:
             return [
@@ -204,11 +198,9 @@ async def test_ask_is_in_every_footer_and_the_footer_fits_80_columns(kb: Knowled
 
 
 async def test_up_then_enter_typed_at_once_opens_the_citation(kb: KnowledgeBase) -> None:
-    from tests.tui.test_app import ask
+    from tests.tui.pilot_kit import ask
 
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+    async with running(kb, size=(80, 24)) as (app, pilot):
         turn = await ask(app, pilot, "How fast is AlphaNet?")
         assert turn.answer is not None and turn.answer.citations
         queue_keys(app, "up", "enter")  # both waiting before the citation list has the focus
@@ -274,9 +266,7 @@ async def test_keys_arriving_as_the_no_index_offer_opens_go_to_the_filter(fresh_
 
 
 async def test_a_question_pasted_over_two_lines_is_kept_whole(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         app.action_ask()
         await pilot.pause()
         box = app.main.query_one("#question", Input)

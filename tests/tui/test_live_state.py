@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -90,17 +90,20 @@ async def started(app: PapernotesApp, pilot: Pilot) -> None:
     await pilot.pause(0.5)  # let the watcher start
 
 
-async def reading(app: PapernotesApp, pilot: Pilot, note_id: str) -> None:
-    """The app started, with `note_id` open in the reader and settled."""
-    await started(app, pilot)
-    await app.open_note(note_id)
-    await settle(app, pilot)
+@contextlib.asynccontextmanager
+async def watching(notes: Path, note_id: str | None = None) -> AsyncIterator[tuple[RecordingApp, Pilot]]:
+    """A RecordingApp on `notes` under a Pilot, started, with `note_id` (if given) open in the reader and settled."""
+    app = RecordingApp(KnowledgeBase(notes))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        if note_id is not None:
+            await app.open_note(note_id)
+            await settle(app, pilot)
+        yield app, pilot
 
 
 async def test_position_and_counts_follow_an_added_note(notes_copy: Path, kb: KnowledgeBase) -> None:
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "beta")
+    async with watching(notes_copy, "beta") as (app, pilot):
         assert app.sub_title.startswith("2 / 4 · BetaFormer")
         (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
         assert await until(pilot, lambda: app.sub_title.startswith("3 / 5 · BetaFormer"))
@@ -109,9 +112,7 @@ async def test_position_and_counts_follow_an_added_note(notes_copy: Path, kb: Kn
 
 
 async def test_deleting_the_open_note_says_so_once_and_n_p_go_on(notes_copy: Path, kb: KnowledgeBase) -> None:
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "beta")
+    async with watching(notes_copy, "beta") as (app, pilot):
         (notes_copy / "beta.md").unlink()
         assert await until(pilot, lambda: toasts(app, "Note deleted") > 0)
         # the index update that follows reloads the notes again: still one toast
@@ -131,9 +132,7 @@ async def test_deleting_the_open_note_says_so_once_and_n_p_go_on(notes_copy: Pat
 
 
 async def test_deleted_then_p_from_the_deleted_note(notes_copy: Path, kb: KnowledgeBase) -> None:
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "gamma")
+    async with watching(notes_copy, "gamma") as (app, pilot):
         (notes_copy / "gamma.md").unlink()
         assert await until(pilot, lambda: "(deleted)" in app.sub_title)
         await pilot.press("p")
@@ -142,9 +141,7 @@ async def test_deleted_then_p_from_the_deleted_note(notes_copy: Path, kb: Knowle
 
 
 async def test_a_renamed_note_stays_open_under_its_new_name(notes_copy: Path, kb: KnowledgeBase) -> None:
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "beta")
+    async with watching(notes_copy, "beta") as (app, pilot):
         (notes_copy / "beta.md").rename(notes_copy / "betaformer.md")
         assert await until(pilot, lambda: toasts(app, "Note renamed") > 0)
         reader = app.main.reader
@@ -159,9 +156,7 @@ async def test_a_note_deleted_while_a_build_waits_does_not_stay_in_the_index(not
     """The build read the notes before the deletion; when it ends, the app shows the notes on disk and updates again."""
     from indexer.store.lock import write_lock
 
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with watching(notes_copy) as (app, pilot):
         with write_lock(app.kb.index_folder):  # another indexer: the app's build waits for it (up to INDEX_WAIT)
             (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
             assert await until(pilot, lambda: app.state.building)
@@ -183,9 +178,7 @@ async def test_a_question_asked_during_an_update_is_answered_from_the_last_index
     from indexer.store.lock import write_lock
     from tui.widgets.ask_pane import AskPane
 
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
+    async with watching(notes_copy) as (app, pilot):
         with write_lock(app.kb.index_folder):  # the app's build waits for it (up to INDEX_WAIT)
             (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
             assert await until(pilot, lambda: app.state.building)
@@ -223,9 +216,7 @@ async def asked(app: PapernotesApp, pilot: Pilot, question: str) -> Turn:
 
 async def test_deleting_the_open_note_unticks_only_this_note(notes_copy: Path, kb: KnowledgeBase) -> None:
     """The scope toggle is cleared and disabled, said in the one deletion toast; questions then go to all notes."""
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "beta")
+    async with watching(notes_copy, "beta") as (app, pilot):
         await pilot.press("a", "ctrl+t")
         box = app.main.query_one("#scope", Checkbox)
         assert box.value and app.main.ask_pane.scoped
@@ -251,9 +242,7 @@ async def test_deleting_the_open_note_unticks_only_this_note(notes_copy: Path, k
 
 
 async def test_only_this_note_follows_a_rename(notes_copy: Path, kb: KnowledgeBase) -> None:
-    app = RecordingApp(KnowledgeBase(notes_copy))
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "beta")
+    async with watching(notes_copy, "beta") as (app, pilot):
         await pilot.press("a", "ctrl+t")
         app.home()  # in the library, the toggle still refers to the note last read
         (notes_copy / "beta.md").rename(notes_copy / "betaformer.md")
@@ -268,11 +257,9 @@ async def test_a_burst_of_saves_leaves_one_index_toast(notes_copy: Path, kb: Kno
     """Saved again while the first update runs (held here by another indexer's lock): two builds, one toast on screen."""
     from indexer.store.lock import write_lock
 
-    app = RecordingApp(KnowledgeBase(notes_copy))
     beta = notes_copy / "beta.md"
     text = beta.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "beta")
+    async with watching(notes_copy, "beta") as (app, pilot):
         with write_lock(app.kb.index_folder):
             beta.write_text(text + "\nBetaFormer was revised once.\n", encoding="utf-8")
             assert await until(pilot, lambda: app.state.building)
@@ -289,11 +276,9 @@ async def test_ctrl_r_during_the_automatic_update_keeps_it_going(notes_copy: Pat
     """The user asks for what the watcher already does: the update goes on (and says how it ends); a second ctrl+r cancels."""
     from indexer.store.lock import write_lock
 
-    app = RecordingApp(KnowledgeBase(notes_copy))
     beta = notes_copy / "beta.md"
     text = beta.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await reading(app, pilot, "alpha")
+    async with watching(notes_copy, "alpha") as (app, pilot):
         with write_lock(app.kb.index_folder):  # the automatic update waits for it (up to INDEX_WAIT)
             beta.write_text(text + "\nBetaFormer was revised.\n", encoding="utf-8")
             assert await until(pilot, lambda: app.state.building)

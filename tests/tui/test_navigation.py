@@ -9,10 +9,9 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
-from bench.notes_gen import long_note
 from indexer.answer import Citation
 from indexer.knowledge import KnowledgeBase
-from tests.tui.test_app import SIZE, ask, settle
+from tests.tui.pilot_kit import SIZE, ask, build_long_notes, running, settle
 from tui.app import PapernotesApp
 from tui.note_lines import NoteLines
 from tui.piece_lines import CITED_BAR
@@ -28,9 +27,7 @@ def shown(app: PapernotesApp) -> str | None:
 
 
 async def test_escape_after_a_related_note_goes_back_and_forward_again(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=(120, 20)) as pilot:
-        await settle(app, pilot)
+    async with running(kb, size=(120, 20)) as (app, pilot):
         await pilot.press("enter")  # alpha, from the library
         await settle(app, pilot)
         app.main.reader.scroll_to(y=6, animate=False, immediate=True)
@@ -52,9 +49,7 @@ async def test_escape_after_a_related_note_goes_back_and_forward_again(kb: Knowl
 
 
 async def test_a_note_opened_from_the_palette_while_reading_is_a_jump_back_returns_from(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await pilot.press("enter")  # alpha, from the library
         await settle(app, pilot)
         assert shown(app) == "alpha"
@@ -69,9 +64,7 @@ async def test_a_note_opened_from_the_palette_while_reading_is_a_jump_back_retur
 
 
 async def test_slash_in_the_reader_goes_to_the_library_filter(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
         assert shown(app) == "alpha"
@@ -100,9 +93,7 @@ async def test_escape_in_the_library_with_nothing_to_clear_returns_to_the_note_l
 
 
 async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await pilot.press("enter", "n")
         await settle(app, pilot)
         assert shown(app) == "beta"
@@ -115,11 +106,7 @@ async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: Know
 
 
 async def test_escape_after_a_citation_goes_back_to_the_note_it_was_chosen_from(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("beta")
-        await settle(app, pilot)
+    async with running(kb, note="beta") as (app, pilot):
         await ask(app, pilot, "How fast is AlphaNet?")
         await pilot.press("up", "enter")  # the first citation: AlphaNet's speed
         await settle(app, pilot)
@@ -149,9 +136,7 @@ def citation_of(note_id: str, app: PapernotesApp, section_label: str, quote: str
 
 
 async def test_a_citation_marks_its_whole_passage_and_the_bullet_it_quotes_more_strongly(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         quote = "A light head predicts class scores and box offsets for every anchor point."
         await app.open_note("alpha", citation_of("alpha", app, "How it works", quote))
         await settle(app, pilot)
@@ -166,9 +151,7 @@ async def test_a_citation_marks_its_whole_passage_and_the_bullet_it_quotes_more_
 
 
 async def test_a_citation_quoting_a_nested_bullet_far_down_marks_the_item_holding_it(long_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(long_notes, size=(120, 40)) as (app, pilot):
         note = app.collection.find("long") if app.collection else None
         assert note is not None
         section = note.sections[-3]
@@ -216,9 +199,7 @@ async def stay(app: PapernotesApp, pilot: Pilot, neighbours: set[str]) -> None:
 
 
 async def test_n_holds_the_garbage_collector_only_until_the_note_is_painted(six_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(six_notes) as (app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
         collecting: list[bool] = []
@@ -237,9 +218,7 @@ async def test_n_holds_the_garbage_collector_only_until_the_note_is_painted(six_
 
 
 async def test_held_down_n_only_renders_the_note_it_ends_on(six_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(six_notes) as (app, pilot):
         await pilot.press("enter")
         await settle(app, pilot)
         assert shown(app) == "n1"
@@ -261,11 +240,7 @@ def toasts(app: PapernotesApp, title: str) -> list[str]:
 
 
 async def test_n_held_at_the_last_note_shows_one_toast_gone_on_moving_away(six_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("n5")
-        await settle(app, pilot)
+    async with running(six_notes, note="n5") as (app, pilot):
         for _ in range(12):  # n held down: one note further, then eleven presses at the end
             app.post_message(events.Key("n", "n"))
         await settle(app, pilot)
@@ -285,9 +260,7 @@ async def test_n_held_at_the_last_note_shows_one_toast_gone_on_moving_away(six_n
 
 
 async def test_after_a_moment_on_a_note_n_and_p_show_notes_already_rendered(six_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(six_notes), watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(six_notes) as (app, pilot):
         await app.open_note("n3")
         document = app.main.reader.document
         await stay(app, pilot, {"n2", "n4"})
@@ -307,17 +280,11 @@ async def test_after_a_moment_on_a_note_n_and_p_show_notes_already_rendered(six_
 
 @pytest.fixture(scope="module")
 def long_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("long") / "notes"
-    long_note(folder, lines=400, images=10)
-    (folder / "short.md").write_text("# Short\n\n## Only\n\nOne line.\n", encoding="utf-8")
-    KnowledgeBase(folder).build()
-    return folder
+    return build_long_notes(tmp_path_factory.mktemp("long") / "notes", images=10)
 
 
 async def test_a_long_note_shows_a_screenful_first_then_everything_with_images(long_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await settle(app, pilot)
+    async with running(long_notes, size=(200, 60)) as (app, pilot):
         await app.open_note("long")
         document = app.main.reader.document
         model = document.model
@@ -344,9 +311,7 @@ async def test_a_long_note_shows_a_screenful_first_then_everything_with_images(l
 
 
 async def test_a_citation_near_the_end_of_a_long_note_is_shown_at_once(long_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await settle(app, pilot)
+    async with running(long_notes, size=(200, 60)) as (app, pilot):
         note = app.collection.find("long") if app.collection else None
         assert note is not None
         section = note.sections[-2]
@@ -366,11 +331,7 @@ async def test_a_citation_near_the_end_of_a_long_note_is_shown_at_once(long_note
 
 
 async def test_page_down_pressed_quickly_moves_a_page_each_and_home_jumps_at_once(long_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await app.open_note("long")
-        await settle(app, pilot)
+    async with running(long_notes, size=(120, 40), note="long") as (app, pilot):
         reader = app.main.reader
         reader.focus()
         page = reader.scrollable_content_region.height
@@ -385,9 +346,7 @@ async def test_page_down_pressed_quickly_moves_a_page_each_and_home_jumps_at_onc
 
 async def test_end_of_a_long_note_opened_at_once_shows_its_last_lines(long_notes: Path) -> None:
     """End pressed before the rest of the note is rendered: once heights settle, the view is at the real end."""
-    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+    async with running(long_notes, size=(120, 40)) as (app, pilot):
         await app.open_note("long")
         await pilot.pause()
         await pilot.press("end")
@@ -409,11 +368,7 @@ async def test_end_of_a_long_note_opened_at_once_shows_its_last_lines(long_notes
 async def test_contents_jump_to_a_heading_and_are_sized_to_the_terminal(long_notes: Path) -> None:
     widths = {}
     for size in ((120, 40), (200, 60)):
-        app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-        async with app.run_test(size=size) as pilot:
-            await settle(app, pilot)
-            await app.open_note("long")
-            await settle(app, pilot)
+        async with running(long_notes, size=size, note="long") as (app, pilot):
             contents = app.main.reader.query_one(Contents)
             widths[size[0]] = contents.outer_size.width
             target = next(i for i, (_, t, _) in enumerate(contents.table_of_contents) if t == "Section 9")
@@ -429,9 +384,7 @@ async def test_contents_jump_to_a_heading_and_are_sized_to_the_terminal(long_not
 async def test_screenshot_says_where_it_went(kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))  # no Downloads folder there
     monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         app.action_screenshot()
         await pilot.pause()
         saved = [n for n in app._notifications if n.title == "Screenshot saved"]
@@ -457,9 +410,7 @@ async def test_the_list_and_the_last_note_show_before_every_note_is_parsed(
             gate.wait(30)
             return super().notes()
 
-    first = PapernotesApp(KnowledgeBase(notes_copy), watch=False)
-    async with first.run_test(size=SIZE) as pilot:
-        await settle(first, pilot)
+    async with running(notes_copy) as (first, pilot):
         await first.open_note("beta")
         await pilot.press("q")
     app = PapernotesApp(SlowParse(notes_copy), watch=False)

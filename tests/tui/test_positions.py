@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from bench.notes_gen import long_note
 from indexer.knowledge import KnowledgeBase
-from tests.tui.test_app import settle
+from tests.tui.pilot_kit import build_long_notes, running, settle
 from tui.app import PapernotesApp
 from tui.positions import line_at_top
 
@@ -19,11 +18,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecate
 
 @pytest.fixture(scope="module")
 def long_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("positions") / "notes"
-    long_note(folder, lines=400, images=0)
-    (folder / "short.md").write_text("# Short\n\n## Only\n\nOne line.\n", encoding="utf-8")
-    KnowledgeBase(folder).build()
-    return folder
+    return build_long_notes(tmp_path_factory.mktemp("positions") / "notes", images=0)
 
 
 def top_piece_lines(app: PapernotesApp) -> range:
@@ -44,11 +39,7 @@ async def read_down(app: PapernotesApp, pilot: Pilot, pages: int) -> int:
 
 
 async def test_relaunch_at_another_width_reopens_the_note_where_it_was_read(long_notes: Path, config_dir: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await app.open_note("long")
-        await settle(app, pilot)
+    async with running(long_notes, size=(120, 40), note="long") as (app, pilot):
         line = await read_down(app, pilot, 5)
         await pilot.press("q")
         await pilot.pause()
@@ -67,11 +58,7 @@ async def test_relaunch_at_another_width_reopens_the_note_where_it_was_read(long
 
 
 async def test_a_note_opened_again_in_the_session_goes_back_to_where_it_was_read(long_notes: Path) -> None:
-    app = PapernotesApp(KnowledgeBase(long_notes), watch=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await app.open_note("long")
-        await settle(app, pilot)
+    async with running(long_notes, size=(120, 40), note="long") as (app, pilot):
         line = await read_down(app, pilot, 3)
         await app.open_note("short")
         await settle(app, pilot)

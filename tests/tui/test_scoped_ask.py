@@ -5,20 +5,15 @@ from __future__ import annotations
 import pytest
 
 from indexer.knowledge import KnowledgeBase
-from tui.app import PapernotesApp
 from tui.widgets.conversation import CitationList, ElsewhereList
 
-from .test_app import SIZE, ask, settle
+from .pilot_kit import ask, running, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore:Image.Image.getdata is deprecated:DeprecationWarning")
 
 
 async def test_a_question_about_another_note_offers_all_notes_and_that_note(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("beta")
-        await settle(app, pilot)
+    async with running(kb, note="beta") as (app, pilot):
         await pilot.press("a", "ctrl+t")
         assert app.main.ask_pane.scoped
         turn = await ask(app, pilot, "who wrote AlphaNet?")
@@ -45,9 +40,7 @@ async def test_a_question_about_another_note_offers_all_notes_and_that_note(kb: 
 
 
 async def test_a_follow_up_says_how_it_was_read(kb: KnowledgeBase) -> None:
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+    async with running(kb) as (app, pilot):
         await ask(app, pilot, "Who wrote BetaFormer?")
         turn = await ask(app, pilot, "how fast is it?")
         assert turn.answer is not None and turn.answer.read_as == "how fast is BetaFormer?"
@@ -57,11 +50,7 @@ async def test_a_follow_up_says_how_it_was_read(kb: KnowledgeBase) -> None:
 
 async def test_this_paper_is_the_note_on_screen(kb: KnowledgeBase) -> None:
     """Scope off: "who wrote this paper?" while reading BetaFormer is BetaFormer's; after opening AlphaNet, "it" is AlphaNet."""
-    app = PapernotesApp(kb, watch=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await app.open_note("beta")
-        await settle(app, pilot)
+    async with running(kb, note="beta") as (app, pilot):
         assert not app.main.ask_pane.scoped
         turn = await ask(app, pilot, "who wrote this paper?")
         assert turn.answer is not None and "Grace Hopper" in (turn.answer.text or "")
