@@ -96,14 +96,18 @@ def section_context(note: Note, section: Section) -> str:
     return " › ".join((note.title, *section.path)) if section.path else note.title
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else f"{text}."
+
+
 def about_text(note: Note) -> str:
     """One passage stating a note's title, aliases, authors, year, tags and links."""
     meta = note.meta
     lines = [f"{note.title}."]
     if meta.aliases:
-        lines.append(f"Also known as {', '.join(meta.aliases)}.")
+        lines.append(_sentence(f"Also known as {', '.join(meta.aliases)}"))
     if meta.authors:
-        lines.append(f"Authors: {', '.join(meta.authors)}.")
+        lines.append(_sentence(f"Authors: {', '.join(meta.authors)}"))  # "…, et al." ends in its own period
     if meta.year and getattr(meta, "year_line", None) is None:  # a byline's year is in the note's own text
         lines.append(f"Year: {meta.year}.")
     if meta.tags:

@@ -13,6 +13,10 @@ _FOOTNOTE = re.compile(r"(?<=[^\W\d])\d+$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 PARTICLES = frozenset({"van", "der", "den", "de", "von", "di", "da", "del", "dos", "du", "la", "le", "bin", "al"})
 """Lowercase words a name may hold (Laurens van der Maaten, Marie-Catherine de Marneffe)."""
+ET_AL = "et al."
+"""Ends the authors of a byline that names only the first few ("Mara Quill, et al.")."""
+_APOSTROPHE_SPACE = re.compile(r"(?<![^\W\d])([A-Z])['’]\s+(?=[A-Z])")
+"""`O' Connor` as bylines sometimes space it: one word, `O'Connor`."""
 NAME_WORDS = range(2, 6)
 """Words in a person's name as bylines write it: "Jun-Yan Zhu", "Alexander C. Berg", "Tamar Rott Shaham"."""
 
@@ -44,7 +48,9 @@ def byline_authors(lines: list[str], start: int) -> list[str]:
         return []  # a byline starts with a name
     others = len(parts) - len(names)
     enough = len(names) >= 2 or (names and (prefixed or et_al))
-    return names if enough and others <= len(names) // 2 + 1 else []
+    if not (enough and others <= len(names) // 2 + 1):
+        return []
+    return [*names, ET_AL] if et_al else names  # "et al." kept: the names are not all the authors
 
 
 def _bibtex_names(line: str) -> list[str] | None:
@@ -63,7 +69,7 @@ def _bibtex_names(line: str) -> list[str] | None:
 
 def _as_name(part: str) -> str | None:
     """`part` as a person's name ("Yann LeCun1" → "Yann LeCun"), or None if it is not one (a venue, an affiliation)."""
-    words = [_FOOTNOTE.sub("", w) for w in part.split()]
+    words = [_FOOTNOTE.sub("", w) for w in _APOSTROPHE_SPACE.sub(r"\1'", part).split()]
     if len(words) not in NAME_WORDS:
         return None
     for word in words:

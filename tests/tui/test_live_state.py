@@ -296,3 +296,26 @@ async def test_ctrl_r_during_the_automatic_update_keeps_it_going(notes_copy: Pat
             assert app._build_cancel is not None and app._build_cancel.is_set()
         assert await until(pilot, lambda: toasts(app, "Cancelled") == 1, seconds=60)
         await settle(app, pilot)
+
+
+async def test_the_open_note_changed_behind_the_library_fills_when_shown_again(notes_copy: Path, kb: KnowledgeBase) -> None:
+    """Edited while the library shows: no filling worker waits on the hidden reader (it woke 50 times a second and
+    held `wait_for_complete`), and the note is rendered in full once the reader is back."""
+    from textual.worker import WorkerState
+
+    from tui.widgets.document import NoteDocument
+
+    beta = notes_copy / "beta.md"
+    async with watching(notes_copy, "beta") as (app, pilot):
+        app.action_home()
+        await pilot.pause()
+        beta.write_text(beta.read_text(encoding="utf-8") + "\nBetaFormer was revised behind the library.\n", encoding="utf-8")
+        assert await until(pilot, lambda: toasts(app, "Index updated") > 0, seconds=60)
+        await pilot.pause(0.3)
+        filling = [w for w in app.workers if w.group == "fill" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        assert not filling
+        await app.open_note("beta")
+        await settle(app, pilot)
+        document = app.main.query_one(NoteDocument)
+        assert document.model is not None and document.model.width > 0 and not document.model.pending(0)
+        assert "revised behind the library" in document.model.note.text

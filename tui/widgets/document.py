@@ -174,6 +174,8 @@ class NoteDocument(FigureLayer, Filling, Widget):
             model.set_width(width)
             self._strips = {}
             self._place_pictures()
+            if width > GUTTER:  # the rest is rendered at this width (a hidden reader had none to fill at)
+                self.call_after_refresh(self._fill_if_shown, model)
         return model.total
 
     def notify_style_update(self) -> None:

@@ -78,8 +78,7 @@ class Filling:
         """Render the pieces not seen yet, a slice at a time, nearest the view first."""
         while self.model is model:
             if model.width <= GUTTER:
-                await asyncio.sleep(0.02)
-                continue
+                break  # hidden, no width: get_content_height fills again once the reader has one
             todo = model.pending(max(0, self.view_top()))
             if not todo:
                 break

@@ -196,7 +196,7 @@ def test_a_note_opening_with_a_long_subheading_takes_it_as_title_and_keeps_its_f
     converted = convert_note(note)
 
     assert converted.markdown == (
-        "---\ntitle: 'Bootstrap Your Own Latent: A New Approach to Self-Supervised Learning'\nauthors:\n- Jean-Bastien Grill\n"
+        "---\ntitle: 'Bootstrap Your Own Latent: A New Approach to Self-Supervised Learning'\nauthors:\n- Jean-Bastien Grill\n- et al.\n"
         "aliases:\n- BYOL\n---\n\n"
         "# Bootstrap Your Own Latent: A New Approach to Self-Supervised Learning\n\n"
         "Jean-Bastien Grill et al., **NeurIPS 2020**\n\n## Summary\n\nNo negative pairs.\n"
