@@ -20,7 +20,8 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 
 def without_code_lines(candidates: Sequence[Candidate], pool: Sequence[Hit], root: Path) -> list[Candidate]:
     """The candidates that are not lines of a fenced code block of their note (all of them when every one is)."""
-    kept = [c for c in candidates if _plain(c.sentence) not in _code_of(pool[c.hit_index], root)]
+    code = {i: _code_of(pool[i], root) for i in {c.hit_index for c in candidates}}  # once per passage, not per sentence
+    kept = [c for c in candidates if _plain(c.sentence) not in code[c.hit_index]]
     return kept or list(candidates)
 
 

@@ -48,7 +48,8 @@ def asks_for_link(question: str, asked: Asked) -> bool:
 
 def without_link_lines(candidates: Sequence[Candidate], pool: Sequence[Hit], root: Path) -> list[Candidate]:
     """The candidates that are not link lines (all of them when every one is)."""
-    kept = [c for c in candidates if not is_link_line(c.sentence, _link_texts_of(pool[c.hit_index], root))]
+    texts = {i: _link_texts_of(pool[i], root) for i in {c.hit_index for c in candidates}}  # once per passage, not per sentence
+    kept = [c for c in candidates if not is_link_line(c.sentence, texts[c.hit_index])]
     return kept or list(candidates)
 
 
