@@ -40,11 +40,12 @@ def cmd_tui(args: argparse.Namespace, kb: KnowledgeBase) -> int:
     if not kb.root.is_dir():
         raise FolderMissingError(kb.root.resolve())
     try:
-        from tui import collector, typeahead
+        from tui import collector, terminal_graphics, typeahead
     except ImportError as error:  # the app is optional for library use
         raise PapernotesError(f"the terminal app is not available ({error})") from error
     # Keys typed from now on wait for the app (not echoed, not lost), as Textual will read them.
     with typeahead.held():
+        terminal_graphics.ask()  # answered while the app imports, read before Textual reads the terminal
         try:
             collector.hold_start_up()  # no garbage collections until the first frame is drawn (~80 ms of CPU)
             from tui.app import run

@@ -20,8 +20,14 @@ from tui import typeahead
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT = 0.1
-"""Seconds to wait for a terminal that answers nothing (textual-image waits as long, once per question)."""
+IMAGES_ENV = "PAPERNOTES_IMAGES"
+"""Set to `off` to always show placeholders instead of drawing images (the terminal is then never asked)."""
+PATIENCE = 1.0
+"""Seconds from asking to giving up on a terminal that answers nothing. Every VT100-descended terminal answers
+the device-attributes question, and it is asked as the app starts importing (~0.4 s before the answers are
+read), so this is only ever waited out by a terminal that never answers. An answer that comes after it is read
+by Textual as typed keys ("[?62;22c" in the question box), so it is generous: on a loaded 2-core machine and
+over ssh, answers took longer than the 0.1 s once waited here."""
 KITTY_ID = 31
 KITTY_QUERY = f"\x1b_Gi={KITTY_ID},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
 """kitty's graphics query (a 1×1 RGB image, not stored): terminals that draw kitty graphics answer OK."""
@@ -62,18 +68,40 @@ class Graphics:
         return cls("4" in codes, kitty, cell or _cell_from_environment(), attributes.group(1) if attributes else None)
 
 
+_asked: float | None = None
+"""When the questions were written (time.monotonic; None: not yet)."""
 _graphics: Graphics | None = None
 """The terminal's answers, once `probe` ran (None: not asked, textual-image asks itself)."""
 _importing = threading.Lock()
 """Held while textual-image is imported (a worker warms it up while a figure may ask for it)."""
 
 
+def images_enabled() -> bool:
+    """False when drawing images is switched off with `PAPERNOTES_IMAGES=off`."""
+    return os.environ.get(IMAGES_ENV, "").strip().lower() not in ("off", "0", "no", "false")
+
+
+def ask() -> None:
+    """Write the probe's questions now, so the terminal answers while the app imports (`probe` reads the answers).
+    The terminal must not echo (`typeahead.held`), else the answers would show on the screen."""
+    global _asked
+    stdin, stdout = sys.__stdin__, sys.__stdout__
+    if _asked is not None or not images_enabled() or stdin is None or stdout is None:
+        return
+    if not (stdin.isatty() and stdout.isatty()):
+        return
+    cell = _cell_from_window(stdout.fileno())
+    os.write(stdout.fileno(), (KITTY_QUERY + ("" if cell else CELL_QUERY) + ATTRIBUTES_QUERY).encode())
+    _asked = time.monotonic()
+
+
 def probe() -> Graphics | None:
-    """Ask the terminal what it draws, once, before Textual reads its input; None when not a terminal."""
+    """What the terminal draws: asked once (now, unless `ask` did already), read before Textual reads its input;
+    None when not a terminal."""
     global _graphics
     stdin, stdout = sys.__stdin__, sys.__stdout__
-    if stdin is None or stdout is None or not (stdin.isatty() and stdout.isatty()):
-        return None
+    if _graphics is not None or stdin is None or stdout is None or not (stdin.isatty() and stdout.isatty()):
+        return _graphics
     import termios  # deferred: POSIX only, and only for a terminal
     import tty
 
@@ -82,8 +110,8 @@ def probe() -> Graphics | None:
     saved = termios.tcgetattr(fd)
     tty.setcbreak(fd, termios.TCSANOW)
     try:
-        os.write(stdout.fileno(), (KITTY_QUERY + ("" if cell else CELL_QUERY) + ATTRIBUTES_QUERY).encode())
-        reply = _read_until_attributes(fd)
+        ask()
+        reply = _read_until_attributes(fd, (_asked or time.monotonic()) + PATIENCE)
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
     typeahead.keep(_REPLIES.sub("", reply))  # keys typed meanwhile go to the app, in order
@@ -161,10 +189,9 @@ class _Unwritten:
         return getattr(self._stream, name)
 
 
-def _read_until_attributes(fd: int) -> str:
-    """What the terminal sends until its device attributes (or TIMEOUT)."""
+def _read_until_attributes(fd: int, deadline: float) -> str:
+    """What the terminal sends until its device attributes (or `deadline`, on time.monotonic's clock)."""
     reply = b""
-    deadline = time.monotonic() + TIMEOUT
     while not _ATTRIBUTES.search(reply.decode(errors="replace")):
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:

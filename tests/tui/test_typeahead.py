@@ -16,6 +16,7 @@ import termios
 import time
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -36,9 +37,12 @@ def _answers(query: bytes) -> bytes:
     return b"\x1b[6;20;10t" if query == b"\x1b[16t" else b""
 
 
-def test_a_question_typed_at_launch_is_asked_in_the_real_app(indexed_notes: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("answer_delay", [0.0, 0.5], ids=["prompt terminal", "slow terminal"])
+def test_a_question_typed_at_launch_is_asked_in_the_real_app(indexed_notes: Path, tmp_path: Path, answer_delay: float) -> None:
     """ctrl+a at once (read while the terminal still held a line), `who wrote ` while the terminal probe waits
-    for its answers, `AlphaNet?` and Enter before Textual reads the terminal: the question is asked and answered."""
+    for its answers, `AlphaNet?` and Enter before Textual reads the terminal: the question is asked and answered.
+    A terminal that answers the probe late (over ssh, on a loaded machine: 0.1 s was once too short) is waited
+    for, so its answer is never typed into the question."""
     notes = tmp_path / "notes"
     shutil.copytree(indexed_notes, notes)
     master, slave = pty.openpty()
@@ -60,6 +64,7 @@ def test_a_question_typed_at_launch_is_asked_in_the_real_app(indexed_notes: Path
                 if query.group() == b"\x1b[c" and not probed:  # the probe's last question: type before its answer
                     probed = True
                     os.write(master, b"who wrote ")
+                    time.sleep(answer_delay)
                     os.write(master, _answers(query.group()) + b"AlphaNet?\r")
                 else:
                     os.write(master, _answers(query.group()))

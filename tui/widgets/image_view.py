@@ -18,12 +18,10 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.terminal_graphics import cell_size, image_widget_class, probe
+from tui.terminal_graphics import cell_size, image_widget_class, images_enabled, probe
 
 logger = logging.getLogger(__name__)
 
-IMAGES_ENV = "PAPERNOTES_IMAGES"
-"""Set to `off` to always show placeholders instead of drawing images."""
 MAX_PIXELS = (1600, 1200)
 """Decoded figures are shrunk to fit this (a terminal never shows more), so drawing them stays cheap."""
 MIN_CELLS = 2
@@ -34,11 +32,6 @@ PICTURES_KEPT = 16
 
 _kept: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
 _lock = threading.Lock()
-
-
-def images_enabled() -> bool:
-    """False when drawing images is switched off with `PAPERNOTES_IMAGES=off`."""
-    return os.environ.get(IMAGES_ENV, "").strip().lower() not in ("off", "0", "no", "false")
 
 
 def prepare_terminal_images() -> None:
