@@ -1,4 +1,4 @@
-"""Provides the papernotes app: its state, start-up and shut-down, and what it shows of the notes (keys and actions, background work and navigation are mixed in beside it)."""
+"""Provides the papernotes app: its state, start-up and shut-down, and what it shows of the notes (keys and actions, background work, navigation and its back/forward history are mixed in beside it)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tui import collector
 from tui.actions import KEYS, Actions
 from tui.commands import NoteCommands
 from tui.config import load_config, save_config
+from tui.history import BackForward
 from tui.messages import AskQuestion
 from tui.navigation import Navigation
 from tui.screens.build_offer import BuildOffer
@@ -34,7 +35,7 @@ from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
 logger = logging.getLogger(__name__)
 
 
-class PapernotesApp(Actions, Navigation, Workers, App[None]):
+class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
     """Browse, read and ask a folder of paper notes."""
 
     CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute, so subclasses elsewhere find it
@@ -98,6 +99,7 @@ class PapernotesApp(Actions, Navigation, Workers, App[None]):
         self._early_actions: list[tuple[str | ActionParseResult, DOMNode | None, Mapping[str, DOMNode] | None]] | None = []
         """Actions asked for before the main screen was mounted, run once it is (None: it is mounted)."""
         self._navigation_init()
+        self._history_init()
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
 

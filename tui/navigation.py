@@ -1,9 +1,8 @@
-"""Moving between notes: opening, stepping (coalesced when keys repeat), and a back/forward history like a browser's."""
+"""Moving between notes: opening one (a jump is remembered for back), stepping (coalesced when keys repeat), following the note shown when the notes change."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.css.query import NoMatches
@@ -20,66 +19,16 @@ from tui.widgets.conversation import citation_place
 if TYPE_CHECKING:
     from tui.app import PapernotesApp
 
-HISTORY_LIMIT = 50
-"""Places remembered each way."""
 PREFETCH_DELAY = 0.25
 """Seconds after a note is shown before its neighbours are parsed (not while it paints, nor while n repeats)."""
 CONFIG_DELAY = 1.0
 """Seconds before a changed last-read note is saved (once for a run of n presses)."""
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where the reader was: a note and how far down it."""
-
-    note_id: str
-    scroll_y: float = 0.0
-
-
-class History:
-    """Back and forward through the notes jumped between (related notes, citations, links)."""
-
-    def __init__(self) -> None:
-        self.back_places: list[Place] = []
-        """Places to go back to, the latest last."""
-        self.forward_places: list[Place] = []
-        """Places gone back from, the latest last."""
-
-    def jump(self, here: Place) -> None:
-        """Leaving `here` for somewhere new: `here` is the way back, and the way forward is forgotten."""
-        if not self.back_places or self.back_places[-1].note_id != here.note_id:
-            self.back_places.append(here)
-        else:
-            self.back_places[-1] = here
-        del self.back_places[:-HISTORY_LIMIT]
-        self.forward_places.clear()
-
-    def back(self, here: Place) -> Place | None:
-        """The place to go back to (None when there is none); `here` becomes the way forward."""
-        if not self.back_places:
-            return None
-        self.forward_places.append(here)
-        return self.back_places.pop()
-
-    def forward(self, here: Place) -> Place | None:
-        """The place to go forward to again (None when there is none)."""
-        if not self.forward_places:
-            return None
-        self.back_places.append(here)
-        return self.forward_places.pop()
-
-    def clear(self) -> None:
-        """Forget everything (a note opened from the library starts a new trail)."""
-        self.back_places.clear()
-        self.forward_places.clear()
-
-
 class Navigation:
     """The app's part that moves between notes (mixed into PapernotesApp)."""
 
     def _navigation_init(self: PapernotesApp) -> None:
-        self.history = History()
-        """Back/forward through jumps."""
         self._wanted: Note | None = None
         """The note a coalesced step will show (set while keys repeat faster than notes render)."""
         self._config_due = False
@@ -116,13 +65,6 @@ class Navigation:
         )
 
     # --- opening ----------------------------------------------------------------------------------
-
-    def here(self: PapernotesApp) -> Place | None:
-        """Where the reader is now (None when no note is shown)."""
-        note = self.main.reader.note
-        if note is None or not self.main.showing_reader:
-            return None
-        return Place(note.id, self.main.reader.scroll_y)
 
     async def open_note(
         self: PapernotesApp,
@@ -340,34 +282,6 @@ class Navigation:
     def _mount_ahead(self: PapernotesApp, note: Note, around: list[Note]) -> Callable[[], None] | None:
         """Mount the neighbours hidden; returns their first lines' rendering, for the thread to do."""
         return self.main.reader.prefetch(around) if self._still_on(note) else None
-
-    # --- back and forward ---------------------------------------------------------------------------
-
-    async def go_back(self: PapernotesApp) -> bool:
-        """Go back to where the last jump came from; False when there is nowhere to go back to."""
-        here = self.here()
-        place = self.history.back(here) if here is not None else None
-        if place is None:
-            return False
-        await self._go_to(place)
-        return True
-
-    async def go_forward(self: PapernotesApp) -> bool:
-        """Redo a jump undone with go_back()."""
-        here = self.here()
-        place = self.history.forward(here) if here is not None else None
-        if place is None:
-            return False
-        await self._go_to(place)
-        return True
-
-    async def _go_to(self: PapernotesApp, place: Place) -> None:
-        note = self.collection.find(place.note_id) if self.collection is not None else None
-        if note is None:
-            self.notify("That note is gone from the notes folder.", severity="warning")
-            return
-        self._wanted = None
-        self._show(note, scroll_y=place.scroll_y)
 
     def home(self: PapernotesApp) -> None:
         """Back to the library (the trail of jumps is forgotten)."""
