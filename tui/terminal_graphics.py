@@ -25,7 +25,8 @@ IMAGES_ENV = "PAPERNOTES_IMAGES"
 PATIENCE = 1.0
 """Seconds from asking to giving up on a terminal that answers nothing. Every VT100-descended terminal answers
 the device-attributes question, and it is asked as the app starts importing (~0.4 s before the answers are
-read), so this is only ever waited out by a terminal that never answers. An answer that comes after it is read
+read; answers that came in the meantime are read however long the imports took), so this is only ever waited
+out by a terminal that never answers. An answer that comes after it is read
 by Textual as typed keys ("[?62;22c" in the question box), so it is generous: on a loaded 2-core machine and
 over ssh, answers took longer than the 0.1 s once waited here."""
 KITTY_ID = 31
@@ -190,11 +191,11 @@ class _Unwritten:
 
 
 def _read_until_attributes(fd: int, deadline: float) -> str:
-    """What the terminal sends until its device attributes (or `deadline`, on time.monotonic's clock)."""
+    """What the terminal sends until its device attributes (or `deadline`, on time.monotonic's clock). What it sent
+    before is read even past the deadline: the app's imports can outlast it (a loaded machine), the answers came meanwhile."""
     reply = b""
     while not _ATTRIBUTES.search(reply.decode(errors="replace")):
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
+        if not select.select([fd], [], [], max(deadline - time.monotonic(), 0.0))[0]:
             break
         chunk = os.read(fd, 1024)
         if not chunk:

@@ -36,7 +36,7 @@ sys.stdout.flush()
 """
 
 
-def _run(attributes: str | None, kitty: bool, pixels: bool, cell_answer: str | None = None) -> tuple[str, str]:
+def _run(attributes: str | None, kitty: bool, pixels: bool, cell_answer: str | None = None, child: str = CHILD) -> tuple[str, str]:
     """Run CHILD in a pseudo-terminal that answers as told; what it wrote after the probe, and its result line."""
     master, slave = pty.openpty()
     rows, columns = 24, 80
@@ -45,7 +45,7 @@ def _run(attributes: str | None, kitty: bool, pixels: bool, cell_answer: str | N
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("TEXTUAL_CELL_WIDTH", None)
     env.pop("TEXTUAL_CELL_HEIGHT", None)
-    child = subprocess.Popen([sys.executable, "-c", CHILD], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    child = subprocess.Popen([sys.executable, "-c", child], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
     os.close(slave)
     output = b""
     answered = 0
@@ -97,6 +97,20 @@ def test_the_cell_size_is_asked_when_the_window_size_has_no_pixels() -> None:
     assert result.split()[1] == "8x17"
     _, result = _run("62;22", False, pixels=False)  # not answered: textual-image's default
     assert result.split()[1] == "10x20"
+
+
+def test_answers_that_came_while_the_app_imported_for_longer_than_the_patience_are_read() -> None:
+    """`papernotes tui` asks, then imports the app (over a second on a loaded machine), then reads: the answers that
+    came meanwhile are read, not left for Textual to read as typed keys."""
+    late = CHILD.replace(
+        "graphics = terminal_graphics.probe()",
+        "import time\nfrom tui import typeahead\ntypeahead.held().__enter__()\nterminal_graphics.ask()\n"
+        "time.sleep(terminal_graphics.PATIENCE + 0.5)\ngraphics = terminal_graphics.probe()\nassert not typeahead._typed",
+    )
+    written, result = _run("62;4;22", False, pixels=True, child=late)
+    kind, _, *flags = result.split()
+    assert f"{kind} {' '.join(flags)}" == "sixel True False"
+    assert "\x1b" not in written
 
 
 def test_answers_are_read_from_one_reply() -> None:
