@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from indexer.answer import Citation
 from indexer.knowledge import KnowledgeBase
 from tests.tui.pilot_kit import build_long_notes, running, settle
 from tui.app import PapernotesApp
@@ -80,3 +81,23 @@ def test_positions_read_from_tui_json_keep_only_lines() -> None:
     config = Config.from_json({"positions": {"/n": {"a": 12, "b": "x", "c": True, "d": 0}, "/m": [1]}})
     assert config.positions == {"/n": {"a": 12}}
     assert config.remember_position(Path("/n"), "a", None) and config.positions == {}
+
+
+async def test_a_citation_opened_from_the_library_is_shown_however_late_the_reader_is_laid_out(long_notes: Path) -> None:
+    """The reader was hidden (the library showed): it is laid out by a refresh, which on a loaded machine came after
+    the highlight's turn (the passage was not found, the citation lost). The highlight waits for the layout."""
+    async with running(long_notes, size=(200, 60)) as (app, pilot):
+        note = app.collection.find("long") if app.collection else None
+        assert note is not None and not app.main.showing_reader
+        section = note.sections[-2]
+        block = section.blocks[0]
+        lines = (block.start_line, block.end_line)
+        citation = Citation(1, note.id, note.title, section.label, note.rel_path, lines, 1.0, block.text, block.text)
+        reader = app.main.reader
+        reader.call_after_refresh = lambda callback, *args: callback(*args)  # type: ignore[method-assign, assignment]
+        await app.open_note("long", citation)  # its highlight runs before the layout
+        del reader.call_after_refresh
+        await settle(app, pilot)
+        spots = reader.cited_spots()
+        assert spots and all(block.start_line - 1 <= s.piece.start < block.end_line for s in spots)
+        assert reader.scroll_y > 100 and reader.spot_y(spots[0]) >= reader.scroll_y

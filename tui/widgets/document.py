@@ -90,6 +90,8 @@ class NoteDocument(FigureLayer, Filling, Widget):
         self._models: OrderedDict[tuple[str, str], NoteLines] = OrderedDict()
         self._strips: dict[tuple[int, int], Strip] = {}
         self._layout_due = False
+        self._laid_out: list[Callable[[], None]] = []
+        """What waits for the note shown to be laid out at a width (`when_laid_out`)."""
 
     # --- showing ---------------------------------------------------------------------------------
 
@@ -100,7 +102,7 @@ class NoteDocument(FigureLayer, Filling, Widget):
         for picture in self.pictures.values():
             picture.remove()
         self.pictures = {}
-        self.note, self.cited, self.quoted, self._strips = note, set(), set(), {}
+        self.note, self.cited, self.quoted, self._strips, self._laid_out = note, set(), set(), {}, []
         self.model = self._model_for(note) if note is not None else None
         self.table_of_contents = self.model.contents() if self.model is not None else []
         model = self.model
@@ -118,6 +120,15 @@ class NoteDocument(FigureLayer, Filling, Widget):
             if any(f.reason is None for f in model.figures.values()):
                 self.call_after_refresh(self._decode_if_shown, model)  # the first paint goes first
         self.refresh(layout=True)
+
+    def when_laid_out(self, callback: Callable[[], None]) -> None:
+        """Run `callback` now if the note shown is laid out at a width, else after the refresh that lays it out
+        (a reader just shown from hiding had no width: the layout comes with a later refresh)."""
+        model = self.model
+        if model is None or model.tops:
+            callback()
+        else:
+            self._laid_out.append(callback)
 
     def _model_for(self, note: Note) -> NoteLines:
         key = (note.id, note.content_hash)
@@ -176,6 +187,9 @@ class NoteDocument(FigureLayer, Filling, Widget):
             self._place_pictures()
             if width > GUTTER:  # the rest is rendered at this width (a hidden reader had none to fill at)
                 self.call_after_refresh(self._fill_if_shown, model)
+            waiting, self._laid_out = self._laid_out, []
+            for callback in waiting:
+                self.call_after_refresh(callback)
         return model.total
 
     def notify_style_update(self) -> None:

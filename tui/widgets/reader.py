@@ -167,6 +167,10 @@ class Reader(VerticalScroll):
         if self.citation is not citation:
             return
         document = self.document
+        if document.model is not None and not document.model.tops:
+            # Not laid out yet (the reader was hidden, its layout still to come): no passage would be found.
+            document.when_laid_out(lambda: self._highlight(citation))
+            return
         about = citation.section == ABOUT_SECTION
         spots = [] if about else document.spots_for_lines(*citation.lines)
         if not spots:
