@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -33,6 +34,16 @@ async def settle(app: PapernotesApp, pilot: Pilot) -> None:
         with contextlib.suppress(WorkerCancelled):
             await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], seconds: float = 30) -> bool:
+    """Wait for `condition` (workers, the watcher, the palette's search run in the background): a deadline, not a timing check."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
 
 
 def listed(app: PapernotesApp) -> list[str]:

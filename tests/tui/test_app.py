@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, OptionList, ProgressBar
 
 from indexer.knowledge import KnowledgeBase
@@ -30,7 +30,7 @@ from tui.widgets.reader import Reader
 from tui.widgets.status_line import StatusLine
 
 from .conftest import ALPHA, BETA
-from .pilot_kit import SIZE, ask, listed, running, settle
+from .pilot_kit import SIZE, ask, listed, running, settle, until
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Image.Image.getdata is deprecated:DeprecationWarning"
@@ -93,10 +93,7 @@ async def test_first_screen_lists_notes_before_the_model_is_loaded(kb: Knowledge
 
     app = PapernotesApp(SlowModel(kb.root), watch=False)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if listed(app):
-                break
+        assert await until(pilot, lambda: bool(listed(app)))
         assert listed(app)[:4] == ["alpha", "beta", "gamma", "delta"]
         assert "loading model" in status_text(app)
         assert "index up to date" in status_text(app)
@@ -111,6 +108,9 @@ async def test_the_first_frame_lists_the_notes_before_any_worker_runs(kb: Knowle
             pass  # no notes worker: what is listed was composed with the first screen
 
     app = NoWorkers(kb, watch=False)
+    # Read in ~0.03 s from when the app is made, well within the first frame's FIRST_FRAME_WAIT, but a loaded
+    # machine can take longer (and the frame is then composed without it, rightly): this is about composing with it.
+    assert app.quick_list.wait(60) is not None
     async with app.run_test(size=SIZE):
         assert listed(app) == ["alpha", "beta", "gamma", "delta", f"{BROKEN_PREFIX}0"]
         notes = app.main.query_one("#notes", OptionList)
@@ -466,11 +466,7 @@ async def test_a_running_build_can_be_cancelled(kb: KnowledgeBase) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         app.update_index()
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if started.is_set():
-                break
-        await pilot.pause(0.2)
+        assert await until(pilot, started.is_set)
         assert app.main.query_one("#build-progress").display
         app.main.query_one("#notes").focus()
         await pilot.pause()
@@ -487,10 +483,7 @@ async def test_watching_updates_the_index_when_a_note_changes(
 ) -> None:
     app = PapernotesApp(KnowledgeBase(notes_copy), watch=True)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.1)
-            if app.state.model == "ready" and listed(app):
-                break
+        assert await until(pilot, lambda: app.state.model == "ready" and bool(listed(app)), seconds=120)
         await pilot.pause(0.5)  # let the watcher start
         text = (
             (notes_copy / "alpha.md")
@@ -611,7 +604,8 @@ async def test_open_paper_from_the_command_palette(kb: KnowledgeBase) -> None:
         app.action_open_paper()
         await pilot.pause()
         await pilot.press(*"betaform")
-        await pilot.pause(0.5)
+        # the search runs in the background: Enter opens the one hit once it alone is listed
+        assert await until(pilot, lambda: app.screen.query_one(CommandList).option_count == 1, seconds=10)
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.main.reader.note is not None and app.main.reader.note.id == "beta"

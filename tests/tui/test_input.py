@@ -13,7 +13,7 @@ from textual.widgets import Input
 from indexer.knowledge import KnowledgeBase
 from indexer.notemodel import NoteCollection
 from indexer.store import IndexStatus
-from tests.tui.pilot_kit import SIZE, listed, running, settle
+from tests.tui.pilot_kit import SIZE, listed, running, settle, until
 from tui.app import PapernotesApp
 from tui.screens.build_offer import BuildOffer
 from tui.screens.confirm import ConfirmQuit
@@ -74,10 +74,7 @@ async def test_a_question_typed_while_the_model_loads_starts_nothing(kb: Knowled
 
     app = PapernotesApp(SlowModel(kb.root), watch=False)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if listed(app):
-                break
+        assert await until(pilot, lambda: bool(listed(app)))
         await app.open_note("alpha")
         await pilot.pause()
         assert app.state.model == "loading"
@@ -226,10 +223,7 @@ async def test_keys_typed_before_the_no_index_offer_stay_in_the_filter(fresh_not
     kb.gate = threading.Event()
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            if listed(app):
-                break
-            await pilot.pause(0.05)
+        assert await until(pilot, lambda: bool(listed(app)))
         assert isinstance(app.focused, Input) and app.focused.id == "filter"
         queue_keys(app, *typed("se"))  # typed while the notes are still being parsed
         kb.gate.set()  # the offer becomes due behind those keys

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from textual.widgets import Checkbox, Input
 from textual.worker import WorkerCancelled
 
 from indexer.knowledge import KnowledgeBase
+from tests.tui.pilot_kit import until
 from tests.tui.test_app import listed, status_text
 from tui.app import PapernotesApp
 from tui.messages import AskQuestion
@@ -36,16 +36,6 @@ order: 0
 
 Aardvark sorts before every other note.
 """
-
-
-async def until(pilot: Pilot, condition: Callable[[], bool], seconds: float = 30) -> bool:
-    """Wait for `condition` (the watcher and builds run in the background)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.2)
-    return condition()
 
 
 class RecordingApp(PapernotesApp):

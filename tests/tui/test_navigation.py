@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from indexer.answer import Citation
 from indexer.knowledge import KnowledgeBase
-from tests.tui.pilot_kit import SIZE, ask, build_long_notes, running, settle
+from tests.tui.pilot_kit import SIZE, ask, build_long_notes, running, settle, until
 from tui.app import PapernotesApp
 from tui.note_lines import NoteLines
 from tui.piece_lines import CITED_BAR
@@ -190,11 +190,8 @@ def rendered(model: NoteLines) -> bool:
 
 
 async def stay(app: PapernotesApp, pilot: Pilot, neighbours: set[str]) -> None:
-    """Stay on the note shown until its `neighbours` are mounted (a reader's moment), at most 10 s."""
-    for _ in range(200):
-        await pilot.pause(0.05)
-        if neighbours <= set(bodies(app)):
-            break
+    """Stay on the note shown until its `neighbours` are mounted (a reader's moment; a deadline of 30 s)."""
+    assert await until(pilot, lambda: neighbours <= set(bodies(app)))
     await settle(app, pilot)
 
 
@@ -415,12 +412,9 @@ async def test_the_list_and_the_last_note_show_before_every_note_is_parsed(
         await pilot.press("q")
     app = PapernotesApp(SlowParse(notes_copy), watch=False)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if shown(app) == "beta":
-                break
+        # shown, then rendered once the reader has its width (a frame or two later: on a loaded machine, not at once)
+        assert await until(pilot, lambda: shown(app) == "beta" and "BetaFormer" in app.main.reader.document.text())
         assert app.collection is None  # still parsing…
-        assert shown(app) == "beta" and "BetaFormer" in app.main.reader.document.text()
         assert app.sub_title.startswith("2 / 4")
         assert app.main.query_one("#notes").option_count == 5  # 4 notes and the unreadable file
         await app.open_note("gamma")  # asked for now, opened once everything is parsed
