@@ -116,10 +116,45 @@ def _has_text(tokens: list[Token]) -> bool:
     return False
 
 
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def _split_at_images(tokens: list[Token]) -> list[list[Token]] | None:
+    """A paragraph's tokens cut where its images are, in order (text before an image, the image alone,
+    text after it): a figure is drawn where it was written, above the caption under it. None when the
+    tokens are not one paragraph with an image in it."""
+    if len(tokens) != 3 or tokens[0].type != "paragraph_open" or tokens[1].type != "inline":
+        return None
+    children = tokens[1].children or []
+    if not any(child.type == "image" for child in children):
+        return None
+    runs: list[list[Token]] = [[]]
+    for child in children:
+        if child.type == "image":
+            runs += [[child], []]
+        else:
+            runs[-1].append(child)
+    parts: list[list[Token]] = []
+    for run in runs:
+        while run and run[0].type in _BREAKS:
+            run.pop(0)
+        while run and run[-1].type in _BREAKS:
+            run.pop()
+        if run:
+            inline = copy.copy(tokens[1])
+            inline.children = run
+            parts.append([tokens[0], inline, tokens[2]])
+    return parts
+
+
 def _add(
     pieces: list[Piece], kind: str, tokens: list[Token], start: int, end: int, **extra: object
 ) -> None:
-    """Add a piece, its images after it as pieces of their own."""
+    """Add a piece, its images as pieces of their own: where they are in a paragraph, else after it."""
+    if (parts := _split_at_images(tokens)) is not None and len(parts) > 1:
+        for part in parts:
+            _add(pieces, kind, part, start, end, **extra)
+        return
     kept, images = _without_images(tokens)
     if _has_text(kept):
         pieces.append(Piece(kind, start, end, tuple(kept), **extra))  # type: ignore[arg-type]

@@ -61,6 +61,9 @@ async def test_an_html_image_note_shows_the_image_and_its_caption(figure_kb: Kno
         drawn, remote = document.model.figures.values()
         assert drawn.image is not None and drawn.image.width == 400
         assert list(document.pictures) == [document.model.pieces.index(drawn.piece)]
+        kinds = [(piece.kind, piece.src) for piece in document.model.pieces]
+        caption = next(i for i, p in enumerate(document.model.pieces) if p.start == drawn.piece.start and p.kind == "paragraph")
+        assert kinds.index(("image", "images/arch.png")) < caption  # the caption under its figure, as written
         shown = document.text()
         assert "Remote plot" in shown and "remote image, not downloaded" in shown
         assert "Figure 2: the fusion neck joins three scales" in shown
@@ -87,6 +90,21 @@ def test_snapshot_of_an_html_figure_note(snap_compare, figure_kb: KnowledgeBase,
         await steady(pilot)
 
     assert snap_compare(PapernotesApp(figure_kb, watch=False), terminal_size=size, run_before=run_before)
+
+
+def test_a_figure_is_drawn_where_it_is_written_in_its_paragraph() -> None:
+    """Text before an image, the image, the caption written under it: in that order (not the image last)."""
+    from tui.pieces import pieces_of
+
+    pieces = pieces_of("# T\n\nAs shown:\n![plot](a.png)\n*Figure 1: loss curves*\n\n![](b.png) ![](c.png)\n")
+    assert [(p.kind, p.src or "".join(c.content for t in p.tokens if t.type == "inline" for c in t.children or [])) for p in pieces] == [
+        ("heading", "T"),
+        ("paragraph", "As shown:"),
+        ("image", "a.png"),
+        ("paragraph", "Figure 1: loss curves"),
+        ("image", "b.png"),
+        ("image", "c.png"),
+    ]
 
 
 def test_the_reader_keeps_a_list_nested_25_levels_deep() -> None:
