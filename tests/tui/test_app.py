@@ -382,12 +382,11 @@ async def test_escape_cancels_an_answer_in_progress(kb: KnowledgeBase) -> None:
         await pilot.pause()
         app.main.query_one("#question", Input).value = "How fast is AlphaNet?"
         await pilot.press("enter")
-        await pilot.pause(0.3)
         thinking = app.main.query_one("#thinking")
-        assert (
-            thinking.display
-            and "Answering" in str(thinking.render())
-            and " s" in str(thinking.render())
+        assert await until(
+            pilot,
+            lambda: thinking.display and "Answering" in str(thinking.render()) and " s" in str(thinking.render()),
+            seconds=10,
         )
         await pilot.press("escape")
         await pilot.pause()

@@ -75,8 +75,9 @@ async def test_a_question_typed_while_the_model_loads_starts_nothing(kb: Knowled
     app = PapernotesApp(SlowModel(kb.root), watch=False)
     async with app.run_test(size=SIZE) as pilot:
         assert await until(pilot, lambda: bool(listed(app)))
-        await app.open_note("alpha")
-        await pilot.pause()
+        await app.open_note("alpha")  # opened once the notes are parsed (listed first, from the catalog)
+        reader = app.main.reader
+        assert await until(pilot, lambda: app.main.showing_reader and reader.note is not None and reader.note.id == "alpha")
         assert app.state.model == "loading"
         queue_keys(app, "a", *typed("are results reproducible"))
         await pilot.pause()

@@ -81,9 +81,11 @@ async def started(app: PapernotesApp, pilot: Pilot) -> None:
 
 
 @contextlib.asynccontextmanager
-async def watching(notes: Path, note_id: str | None = None) -> AsyncIterator[tuple[RecordingApp, Pilot]]:
-    """A RecordingApp on `notes` under a Pilot, started, with `note_id` (if given) open in the reader and settled."""
-    app = RecordingApp(KnowledgeBase(notes))
+async def watching(
+    notes: Path, note_id: str | None = None, kb: KnowledgeBase | None = None
+) -> AsyncIterator[tuple[RecordingApp, Pilot]]:
+    """A RecordingApp on `notes` (or `kb`) under a Pilot, started, with `note_id` (if given) open in the reader and settled."""
+    app = RecordingApp(kb or KnowledgeBase(notes))
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
         if note_id is not None:
@@ -256,12 +258,23 @@ async def test_a_burst_of_saves_leaves_one_index_toast(notes_copy: Path, kb: Kno
     """Saved again while the first update runs (held here by another indexer's lock): two builds, one toast on screen."""
     from indexer.store.lock import write_lock
 
+    class CountingBuilds(KnowledgeBase):
+        begun = 0
+        """Builds begun: each with the notes as they were read just before."""
+
+        def build(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            self.begun += 1
+            return super().build(*args, **kwargs)
+
     beta = notes_copy / "beta.md"
     text = beta.read_text(encoding="utf-8")
-    async with watching(notes_copy, "beta") as (app, pilot):
+    counting = CountingBuilds(notes_copy)
+    async with watching(notes_copy, "beta", kb=counting) as (app, pilot):
         with write_lock(app.kb.index_folder):
             beta.write_text(text + "\nBetaFormer was revised once.\n", encoding="utf-8")
-            assert await until(pilot, lambda: app.state.building)
+            # The update has read the notes (and waits for the lock): saved again only now, else (a loaded
+            # machine, the update's thread slow to start) it reads the second save and one build does both.
+            assert await until(pilot, lambda: app.state.building and counting.begun == 1)
             beta.write_text(text + "\nBetaFormer was revised twice.\n", encoding="utf-8")
             assert await until(pilot, lambda: app._disk_changed_in_build)
         assert await until(pilot, lambda: toasts(app, "Index updated") == 2, seconds=60)
