@@ -56,6 +56,9 @@ class Figure:
     drawn: bool = False
     lines: tuple[int, list[list[Segment]]] | None = None
     """A placeholder's rendered lines and the width they were rendered at."""
+    file: tuple[str, int, int, int, int] | None = None
+    """What its file was on disk when it was read (`image_view.file_key`; None: not read yet), to redraw it
+    once the file changes."""
 
     @property
     def caption(self) -> str:
