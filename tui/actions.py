@@ -23,14 +23,16 @@ from tui.widgets.note_list import NoteList
 if TYPE_CHECKING:
     from tui.app import PapernotesApp
 
-READER_ACTIONS = {"next_note", "previous_note", "home", "toggle_toc", "related", "forward", "find"}
+READER_ACTIONS = {
+    *("next_note", "previous_note", "home", "toggle_toc", "related", "find"),
+    *("back_key", "nowhere_back", "forward", "nowhere_forward"),
+}
 """Actions that only make sense while a note is shown."""
 LETTER_ACTIONS = READER_ACTIONS | {
     "quit",
     "ask_letter",
     "update_index_letter",
     "cancel_build_letter",
-    "back_key",
 }
 """Actions bound to printable keys: off wherever letters type (a text box, or the library list, which filters)."""
 
@@ -47,8 +49,11 @@ KEYS = [
     Binding("1", "related(1)", "Related", key_display="1-4"),
     *[Binding(str(k), f"related({k})", "Related", show=False) for k in range(2, RELATED_KEYS + 1)],
     Binding("t", "toggle_toc", "Contents", show=False),
-    Binding("left_square_bracket,alt+left,backspace", "back_key", "Back", show=False),
-    Binding("right_square_bracket,alt+right", "forward", "Forward", show=False),
+    # Back and Forward are on the footer while there is somewhere to go; else the same keys say there is not.
+    Binding("left_square_bracket,alt+left,backspace", "back_key", "Back", key_display="["),
+    Binding("left_square_bracket,alt+left,backspace", "nowhere_back", "Back", show=False),
+    Binding("right_square_bracket,alt+right", "forward", "Forward", key_display="]"),
+    Binding("right_square_bracket,alt+right", "nowhere_forward", "Forward", show=False),
     Binding("r", "update_index_letter", "Reindex", show=False),
     Binding("r", "cancel_build_letter", "Cancel indexing", show=False),
     Binding("ctrl+r", "update_index", "Reindex", priority=True, show=False),
@@ -60,6 +65,8 @@ KEYS = [
     Binding("escape", "back", "Back", show=False),
 ]
 """The app's key table (the help screen lists it; the footer shows the keys with a description)."""
+FOOTER_FIRST = ("ask", "quit", "quit_from_box", "help", "back_key", "next_note", "previous_note", "forward", "related")
+"""The actions whose keys the footer keeps when it is too narrow for all, most important first (Textual's cuts its right end)."""
 
 
 class Actions:
@@ -117,6 +124,10 @@ class Actions:
         if action in READER_ACTIONS:
             if not self.main.is_current or not self.main.showing_reader:
                 return False
+            if action == "back_key":
+                return bool(self.history.back_places)
+            if action == "forward":
+                return bool(self.history.forward_places)
             if action == "related" and parameters:
                 card = self.main.reader.card
                 if card.related is None and card.related_note == "looking…":
@@ -204,13 +215,21 @@ class Actions:
 
     async def action_back_key(self: PapernotesApp) -> None:
         """Go back from a jump (like a browser's back)."""
-        if self.main.showing_reader and not await self.go_back():
-            self.notify("Nothing to go back to: Escape returns to the library.")
+        if not await self.go_back():
+            self.action_nowhere_back()
+
+    def action_nowhere_back(self: PapernotesApp) -> None:
+        """`[` with no jump to go back from."""
+        self.notify("Nothing to go back to: Escape returns to the library.")
 
     async def action_forward(self: PapernotesApp) -> None:
         """Redo the jump undone with back."""
         if not await self.go_forward():
-            self.notify("Nothing to go forward to.")
+            self.action_nowhere_forward()
+
+    def action_nowhere_forward(self: PapernotesApp) -> None:
+        """`]` with nothing gone back from."""
+        self.notify("Nothing to go forward to.")
 
     def action_toggle_theme(self: PapernotesApp) -> None:
         """Switch between the dark and the light theme."""

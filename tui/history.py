@@ -94,6 +94,7 @@ class BackForward:
         note = self.collection.find(place.note_id) if self.collection is not None else None
         if note is None:
             self.notify("That note is gone from the notes folder.", severity="warning")
+            self.refresh_bindings()  # the way back (or forward) changed all the same
             return
         self._wanted = None
         self._show(note, scroll_y=place.scroll_y)

@@ -164,6 +164,7 @@ class Navigation:
         if fresh is None:
             fresh = renamed(shown, before, collection)
             if fresh is not None:
+                self._told_changes = self._told_changes | {shown.id, fresh.id}
                 self.notify(
                     f"{one_line(shown.rel_path)} is now {one_line(fresh.rel_path)}.",
                     title="Note renamed",
@@ -173,6 +174,7 @@ class Navigation:
             unscoped = self.main.ask_pane.scope_gone(shown.id)
             if self._gone != shown.id:  # once per deletion, however many reloads follow
                 self._gone = shown.id
+                self._told_changes = self._told_changes | {shown.id}
                 self._gone_neighbours = neighbours(shown.id, before)
                 scope = " Questions go to all notes again (“Only this note” is off)." if unscoped else ""
                 self.notify(

@@ -115,10 +115,10 @@ async def test_deleting_the_open_note_says_so_once_and_n_p_go_on(notes_copy: Pat
     async with watching(notes_copy, "beta") as (app, pilot):
         (notes_copy / "beta.md").unlink()
         assert await until(pilot, lambda: toasts(app, "Note deleted") > 0)
-        # the index update that follows reloads the notes again: still one toast
-        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+        # the index update that follows reloads the notes again: still one toast, and none for the index
+        assert await until(pilot, lambda: "index up to date" in status_text(app) and not app.state.building)
         await settle(app, pilot)
-        assert toasts(app, "Note deleted") == 1
+        assert toasts(app, "Note deleted") == 1 and toasts(app, "Index updated") == 0
         assert app.sub_title.startswith("– / 3 · BetaFormer") and "(deleted)" in app.sub_title
         assert "3 notes" in status_text(app)
         await pilot.press("n")
@@ -147,9 +147,17 @@ async def test_a_renamed_note_stays_open_under_its_new_name(notes_copy: Path, kb
         reader = app.main.reader
         assert reader.note is not None and reader.note.id == "betaformer"
         assert app.sub_title.startswith("2 / 4 · BetaFormer") and "(deleted)" not in app.sub_title
-        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+        assert await until(pilot, lambda: "index up to date" in status_text(app) and not app.state.building)
         await settle(app, pilot)
-        assert toasts(app, "Note renamed") == 1 and toasts(app, "Note deleted") == 0
+        assert toasts(app, "Note renamed") == 1 and toasts(app, "Note deleted") == 0 and toasts(app, "Index updated") == 0
+
+
+async def test_a_note_added_on_disk_is_named_in_the_index_toast(notes_copy: Path, kb: KnowledgeBase) -> None:
+    async with watching(notes_copy, "beta") as (app, pilot):
+        (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
+        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+        said = app.toast_texts[app.toasts.index("Index updated")]
+        assert said.startswith("Added Aardvark.\n") and "1 added" in said  # by its short name, then the counts
 
 
 async def test_a_note_deleted_while_a_build_waits_does_not_stay_in_the_index(notes_copy: Path, kb: KnowledgeBase) -> None:
@@ -250,7 +258,8 @@ async def test_only_this_note_follows_a_rename(notes_copy: Path, kb: KnowledgeBa
         pane = app.main.ask_pane
         assert pane.scoped and pane.scope_note == "betaformer"
         # (no settle: the hidden reader's fill worker waits for a width until the reader is shown)
-        assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
+        assert await until(pilot, lambda: "index up to date" in status_text(app) and not app.state.building)
+        assert pane.scoped and pane.scope_note == "betaformer"
 
 
 async def test_a_burst_of_saves_leaves_one_index_toast(notes_copy: Path, kb: KnowledgeBase) -> None:

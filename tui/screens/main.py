@@ -13,6 +13,7 @@ from textual.widgets import ContentSwitcher, Header, Input, OptionList
 from indexer.answer import Citation
 from indexer.errors import NoteError
 from indexer.notemodel import Note
+from tui.actions import FOOTER_FIRST
 from tui.widgets.ask_pane import AskPane
 from tui.widgets.contents import Contents
 from tui.widgets.key_footer import KeyFooter
@@ -48,7 +49,7 @@ class MainScreen(Screen[None]):
                 yield Reader(id="reader")
             yield AskPane(id="ask")
         yield StatusLine(id="status")
-        yield KeyFooter(compact=True)
+        yield KeyFooter(first=FOOTER_FIRST, compact=True)
 
     @property
     def library(self) -> Library:

@@ -15,7 +15,8 @@ from textual.widgets.option_list import Option
 from indexer.errors import NoteError
 from tui.messages import OpenBrokenNote, OpenNote
 from tui.text import error_location, one_line
-from tui.widgets.note_list import Columns, NoteList, NoteOption, NoteRow
+from tui.widgets.note_list import Columns, NoteList, NoteOption, NoteRow, note_rows
+from tui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
     from indexer.catalog import Catalog
@@ -39,7 +40,7 @@ def broken_row(error: NoteError) -> Text:
     )
 
 
-class FilterInput(Input):
+class FilterInput(TextBox):
     """The filter box; arrow keys move the highlight in the note list below it."""
 
     BINDINGS = [
@@ -102,7 +103,7 @@ class Library(Vertical):
     def set_notes(self, collection: NoteCollection | Catalog, keep: str | None = None) -> None:
         """Show `collection`, keeping the highlight on note `keep` when it is still listed."""
         self.query_one("#notes", OptionList).loading = False
-        rows = [NoteRow.of(position, note) for position, note in enumerate(collection.notes, start=1)]
+        rows = note_rows(collection.notes)
         same = self.collection is not None and rows == [o.row for o in self._options]
         same = same and _error_lines(collection) == _error_lines(self.collection)
         if same:  # the parsed notes say what the catalog said: nothing to redraw
@@ -116,7 +117,7 @@ class Library(Vertical):
     def _take(self, collection: NoteCollection | Catalog, rows: list[NoteRow] | None = None) -> None:
         """Make `collection` the one shown, its rows made (laid out only when drawn)."""
         if rows is None:
-            rows = [NoteRow.of(position, note) for position, note in enumerate(collection.notes, start=1)]
+            rows = note_rows(collection.notes)
         self.collection = collection
         columns = Columns(rows)
         self._options = [NoteOption(row, columns) for row in rows]

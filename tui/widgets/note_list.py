@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -39,6 +40,8 @@ class NoteRow:
     warned: bool
     haystack: str
     """Short name, title, id, year, tags, authors and aliases, lowercase."""
+    apart: str = ""
+    """What tells the row from another that would look the same (its file name; see `note_rows`), "" for most rows."""
 
     @classmethod
     def of(cls, position: int, note: Any) -> NoteRow:
@@ -61,9 +64,33 @@ class NoteRow:
         return all(term in self.haystack for term in terms)
 
     @property
+    def looks(self) -> tuple[str, str, str]:
+        """What the row shows that tells notes apart: short name, title and year (tags may be cut)."""
+        return self.name.casefold(), self.rest.casefold(), self.year
+
+    @property
     def title_cells(self) -> int:
-        """Columns the short name, the title and the warning mark need."""
-        return Text(self.name + ("  " + self.rest if self.rest else "") + (WARNING if self.warned else "")).cell_len
+        """Columns the short name, the title, what tells the row apart and the warning mark need."""
+        text = self.name + ("  " + self.rest if self.rest else "") + ("  " + self.apart if self.apart else "")
+        return Text(text + (WARNING if self.warned else "")).cell_len
+
+
+def note_rows(notes: Sequence[Any]) -> list[NoteRow]:
+    """The rows of `notes` (parsed notes or catalog records), numbered from 1; rows that would look the
+    same (name, title and year) carry their file names (their paths when the file names are alike too)."""
+    rows = [NoteRow.of(position, note) for position, note in enumerate(notes, start=1)]
+    alike: dict[tuple[str, str, str], list[int]] = {}
+    for index, row in enumerate(rows):
+        alike.setdefault(row.looks, []).append(index)
+    for same in alike.values():
+        if len(same) < 2:
+            continue
+        paths = [one_line(notes[i].rel_path) for i in same]
+        names = [PurePosixPath(path).name for path in paths]
+        apart = names if len({name.casefold() for name in names}) == len(names) else paths
+        for index, text in zip(same, apart, strict=True):
+            rows[index] = replace(rows[index], apart=text)
+    return rows
 
 
 class Columns:
@@ -104,14 +131,20 @@ class Columns:
 
 
 def _title_cell(row: NoteRow, width: int) -> Text:
-    """The short name in bold, the title dimmer after it, cut to `width`; the warning mark always shows."""
-    mark = Text(WARNING, style="bold yellow") if row.warned else Text()
+    """The short name in bold, the title dimmer after it, cut to `width`; what tells the row apart
+    (its file name, dim and italic) and the warning mark always show."""
+    tail = Text()
+    if row.apart:
+        tail.append("  ")
+        tail.append(row.apart, style="dim italic")
+    if row.warned:
+        tail.append(WARNING, style="bold yellow")
     cell = Text(row.name, style="bold")
     if row.rest:
         cell.append("  ")
         cell.append(row.rest, style="dim")
-    cell.truncate(max(1, width - mark.cell_len), overflow="ellipsis")
-    cell.append_text(mark)
+    cell.truncate(max(1, width - tail.cell_len), overflow="ellipsis")
+    cell.append_text(tail)
     cell.truncate(width, overflow="ellipsis", pad=True)
     return cell
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from indexer.store import BuildCancelled, IndexStatus
+from indexer.store import BuildCancelled, BuildReport, IndexStatus
 from tui.messages import AskQuestion, BuildFailed, BuildFinished, BuildProgressed
 from tui.screens.build_offer import BuildOffer
-from tui.text import one_line
+from tui.text import one_line, short_title
 from tui.workers.support import while_running
 
 if TYPE_CHECKING:
@@ -24,11 +24,35 @@ INDEX_WAIT = 30.0
 """Seconds a build waits for another process (e.g. `papernotes index --watch`) holding the index lock."""
 
 
+NAMED = 3
+"""Notes an index toast names for each kind of change; beyond that (and never for just one) it counts them."""
+
+
+def changes_said(report: BuildReport, names: dict[str, str]) -> str:
+    """What an index update did, note by note (by short name, else id), then the counts and time."""
+    said = []
+    for verb, ids in (("Added", report.added), ("Updated", report.updated), ("Removed", report.removed)):
+        if not ids:
+            continue
+        shown = ids if len(ids) <= NAMED + 1 else ids[:NAMED]
+        more = f" and {len(ids) - len(shown)} more" if len(ids) > len(shown) else ""
+        said.append(f"{verb} {', '.join(one_line(names.get(i, i)) for i in shown)}{more}.")
+    return " ".join(said) + ("\n" if said else "") + report.summary()
+
+
+def _only(report: BuildReport, told: frozenset[str]) -> bool:
+    """Whether the update changed nothing but the notes in `told` (and rebuilt nothing)."""
+    changed = {*report.added, *report.updated, *report.removed}
+    return bool(changed) and changed <= told and not (report.full_rebuild_reason or report.rechunked)
+
+
 class IndexWork:
     """Building the index (mixed into PapernotesApp)."""
 
     _disk_changed_in_build: bool = False
     """Notes changed on disk while a build ran: the collection it read (and indexed) is out of date."""
+    _told_changes: frozenset[str] = frozenset()
+    """Ids of notes whose change on disk a toast has told already (the open note renamed or deleted)."""
 
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
     def _build(self: PapernotesApp, rebuild: bool, cancel: threading.Event) -> None:
@@ -88,8 +112,12 @@ class IndexWork:
             key = "" if self.main.asking else " (ctrl+a)"
             asked = f"\nYour question “{one_line(waiting.question)}” is answered in the ask pane{key}."
         # One toast for a burst of saves (a build each): the newest summary replaces the one shown.
-        if report.changed:
-            self.toast("index", report.summary() + asked, title="Index updated")
+        # A change to the open note was told as it happened (renamed, deleted): the index catching up with
+        # just that is not a second event.
+        told, self._told_changes = self._told_changes, frozenset()
+        if report.changed and (asked or not _only(report, told)):
+            names = {note.id: short_title(note) for note in self.collection.notes} if self.collection else {}
+            self.toast("index", changes_said(report, names) + asked, title="Index updated")
         elif not self._quiet_build or asked:
             self.toast("index", "The index is up to date." + asked, title="Index")
         if self._update_again:
