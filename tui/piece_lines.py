@@ -65,6 +65,23 @@ def _clickable(line: list[Segment]) -> list[Segment]:
     return out
 
 
+def _without_bullets(line: list[Segment], count: int) -> list[Segment]:
+    """`line` with its first `count` list markers (bullets, numbers) blanked: they were drawn above a figure."""
+    out: list[Segment] = []
+    in_marker = False
+    for segment in line:
+        text = []
+        for character in segment.text:
+            if count and not character.isspace():
+                in_marker = True
+                character = " "
+            elif in_marker and character.isspace():
+                in_marker, count = False, count - 1
+            text.append(character)
+        out.append(Segment("".join(text), segment.style, segment.control))
+    return out
+
+
 def piece_renderable(piece: Piece) -> RenderableType:
     """What a text piece looks like, before trimming."""
     if piece.kind == "html":
@@ -115,6 +132,8 @@ class PieceLines:
         if found is not None:
             return found
         result = render_trimmed(piece_renderable(self.piece), console, options)
+        if self.piece.continued and result:
+            result[0] = _without_bullets(result[0], self.piece.continued)
         self._cache = (width, result)
         return result
 

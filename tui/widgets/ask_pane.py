@@ -16,6 +16,7 @@ from indexer.answer import Answer
 from tui.messages import AskQuestion
 from tui.text import one_line
 from tui.widgets.conversation import Turn
+from tui.widgets.text_box import TextBox
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 HINT = (
@@ -64,7 +65,7 @@ class Thinking(Static):
         )
 
 
-class QuestionInput(Input):
+class QuestionInput(TextBox):
     """The question box; ↑ moves to the latest citations (or, first, a scoped refusal's choices)."""
 
     BINDINGS = [Binding("up", "citations", "Citations", show=False)]
@@ -197,7 +198,9 @@ class AskPane(Vertical):
                 "Still answering the previous question (esc cancels it).", severity="warning"
             )
             return
-        event.input.value = ""
+        box = event.input  # keeps what was typed after the Enter (its keys were read after it)
+        box.value = box.value[len(event.value) :] if box.value.startswith(event.value) else ""
+        box.cursor_position = len(box.value)
         self.post_message(AskQuestion(question, self.scope_note if self.scoped else None))
 
     async def start_turn(self, question: str, scope_title: str | None) -> Turn:
