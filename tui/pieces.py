@@ -13,10 +13,14 @@ from tui.text import safe_markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 PARSED_CACHE = 32
 """Parsed notes kept (by text), so switching back and forth between notes never parses twice."""
+LAZY_CHARS = 10_000
+"""A top-level paragraph longer than this (source characters, ~1,500 words) is not parsed inline with
+its note: `tui/long_lines.py` parses and renders it a part at a time, as its rows are needed."""
 _KINDS = {
     "paragraph_open": "paragraph",
     "fence": "code",
@@ -52,16 +56,48 @@ class Piece:
     """Whether this list item is the last of its list (space follows it)."""
     continued: int = 0
     """How many list bullets this piece's first line leaves out: it goes on with items begun above a figure."""
+    lazy: bool = False
+    """A long paragraph whose inline content is left unparsed (parsed a part at a time as rendered)."""
+    env: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """The parser's environment of the note (link reference definitions), for parsing a lazy paragraph."""
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def note_parser() -> MarkdownIt:
     """The indexer's dialect (CommonMark, tables, strikethrough): line numbers agree with citations.
-    Made on first use: the library paints before any note is parsed."""
+    Made on first use: the library paints before any note is parsed. Long paragraphs are left unparsed
+    inline (`LAZY_CHARS`)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough").use(front_matter_plugin)
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
+    parser.core.ruler.at("inline", _inline_unless_long)
+    return parser.use(front_matter_plugin)
+
+
+def _inline_unless_long(state: StateCore) -> None:
+    """markdown-it's inline step, except for top-level paragraphs too long to parse with their note
+    (marked `lazy`); those with an image in them are parsed, to be cut at their images."""
+    tokens = state.tokens
+    for at, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        before = tokens[at - 1] if at else None
+        content = token.content
+        if (
+            len(content) > LAZY_CHARS
+            and before is not None
+            and before.type == "paragraph_open"
+            and before.level == 0
+            and "![" not in content
+            and "<img" not in content.lower()
+        ):
+            token.children = []
+            token.meta = {**(token.meta or {}), "lazy": True}
+            continue
+        if token.children is None:
+            token.children = []
+        state.md.inline.parse(content, state.md, state.env, token.children)
 
 
 def _close(tokens: list[Token], start: int) -> int:
@@ -76,7 +112,7 @@ def _close(tokens: list[Token], start: int) -> int:
     return len(tokens) - 1
 
 
-def _without_images(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, str]]]:
+def without_images(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, str]]]:
     """Copies of `tokens` with images taken out of inline content (and inline HTML made literal text)."""
     images: list[tuple[str, str]] = []
     out: list[Token] = []
@@ -207,7 +243,7 @@ def _add(
 ) -> None:
     """Add a piece, its images as pieces of their own, where they are written."""
     if not any(_has_image(token) for token in tokens):
-        kept, _ = _without_images(tokens)
+        kept, _ = without_images(tokens)
         if _has_text(kept):
             pieces.append(Piece(kind, start, end, tuple(kept), **extra))  # type: ignore[arg-type]
         return
@@ -215,7 +251,7 @@ def _add(
         if part.image is not None:
             pieces.append(Piece("image", start, end, src=str(part.image.attrs.get("src", "")), alt=part.image.content))
         elif _has_content(part.tokens):
-            kept, _ = _without_images(part.tokens)
+            kept, _ = without_images(part.tokens)
             pieces.append(Piece(kind, start, end, tuple(kept), continued=part.continued, **extra))  # type: ignore[arg-type]
 
 
@@ -250,7 +286,8 @@ def _list_items(pieces: list[Piece], tokens: list[Token], open_at: int, close_at
 def pieces_of(text: str) -> tuple[Piece, ...]:
     """The pieces of Markdown `text` in order (front matter left out); cached by text."""
     text = safe_markdown(text)
-    tokens = _parser().parse(text)
+    env: dict[str, object] = {}
+    tokens = note_parser().parse(text, env)
     lines = text.split("\n")
     pieces: list[Piece] = []
     seen: dict[str, int] = {}
@@ -282,6 +319,8 @@ def pieces_of(text: str) -> tuple[Piece, ...]:
             _list_items(pieces, tokens, index, close_at)
         elif token.type == "html_block":
             pieces.append(Piece("html", first, last, text="\n".join(lines[first:last]).rstrip()))
+        elif token.type == "paragraph_open" and (tokens[index + 1].meta or {}).get("lazy"):
+            pieces.append(Piece("paragraph", first, last, tuple(tokens[index : close_at + 1]), lazy=True, env=env))
         else:
             _add(
                 pieces,
