@@ -1,4 +1,4 @@
-"""Pilot tests of the library list: notes that would look the same carry what tells them apart (their file names), only they."""
+"""Pilot tests: notes that would look the same in the library list or the palette carry what tells them apart (their file names), only they."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.command import Command, CommandList
 
 from indexer.knowledge import KnowledgeBase
 from tests.tui.pilot_kit import running
@@ -66,3 +67,18 @@ async def test_notes_that_would_look_the_same_show_their_file_names(look_alikes:
             assert all("…" in row for row in detr)  # the title is cut, not what tells the rows apart
         await pilot.press(*"again")
         assert [file_shown(row) for row in drawn(app) if "DETR" in row] == ["detr-again.md"]
+
+
+async def test_the_palette_tells_notes_that_read_the_same_apart_by_their_files(look_alikes: Path) -> None:
+    async with running(look_alikes, size=(80, 24)) as (app, pilot):
+        app.action_open_paper()
+        await pilot.pause()
+        await pilot.press(*"open")
+        await pilot.pause(0.5)
+        helps: dict[str, list[str]] = {}
+        for option in app.screen.query_one(CommandList).options:
+            assert isinstance(option, Command)
+            helps.setdefault(str(option.hit.text), []).append(str(option.hit.help))
+        tags = "2020 · detection, transformer, set-prediction"
+        assert sorted(helps[f"Open: DETR  {DETR}"]) == [f"{file} · {tags}" for file in ("detr-again.md", "detr.md", "old/detr.md")]
+        assert all(".md" not in help for help in helps["Open: YOLO  You Only Look Once"])  # the years differ
