@@ -62,6 +62,10 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         """The notes as the catalog knows them, read from now on in a thread (for the first frame)."""
         self.main = MainScreen()
         """The screen everything happens on."""
+        self._model_loaded = threading.Event()
+        """Set when the model load ended (the one started once the notes are listed, or a later retry)."""
+        self._model_error: Exception | None = None
+        """Why the last model load failed (None: it did not): questions fail with it until a retry."""
         self._guard = threading.Lock()
         """Serialises use of the model and the open index (builds close it; the tokenizer is not thread-safe)."""
         self._stop = threading.Event()
@@ -207,6 +211,9 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
         self._asked[turn.number] = AskQuestion(message.question, message.scope)
+        if self.state.model == "failed":  # perhaps it failed only then: try again (a lasting error is said again)
+            self._start_model_load()
+            pane.set_waiting_for("the model")
         self._answer(turn.number, message.question, scope, previous, open_note)
 
     # --- state shown -----------------------------------------------------------------------------

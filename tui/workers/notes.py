@@ -122,7 +122,7 @@ class NotesWork:
         if not self._started:
             self._started = True
             # After the list is on screen: the model's imports would hold the GIL while it paints.
-            self.call_after_refresh(self._load_model)
+            self.call_after_refresh(self._start_model_load)
             last, skipped = self.config.note_to_reopen(self.kb.root)
             if skipped is not None and not self.touched:
                 self._say_not_reopened(skipped, message.collection)
@@ -178,6 +178,8 @@ class NotesWork:
         error = message.error
         self.state.status_problem = str(error)
         self.main.library.set_notes(NoteCollection(self.kb.root, [], []))
+        if not self._started:
+            self._model_loaded.set()  # no model load follows: a question asked meanwhile is answered (it says why not)
         self._show_state()
         self._notify_error(error)
 
