@@ -93,7 +93,7 @@ class Navigation:
         here = self.here()
         if here is None:
             self.history.clear()
-        elif jump and here.note_id != note.id:
+        elif jump and (here.note_id != note.id or here.answer is not None):
             self.history.jump(here)
         self._wanted = None
         self._show(note, citation, scroll_y=scroll_y)
@@ -192,7 +192,8 @@ class Navigation:
             if self.main.showing_reader:
                 self._note_shown(fresh)
             return
-        reader.note = fresh  # same text: keep the page as it is
+        reader.note = fresh  # same text: keep the page as it is, but not a figure whose file changed
+        reader.document.redraw_changed_figures()
         self._gone = None
         if self.main.showing_reader:
             self.show_position(fresh)

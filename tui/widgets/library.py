@@ -16,6 +16,7 @@ from indexer.errors import NoteError
 from tui.messages import OpenBrokenNote, OpenNote
 from tui.text import error_location, one_line
 from tui.widgets.note_list import Columns, NoteList, NoteOption, NoteRow, note_rows
+from tui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
     from indexer.catalog import Catalog
@@ -39,7 +40,7 @@ def broken_row(error: NoteError) -> Text:
     )
 
 
-class FilterInput(Input):
+class FilterInput(TextBox):
     """The filter box; arrow keys move the highlight in the note list below it."""
 
     BINDINGS = [
