@@ -202,7 +202,8 @@ class Navigation:
             if self.main.showing_reader:
                 self._note_shown(fresh)
             return
-        reader.note = fresh  # same text: keep the page as it is
+        reader.note = fresh  # same text: keep the page as it is, but not a figure whose file changed
+        reader.document.redraw_changed_figures()
         self._gone = None
         if self.main.showing_reader:
             self.show_position(fresh)

@@ -30,7 +30,11 @@ is drawn: a 50×3000 picture rounded to 0 columns and PIL's resize raised, takin
 PICTURES_KEPT = 16
 """Decoded figures kept (at most ~5.8 MB each at MAX_PIXELS), so going back to a note redraws its figures at once."""
 
-_kept: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+FileKey = tuple[str, int, int, int, int]
+"""What a figure's file is on disk: path, mtime_ns, size, inode and ctime_ns (a file rewritten in place with
+its size and mtime kept still has a new ctime; one replaced by a rename a new inode)."""
+
+_kept: OrderedDict[FileKey, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -97,17 +101,19 @@ def _cell_size() -> tuple[int, int]:
     return max(1, width), max(1, height)
 
 
-def _key(path: str | Path) -> tuple[str, int, int] | None:
+def file_key(path: str | Path) -> FileKey | None:
+    """What the file at `path` is now (None: it cannot be read): a decoded picture is kept under it, so a
+    changed file is decoded again, never shown stale."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return str(path), stat.st_mtime_ns, stat.st_size
+    return str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns
 
 
 def cached_picture(path: str | Path) -> Any:
     """The decoded picture of `path` if it is kept (and the file unchanged), else None."""
-    key = _key(path)
+    key = file_key(path)
     with _lock:
         picture = _kept.get(key) if key is not None else None
         if picture is not None and key is not None:
@@ -115,12 +121,13 @@ def cached_picture(path: str | Path) -> Any:
     return picture
 
 
-def decode_cached(path: str | Path, rows: int | None = None) -> Any:
-    """`decode(path, rows)`, kept for the next time (the PICTURES_KEPT most recent)."""
+def decode_cached(path: str | Path, rows: int | None = None, key: FileKey | None = None) -> Any:
+    """`decode(path, rows)`, kept for the next time (the PICTURES_KEPT most recent) under `key` (the file
+    as it was just before it was read; else as it is now)."""
     found = cached_picture(path)
     if found is not None:
         return found
-    key = _key(path)
+    key = key or file_key(path)
     picture = decode(path, rows)
     if key is not None:
         with _lock:

@@ -111,7 +111,7 @@ class NotesWork:
         from indexer.watch import watch_notes  # deferred: imports watchfiles
 
         try:
-            watch_notes(self.kb.root, lambda: self.post_message(NotesChangedOnDisk()), self._stop)
+            watch_notes(self.kb.root, lambda: self.post_message(NotesChangedOnDisk()), self._stop, figures=True)
         except Exception:
             logger.exception("watching %s stopped", self.kb.root)
 
