@@ -145,7 +145,8 @@ class Actions:
         if action in ("cancel_build", "cancel_build_letter"):
             return self.state.building
         if action in READER_ACTIONS:
-            if not self.main.is_current or not self.main.showing_reader:
+            on_answer = action in ("back_key", "forward") and self.main.asking and self.main.ask_pane.spot() is not None
+            if not self.main.is_current or not (self.main.showing_reader or on_answer):
                 return False
             if action == "back_key":
                 return bool(self.history.back_places)
@@ -232,6 +233,8 @@ class Actions:
         if main.ask_pane.answering:
             self.workers.cancel_group(self, "ask")
             main.ask_pane.fail_turn(len(main.ask_pane.turns), "Cancelled.", cancelled=True)
+        elif main.asking and self.back_to_answer and main.ask_pane.spot() is not None:
+            await self.go_back()  # still on the answer a citation was chosen from: back to where it was chosen
         elif main.asking and (main.ask_pane.has_focus_within or not main.showing_reader):
             main.close_ask()
         elif main.showing_reader:

@@ -103,7 +103,7 @@ class Navigation:
         here = self.here()
         if here is None:
             self.history.clear()
-        elif jump and here.note_id != note.id:
+        elif jump and (here.note_id != note.id or here.answer is not None):
             self.history.jump(here)
         self._wanted = None
         self._show(note, citation, scroll_y=scroll_y)

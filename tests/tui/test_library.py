@@ -80,5 +80,5 @@ async def test_the_palette_tells_notes_that_read_the_same_apart_by_their_files(l
             assert isinstance(option, Command)
             helps.setdefault(str(option.hit.text), []).append(str(option.hit.help))
         tags = "2020 · detection, transformer, set-prediction"
-        assert sorted(helps[f"Open: DETR: {DETR}"]) == [f"{file} · {tags}" for file in ("detr-again.md", "detr.md", "old/detr.md")]
-        assert all(".md" not in help for help in helps["Open: YOLO: You Only Look Once"])  # the years differ
+        assert sorted(helps[f"Open: DETR  {DETR}"]) == [f"{file} · {tags}" for file in ("detr-again.md", "detr.md", "old/detr.md")]
+        assert all(".md" not in help for help in helps["Open: YOLO  You Only Look Once"])  # the years differ

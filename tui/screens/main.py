@@ -14,7 +14,7 @@ from indexer.answer import Citation
 from indexer.errors import NoteError
 from indexer.notemodel import Note
 from tui.actions import FOOTER_FIRST
-from tui.widgets.ask_pane import AskPane
+from tui.widgets.ask_pane import AnswerSpot, AskPane
 from tui.widgets.contents import Contents
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.library import Library
@@ -159,11 +159,13 @@ class MainScreen(Screen[None]):
         elif not self.asking:
             self.set_focus(self.reader)
 
-    def open_ask(self) -> None:
-        """Open the ask pane with the cursor in the question box, at once: the next key read goes there."""
+    def open_ask(self, spot: AnswerSpot | None = None) -> None:
+        """Open the ask pane with the cursor in the question box (or on the answer's list at `spot`), at once: the next key read goes there."""
         self.add_class("-asking")
         self._update_toc()
-        self.set_focus(self.ask_pane.question_box)
+        if spot is None or not self.ask_pane.focus_spot(spot):
+            self.set_focus(self.ask_pane.question_box)
+            self.ask_pane.show_latest()
 
     def close_ask(self) -> None:
         """Close the ask pane (the conversation is kept)."""
