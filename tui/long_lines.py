@@ -112,11 +112,12 @@ class LongPieceLines(PieceLines):
     ) -> list[list[Segment]]:
         """The lines rendered at `options`' width, at least `rows` of them if there are that many
         (all when `rows` is None)."""
-        with self._lock:
-            self._at_width(options.max_width)
-            while not self._complete() and (rows is None or len(self._done) < rows):
+        while True:
+            with self._lock:  # taken part by part: the event loop never waits for a whole prefetch
+                self._at_width(options.max_width)
+                if self._complete() or (rows is not None and len(self._done) >= rows):
+                    return self._done
                 self._step(console, options)
-            return self._done
 
     def advance(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
         """Render one more part at `options`' width; the lines rendered so far."""
