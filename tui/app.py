@@ -148,6 +148,14 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
             # The offer opened while the user was typing: it steps aside (at once, so this key and the
             # ones queued behind it are read in order) and the keys go where they were typed.
             self.screen.dismiss(None)
+        if isinstance(event, events.Key) and not event.is_forwarded and self.letters_to_box():
+            # After ↑ to the citations, or a citation opened: a letter starts (or goes on with) the next question,
+            # at once, so the keys queued behind it follow it into the box; other keys run their binding now,
+            # in order with them (bubbled up, one would be read by the bindings of the box).
+            if self.sends_to_box(event):
+                self.main.open_ask()
+            elif await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+                return
         await super().on_event(event)
 
     async def run_action(
