@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from indexer.errors import FolderMissingError, NoteError
-from indexer.names import stem_name
+from indexer.names import STEM_NAME_RULE, stem_name
 from indexer.notefiles import (
     MAX_NOTE_BYTES,
     decode_note,
@@ -44,7 +44,8 @@ RACY_NS = 2_000_000_000
 again within the same timestamp tick, e.g. on file systems with 1-2 s mtimes): such notes are
 re-hashed until a later check records their stat again."""
 CACHE_FORMAT = 3
-"""2: records carry the note's first heading (its short name may be that heading); 3: and the name its file gives (`stem_name`)."""
+"""2: records carry the note's first heading (its short name may be that heading); 3: and the name its file gives
+(`stem_name`, with the version of its rule: a record of another is read again)."""
 
 
 class FileStat(NamedTuple):
@@ -82,7 +83,8 @@ class NoteInfo:
 
     def record(self) -> str:
         """The JSON stored beside the stat: metadata, own warnings, the first heading and the file's name for the paper."""
-        data = {"meta": vars(self.meta), "warnings": self.own_warnings, "heading": self.heading, "stem_name": self.stem_name}
+        data = {"meta": vars(self.meta), "warnings": self.own_warnings, "heading": self.heading}
+        data |= {"stem_name": self.stem_name, "stem_rule": STEM_NAME_RULE}
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -99,8 +101,8 @@ class NoteInfo:
     @classmethod
     def from_record(cls, id_: str, rel_path: str, title: str, content_hash: str, record: str, stat_: FileStat | None, checked_ns: int) -> NoteInfo:
         data = json.loads(record)
-        if "heading" not in data or "stem_name" not in data:
-            raise KeyError("stem_name")  # a record from before headings and file names were kept: read the note again
+        if "heading" not in data or data.get("stem_rule") != STEM_NAME_RULE:
+            raise KeyError("stem_name")  # a record from before headings or this rule for file names: read the note again
         meta = SimpleNamespace(**data["meta"])
         own = list(data["warnings"])
         return cls(id_, rel_path, title, meta, content_hash, own, stat_, checked_ns, heading=data["heading"], stem_name=data["stem_name"])
@@ -313,7 +315,9 @@ def _index_records(folder: Path) -> tuple[dict[str, NoteInfo], dict[str, int], d
         try:
             known = FileStat(size, mtime_ns, inode) if size is not None and size >= 0 else None
             meta = SimpleNamespace(**data["meta"])
-            heading, named = data["heading"], data["stem_name"]  # KeyError for records from before these were kept: read again
+            if data.get("stem_rule") != STEM_NAME_RULE:
+                raise KeyError("stem_rule")  # the file's name for the paper made by another rule: read again
+            heading, named = data["heading"], data["stem_name"]  # KeyError for records from before headings were kept
             records[rel] = NoteInfo(id_, rel, title, meta, content_hash, list(data["warnings"]), known, checked_ns or 0, heading=heading, stem_name=named)
         except (KeyError, TypeError) as error:
             logger.debug("record of %s unreadable: %s", id_, error)

@@ -48,6 +48,10 @@ def short_name(note: Note | Any) -> str:
     return by_file if by_file and _squashed(by_file) != _squashed(name) else name
 
 
+STEM_NAME_RULE = 2
+"""The version of `stem_name`'s rule: records that keep a name made by another are read again (`indexer.catalog`)."""
+
+
 def stem_name(stem: str, title: str, text: str) -> str | None:
     """The paper's name a note's file name gives, as the note writes it; None when the file name is
     not a name (a word of the title, a description, "notes"), or nothing in the note says it is the paper's.
@@ -68,6 +72,8 @@ def stem_name(stem: str, title: str, text: str) -> str | None:
     if len(_squashed(joined)) < 3 or len(joined) > MAX_SHORT_NAME or GENERIC_STEMS.fullmatch(joined):
         return None
     text = _IMAGE.sub(" ", text)
+    if title.isupper():
+        text = text.replace(title, " ")  # a title in capitals writes every word as a name ("INDOOR SCENE")
     spellings = _spellings(joined, text)
     if len(words) > 1 and not any(re.search(r"[A-Z].*[A-Z]", w) for w in words):
         spellings = []  # "uniform_convergence": words, although a link may run them together

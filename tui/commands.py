@@ -70,8 +70,7 @@ class NoteCommands(Provider):
             others = [*note.meta.aliases, *note.meta.tags, *note.meta.authors]
             fuzzy = max([matcher.match(text), *(matcher.match(other) * 0.8 for other in others)])
             if row.matches(terms):
-                starts = any(part.lower().startswith(" ".join(terms)) for part in (row.name, row.rest, note.title))
-                score = LIBRARY_MATCH + 0.25 * starts + 0.25 * fuzzy  # the name or title starting with the query first
+                score = LIBRARY_MATCH + 0.15 * (2 - row.rank(terms)) + 0.2 * fuzzy  # ranked as in the library, then fuzzily
             else:
                 score = LIBRARY_MATCH * 0.8 * fuzzy
             if score > 0:

@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.pieces import Piece
+from tui.wide_tables import fits, record_view
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -82,8 +83,8 @@ def _without_bullets(line: list[Segment], count: int) -> list[Segment]:
     return out
 
 
-def piece_renderable(piece: Piece) -> RenderableType:
-    """What a text piece looks like, before trimming."""
+def piece_renderable(piece: Piece, console: Console, options: ConsoleOptions) -> RenderableType:
+    """What a text piece looks like at `options`' width, before trimming (a table too wide for it: row by row)."""
     if piece.kind == "html":
         return Text(piece.text)  # shown as written: never dropped, never read as markup
     markdown_class = token_markdown()
@@ -96,6 +97,8 @@ def piece_renderable(piece: Piece) -> RenderableType:
             Token("paragraph_close", "p", -1),
         ]
         return markdown_class(paragraph)  # type: ignore[no-any-return]
+    if piece.kind == "table" and not fits(piece.tokens, console, options):
+        return record_view(piece.tokens, options.max_width, markdown_class)
     return markdown_class(piece.tokens)  # type: ignore[no-any-return]
 
 
@@ -134,7 +137,7 @@ class PieceLines:
         found = self.cached(width)
         if found is not None:
             return found
-        result = render_trimmed(piece_renderable(self.piece), console, options)
+        result = render_trimmed(piece_renderable(self.piece, console, options), console, options)
         if self.piece.continued and result:
             result[0] = _without_bullets(result[0], self.piece.continued)
         self._cache = (width, result)

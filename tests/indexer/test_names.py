@@ -63,6 +63,7 @@ def test_rules_without_aliases(tmp_path: Path, front: str, heading: str, expecte
         ("Quokka", "A Paper About Marsupials", "<img src='Quokka/Quokka.png'>\n\n![x](quokka/plot.png)", "A Paper About Marsupials"),
         ("notes", "A Paper About Notes", "Notes here.", "A Paper About Notes"),
         ("TAPIR", "Tracking Any Point", "Body.", "Tracking Any Point"),
+        ("scene", "INDOOR SCENE SYNTHESIS WITH GRAPHS", "The scene is made.", "INDOOR SCENE SYNTHESIS WITH GRAPHS"),
     ],
 )
 def test_a_file_name_that_names_the_paper_leads(tmp_path: Path, stem: str, title: str, body: str, expected: str) -> None:
@@ -80,3 +81,25 @@ def test_an_alias_still_beats_the_file_name(tmp_path: Path) -> None:
     text = '---\ntitle: "Talking to Robots"\naliases: [RoboTalk]\n---\n\nZEPHYR plans.\n'
     note = parse_note(text, path=tmp_path / "ZEPHYR.md", root=tmp_path)
     assert note.stem_name == "ZEPHYR" and short_name(note) == "RoboTalk"
+
+
+def test_records_of_another_file_name_rule_are_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import indexer.catalog
+    import indexer.notes
+    from indexer.catalog import scan
+
+    (tmp_path / "ZEPHYR.md").write_text('---\ntitle: "Talking to Robots"\n---\n\nZEPHYR plans.\n', encoding="utf-8")
+    assert [short_name(n) for n in scan(tmp_path).notes] == ["ZEPHYR"]  # the catalog's cache written
+    for module in (indexer.catalog, indexer.notes):
+        monkeypatch.setattr(module, "stem_name", lambda *_: "Zephyr-2")
+    assert [short_name(n) for n in scan(tmp_path).notes] == ["ZEPHYR"]  # the same rule: the record is trusted
+    monkeypatch.setattr(indexer.catalog, "STEM_NAME_RULE", 99)
+    assert [short_name(n) for n in scan(tmp_path).notes] == ["Zephyr-2"]
+
+
+def test_the_mcp_and_json_views_give_the_short_name_the_app_shows(tmp_path: Path) -> None:
+    from indexer import views
+
+    (tmp_path / "ZEPHYR.md").write_text('---\ntitle: "Talking to Robots: A Planner"\n---\n\nZEPHYR plans.\n', encoding="utf-8")
+    (note,) = load_notes(tmp_path).notes
+    assert views.note_summary(note)["short_name"] == "ZEPHYR" == views.short_name(note)
