@@ -7,7 +7,8 @@ the screen after the change (a `call_after_refresh` callback: the screen has not
 work started after the first frame, like the footer rebuilding itself, counts), measured from the moment
 the key (or the open request) was posted; "first frame" is when the first frame after the reader was
 given the note was written (header, contents and body change in one batch, so that frame shows them). Notes: the shipped ones plus a generated 400-line note with 10 figures
-(`bench.notes_gen.long_note`); the library case uses 1,000 generated notes (`many_notes`).
+(`bench.notes_gen.long_note`) and a note whose body is one 30,000-word paragraph on one line
+(`huge_paragraph`, opened the first time from a note that is not its neighbour); the library case uses 1,000 generated notes (`many_notes`).
 `--baseline REV` runs the reader cases also from the code at git revision REV (extracted with
 `git archive`, run with `python -P`), alternating with ours in each round, so both see the same load.
 """
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench import CONTENT, REPO, arguments, median, report, run_child, table
-from bench.notes_gen import long_note, many_notes
+from bench.notes_gen import huge_paragraph, long_note, many_notes
 
 _STARTUP = """
 import json, os, sys, time
@@ -130,7 +131,7 @@ async def main():
         while app.screen is not app.main:  # the offer to build an index: not now
             app.pop_screen()
             await pilot.pause()
-        notes = [n.id for n in app.collection.notes if n.id != "long"]
+        notes = [n.id for n in app.collection.notes if n.id not in ("long", "huge")]
         t0 = time.perf_counter()
         await app.open_note("long")
         mark("open 400-line note: first paint", await painted(app), t0)
@@ -180,6 +181,21 @@ async def main():
         while app.main.reader.scroll_y == 0 and time.perf_counter() - t0 < 10:
             await asyncio.sleep(0.001)
         marks["citation near the end: passage on screen s"] = (await painted(app))[1] - t0
+        await idle(app, pilot)
+        order = [n.id for n in app.collection.notes]
+        at = order.index("huge")
+        start = next(n for n in notes if abs(order.index(n) - at) > 1)  # not a neighbour: nothing laid out ahead
+        await app.open_note(start); await idle(app, pilot)
+        t0 = time.perf_counter()
+        await app.open_note("huge")
+        mark("open 30,000-word paragraph (first time): first paint", await painted(app), t0)
+        await idle(app, pilot)
+        marks["open 30,000-word paragraph: all of it s"] = time.perf_counter() - t0
+        await app.open_note(start); await idle(app, pilot)
+        await app.open_note("huge"); await idle(app, pilot)
+        t0 = time.perf_counter()
+        app.main.reader.scroll_end(animate=False, immediate=True)
+        marks["30,000-word paragraph: End, last rows on screen s"] = (await painted(app))[1] - t0
     print("MARKS " + json.dumps(marks))
 
 asyncio.run(main())
@@ -227,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> str:
         notes = root / "notes"
         shutil.copytree(CONTENT, notes, ignore=shutil.ignore_patterns(".papernotes"))
         long_note(notes, lines=400, images=10)
+        huge_paragraph(notes, words=3000 if args.smoke else 30_000)
         library_folder = many_notes(root / "library", count) if library else None
         config = root / "config"
         reader_runs: list[dict[str, float]] = []

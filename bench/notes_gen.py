@@ -1,4 +1,4 @@
-"""Generated notes for the app benchmarks: one long note with figures, and a library of 1,000 notes."""
+"""Generated notes for the app benchmarks: one long note with figures, one huge paragraph, and a library of 1,000 notes."""
 
 from __future__ import annotations
 
@@ -69,6 +69,29 @@ def long_note(folder: Path, *, lines: int = 400, images: int = 10, name: str = "
         out += [f"![Figure {figure}](figures/figure{figure}.png)", ""]
     path = folder / f"{name}.md"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def huge_paragraph(folder: Path, *, words: int = 30_000, name: str = "huge", wrap: int = 0) -> Path:
+    """Write a note whose body is one paragraph of `words` words (links, emphasis and inline code in it),
+    on one source line (or on lines of `wrap` words); it starts with "First" and ends with "Last"."""
+    rng = random.Random(5)
+    out = ["First"]
+    while len(out) < words - 1:
+        word, roll = rng.choice(WORDS), rng.random()
+        if roll < 0.02:
+            word = f"[{word}](https://example.com/{len(out)})"
+        elif roll < 0.04:
+            word = f"*{word}*"
+        elif roll < 0.05:
+            word = f"`{word}_{rng.choice(WORDS)}`"
+        out.append(word + ("." if rng.random() < 0.07 else ""))
+    out.append("Last.")
+    body = "\n".join(" ".join(out[i : i + wrap]) for i in range(0, len(out), wrap)) if wrap else " ".join(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    text = f'---\ntitle: "Huge Paragraph: {words} Words"\n---\n\n# Huge Paragraph\n\n{body}\n'
+    path.write_text(text, encoding="utf-8")
     return path
 
 

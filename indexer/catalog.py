@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from indexer.errors import FolderMissingError, NoteError
+from indexer.names import STEM_NAME_RULE, stem_name
 from indexer.notefiles import (
     MAX_NOTE_BYTES,
     decode_note,
@@ -42,8 +43,9 @@ RACY_NS = 2_000_000_000
 """A stat recorded less than this long after the file's mtime proves nothing (the file may change
 again within the same timestamp tick, e.g. on file systems with 1-2 s mtimes): such notes are
 re-hashed until a later check records their stat again."""
-CACHE_FORMAT = 2
-"""2: records carry the note's first heading (its short name may be that heading)."""
+CACHE_FORMAT = 3
+"""2: records carry the note's first heading (its short name may be that heading); 3: and the name its file gives
+(`stem_name`, with the version of its rule: a record of another is read again)."""
 
 
 class FileStat(NamedTuple):
@@ -76,10 +78,13 @@ class NoteInfo:
     """Its own warnings plus a shared title's, as printed ("path:line: message")."""
     heading: str | None = None
     """The note's first `# Heading` (what `indexer.names.short_name` may call it), None without one."""
+    stem_name: str | None = None
+    """The paper's name the note's file name gives (`indexer.names.stem_name`), None when it gives none."""
 
     def record(self) -> str:
-        """The JSON stored beside the stat: metadata, own warnings and the first heading."""
+        """The JSON stored beside the stat: metadata, own warnings, the first heading and the file's name for the paper."""
         data = {"meta": vars(self.meta), "warnings": self.own_warnings, "heading": self.heading}
+        data |= {"stem_name": self.stem_name, "stem_rule": STEM_NAME_RULE}
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -90,16 +95,17 @@ class NoteInfo:
         own = [str(w) for w in getattr(note, "warnings", []) if w.message != (shared or {}).get(note.id)]
         fields = dataclasses.asdict(note.meta) if dataclasses.is_dataclass(note.meta) else dict(vars(note.meta))
         meta = SimpleNamespace(**fields)
-        heading = getattr(note, "heading", None)
-        return cls(note.id, note.rel_path, note.title, meta, note.content_hash, own, stat_, checked_ns, heading=heading)
+        heading, named = getattr(note, "heading", None), getattr(note, "stem_name", None)
+        return cls(note.id, note.rel_path, note.title, meta, note.content_hash, own, stat_, checked_ns, heading=heading, stem_name=named)
 
     @classmethod
     def from_record(cls, id_: str, rel_path: str, title: str, content_hash: str, record: str, stat_: FileStat | None, checked_ns: int) -> NoteInfo:
         data = json.loads(record)
-        if "heading" not in data:
-            raise KeyError("heading")  # a record from before headings were kept: read the note again
+        if "heading" not in data or data.get("stem_rule") != STEM_NAME_RULE:
+            raise KeyError("stem_name")  # a record from before headings or this rule for file names: read the note again
         meta = SimpleNamespace(**data["meta"])
-        return cls(id_, rel_path, title, meta, content_hash, list(data["warnings"]), stat_, checked_ns, heading=data["heading"])
+        own = list(data["warnings"])
+        return cls(id_, rel_path, title, meta, content_hash, own, stat_, checked_ns, heading=data["heading"], stem_name=data["stem_name"])
 
     def fresh(self, current: FileStat) -> bool:
         """Whether `current` proves the file is the one this record was made from."""
@@ -204,7 +210,7 @@ def _scan(root: Path, folder: Path | None, quick: bool = False) -> Catalog:
             same = next(r for r in (known, cached) if r is not None and r.content_hash == digest)
             if same is known:
                 restat.append(same.id)
-            notes.append(NoteInfo(same.id, rel, same.title, same.meta, digest, same.own_warnings, current, checked, heading=same.heading))
+            notes.append(NoteInfo(same.id, rel, same.title, same.meta, digest, same.own_warnings, current, checked, heading=same.heading, stem_name=same.stem_name))
             continue
         if isinstance(note, NoteInfo):
             note.stat, note.checked_ns = current, checked
@@ -257,7 +263,8 @@ def _read(
         seen = glance(text, rel, path.stem)
         if seen is not None:
             title, heading, meta, warnings = seen
-            return NoteInfo(note_id_for(path, root), rel, title, SimpleNamespace(**vars(meta)), digest, warnings, heading=heading), digest
+            named = stem_name(path.stem, title, text)
+            return NoteInfo(note_id_for(path, root), rel, title, SimpleNamespace(**vars(meta)), digest, warnings, heading=heading, stem_name=named), digest
     from indexer.notes import parse_note, read_note
 
     if len(data) > MAX_NOTE_BYTES:
@@ -308,8 +315,10 @@ def _index_records(folder: Path) -> tuple[dict[str, NoteInfo], dict[str, int], d
         try:
             known = FileStat(size, mtime_ns, inode) if size is not None and size >= 0 else None
             meta = SimpleNamespace(**data["meta"])
-            heading = data["heading"]  # KeyError for records from before headings were kept: read again
-            records[rel] = NoteInfo(id_, rel, title, meta, content_hash, list(data["warnings"]), known, checked_ns or 0, heading=heading)
+            if data.get("stem_rule") != STEM_NAME_RULE:
+                raise KeyError("stem_rule")  # the file's name for the paper made by another rule: read again
+            heading, named = data["heading"], data["stem_name"]  # KeyError for records from before headings were kept
+            records[rel] = NoteInfo(id_, rel, title, meta, content_hash, list(data["warnings"]), known, checked_ns or 0, heading=heading, stem_name=named)
         except (KeyError, TypeError) as error:
             logger.debug("record of %s unreadable: %s", id_, error)
             continue

@@ -29,8 +29,9 @@ def short_name(note: Note | Any) -> str:
     "EfficientSAM: …") or with a name the alias only adds to ("Depth Anything: …" and alias
     "Depth Anything V1"). Without aliases: the note's `# Heading` when it is shorter than the
     title, else the title; of that, the part before a colon, or its acronym in brackets
-    ("… with Transformers (DETR)", "CLIP (Contrastive Language–Image Pre-training)").
-    Works on anything with `title` and `meta.aliases` (a catalog record too).
+    ("… with Transformers (DETR)", "CLIP (Contrastive Language–Image Pre-training)"); but a name
+    the note's file gives its paper (`stem_name`: CICERO.md, imagen.md) comes before those.
+    Works on anything with `title`, `meta.aliases` and maybe `heading` and `stem_name` (a catalog record too).
     """
     aliases = [_one_line(a) for a in note.meta.aliases if a.strip()]
     alias = aliases[0] if aliases and len(aliases[0]) <= MAX_SHORT_NAME else None
@@ -40,9 +41,89 @@ def short_name(note: Note | Any) -> str:
         if named and (" " not in named or _squashed(alias).startswith(_squashed(named))):
             return named
         return alias
-    heading = _one_line(getattr(note, "heading", None) or "")  # catalog records have no heading
+    heading = _one_line(getattr(note, "heading", None) or "")
     name = heading if heading and len(heading) < len(title) else title
-    return _before_colon(name) or _acronym(name) or name
+    name = _before_colon(name) or _acronym(name) or name
+    by_file = getattr(note, "stem_name", None)
+    return by_file if by_file and _squashed(by_file) != _squashed(name) else name
+
+
+STEM_NAME_RULE = 2
+"""The version of `stem_name`'s rule: records that keep a name made by another are read again (`indexer.catalog`)."""
+
+
+def stem_name(stem: str, title: str, text: str) -> str | None:
+    """The paper's name a note's file name gives, as the note writes it; None when the file name is
+    not a name (a word of the title, a description, "notes"), or nothing in the note says it is the paper's.
+
+    A file name is a name when it is one word ("CICERO", "SiamMAE", "imagen", "FFA-Net"; a trailing
+    "summary" or "notes" dropped) and the note writes that word as a name (with a capital: "Imagen",
+    "CycleGAN" in a code link) outside its own image paths, not as a word of the title ("Siamese …",
+    "Florence"); or when its letters are the initials of title words in order ("srn": Scene
+    Representation Networks → SRN). A file name of words ("style_GAN", "Vision_Transformer") is a
+    name only when the note writes them as one word ("stylegan" → StyleGAN), or writes a name
+    that shortens them in order ("ViT"); other word file names describe the paper ("feature_denoising",
+    "Pause_Tokens", "NMT_Gap") as often as they name it, so the title says it instead.
+    """
+    words = [w for w in re.split(r"[\s_]+", stem.strip()) if w and not GENERIC_STEMS.fullmatch(w)]
+    if not words or not all(re.fullmatch(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*", w) for w in words):
+        return None
+    joined = "".join(words)
+    if len(_squashed(joined)) < 3 or len(joined) > MAX_SHORT_NAME or GENERIC_STEMS.fullmatch(joined):
+        return None
+    text = _IMAGE.sub(" ", text)
+    if title.isupper():
+        text = text.replace(title, " ")  # a title in capitals writes every word as a name ("INDOOR SCENE")
+    spellings = _spellings(joined, text)
+    if len(words) > 1 and not any(re.search(r"[A-Z].*[A-Z]", w) for w in words):
+        spellings = []  # "uniform_convergence": words, although a link may run them together
+    named = [s for s in spellings if s != s.lower()]
+    if len(words) == 1 and joined.lower() in {w.lower() for w in re.findall(r"[A-Za-z0-9]+", title)}:
+        named = [s for s in named if _WRITTEN_AS_NAME.search(s)]  # "DIRE for …", not a title word ("Florence")
+        spellings = named
+    if named:
+        return max(named, key=lambda s: (_WRITTEN_AS_NAME.search(s) is not None, spellings.count(s), s == joined))
+    if spellings and len(words) > 1:
+        return "".join(w if w != w.lower() else w.capitalize() for w in words)  # "stylegan" in a link → StyleGAN
+    if len(words) == 1 and joined.isalpha() and _initials(joined, title):
+        return joined.upper()
+    return _shortening(words, text) if len(words) > 1 else None
+
+
+_IMAGE = re.compile(r"<img\b[^>]*>|!\[[^\]]*\]\([^)]*\)", re.IGNORECASE)
+"""A note's images: their paths, often named after the note's own file, say nothing of the paper's name."""
+_FILE_PATH = re.compile(r"[/\\]|\.[A-Za-z]{2,4}\b")
+"""What follows a file or folder name in a path ("srn/", "srn.png")."""
+
+
+def _spellings(name: str, text: str) -> list[str]:
+    """Every way `text` writes `name` as a word of its own (in any case), outside file paths."""
+    found = re.finditer(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", text, re.IGNORECASE)
+    return [m[0] for m in found if not _FILE_PATH.match(text, m.end())]
+
+
+def _initials(letters: str, title: str) -> bool:
+    """Whether `letters` are the initials of consecutive words of `title` ("srn": Scene Representation Networks)."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", title)).lower()
+    return len(letters) >= 3 and letters.lower() in initials
+
+
+def _shortening(words: list[str], text: str) -> str | None:
+    """A name `text` writes (twice or more, with a capital inside) that shortens `words` in order: ViT for Vision_Transformer."""
+    counts: dict[str, int] = {}
+    for word in re.findall(r"(?<![\w/-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![\w/])", text):
+        counts[word] = counts.get(word, 0) + 1
+    lowered = [w.lower() for w in words]
+    found = [w for w, n in counts.items() if n >= 2 and 3 <= len(w) <= 8 and _prefixes(w.lower(), lowered)]
+    return max(found, key=lambda w: counts[w]) if found else None
+
+
+def _prefixes(short: str, words: list[str]) -> bool:
+    """Whether `short` is a non-empty prefix of each of `words`, one after another, and nothing else."""
+    if not words:
+        return not short
+    first, rest = words[0], words[1:]
+    return any(short[:n] == first[:n] and _prefixes(short[n:], rest) for n in range(1, min(len(first), len(short)) + 1))
 
 
 def _before_colon(name: str) -> str | None:

@@ -100,6 +100,8 @@ class Note:
     """The text with its HTML turned into Markdown, line for line: what the reader renders."""
     heading: str | None = None
     """The note's first heading, if it has one."""
+    stem_name: str | None = None
+    """The paper's name its file name gives, as the note writes it (`indexer.names.stem_name`: CICERO.md → CICERO)."""
 
     def __post_init__(self) -> None:
         if not self.markdown:

@@ -15,7 +15,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from indexer.errors import FolderMissingError, NoteError
 from indexer.frontmatter import METADATA_KEYS, FrontMatter, load_front_matter, note_metadata
 from indexer.html import HtmlImage, convert_html
-from indexer.names import resolve_note, short_name, slugify
+from indexer.names import resolve_note, short_name, slugify, stem_name
 from indexer.notefiles import (
     MAX_NESTING,
     MAX_NOTE_BYTES,
@@ -154,6 +154,7 @@ def parse_note(text: str, *, path: Path, root: Path, content_hash: str | None = 
         warnings=warnings,
         markdown=converted.markdown,
         heading=first_heading,
+        stem_name=stem_name(path.stem, title, text),
     )
 
 

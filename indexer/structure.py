@@ -11,18 +11,21 @@ from markdown_it.token import Token
 from indexer.notemodel import Block, Image, NoteWarning, Section
 
 
-def inline_text(token: Token, images: list[tuple[str, str]] | None = None) -> str:
-    """Plain text of an inline token: emphasis and link markup dropped, image alt text kept."""
+def inline_text(token: Token, images: list[tuple[str, str, int]] | None = None) -> str:
+    """Plain text of an inline token: emphasis and link markup dropped, image alt text kept; its images
+    go to `images` as (src, alt, lines after the token's first line)."""
     parts: list[str] = []
+    breaks = 0
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
+            breaks += 1
         elif child.type == "image":
             alt = child.content or "".join(c.content for c in child.children or [])
             if images is not None:
-                images.append((str(child.attrs.get("src", "")), alt))
+                images.append((str(child.attrs.get("src", "")), alt, breaks))
             if alt:
                 parts.append(f"[image: {alt}]")
     return re.sub(r"[ \t]+", " ", "".join(parts)).strip()
@@ -113,11 +116,11 @@ def note_sections(
         elif kind == "list_item_close":
             in_item -= 1
         elif kind == "paragraph_open" and i + 1 < len(tokens):
-            found: list[tuple[str, str]] = []
+            found: list[tuple[str, str, int]] = []
             body = inline_text(tokens[i + 1], found)
             start, end = _lines(token, body_start)
-            for src, alt in found:
-                images.append(walk.image(src, alt, start))
+            for src, alt, below in found:  # on its own line, not the paragraph's first
+                images.append(walk.image(src, alt, min(start + below, end)))
             if body:
                 block_kind = "list_item" if in_item else "paragraph"
                 sections[-1].blocks.append(

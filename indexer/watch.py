@@ -1,4 +1,4 @@
-"""Watching a notes folder: calls back (debounced) when notes are added, changed or deleted."""
+"""Watching a notes folder: calls back (debounced) when notes (and, if asked, their figures) are added, changed or deleted."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from indexer.store import INDEX_DIR
 logger = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 800
+FIGURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
+"""Image files a note's figures may be (what the reader decodes)."""
 
 
 def is_note_change(path: str) -> bool:
@@ -23,8 +25,19 @@ def is_note_change(path: str) -> bool:
     return path.lower().endswith(NOTE_SUFFIXES)
 
 
-def watch_notes(root: Path, on_change: Callable[[], None], stop: threading.Event) -> None:
-    """Block, calling `on_change` after each debounced burst of note changes, until `stop` is set.
+def is_figure_change(path: str) -> bool:
+    """Whether a changed path is an image a note may show (not in the index folder, not hidden)."""
+    parts = Path(path).parts
+    if INDEX_DIR in parts or any(p.startswith(".") for p in parts[-1:]):
+        return False
+    return path.lower().endswith(FIGURE_SUFFIXES)
+
+
+def watch_notes(
+    root: Path, on_change: Callable[[], None], stop: threading.Event, *, figures: bool = False
+) -> None:
+    """Block, calling `on_change` after each debounced burst of note changes (and of image files, with
+    `figures`: a reader redraws a changed figure), until `stop` is set.
 
     `on_change` also runs once as soon as the watcher is listening, so that changes made between
     the caller's last update and the start of watching are not missed.
@@ -34,7 +47,7 @@ def watch_notes(root: Path, on_change: Callable[[], None], stop: threading.Event
     caught_up = False
     for changes in watch(
         root,
-        watch_filter=lambda _change, path: is_note_change(path),
+        watch_filter=lambda _change, path: is_note_change(path) or (figures and is_figure_change(path)),
         debounce=DEBOUNCE_MS,
         stop_event=stop,
         rust_timeout=1000,

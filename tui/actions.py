@@ -6,8 +6,10 @@ import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual.app import SystemCommand
+from textual import events
+from textual.app import ScreenStackError, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -24,26 +26,31 @@ if TYPE_CHECKING:
     from tui.app import PapernotesApp
 
 READER_ACTIONS = {
-    *("next_note", "previous_note", "home", "toggle_toc", "related", "find"),
+    *("next_note", "previous_note", "step", "home", "toggle_toc", "related", "find"),
     *("back_key", "nowhere_back", "forward", "nowhere_forward"),
 }
 """Actions that only make sense while a note is shown."""
-LETTER_ACTIONS = READER_ACTIONS | {
+LETTER_ACTIONS = READER_ACTIONS - {"step"} | {
     "quit",
     "ask_letter",
     "update_index_letter",
     "cancel_build_letter",
 }
-"""Actions bound to printable keys: off wherever letters type (a text box, or the library list, which filters)."""
+"""Actions bound to printable keys: off wherever letters type (a text box, the library list, which filters, or
+where they go to the question box)."""
+JUMP_ACTIONS = {"back_key", "nowhere_back", "forward", "nowhere_forward"}
+"""Letter actions still on where letters go to the question box: `[` and `]` go back and forward there."""
+KEPT_KEYS = ("left_square_bracket", "right_square_bracket")
+"""Printable keys never sent on to the question box: back and forward, after a jump from the ask pane too."""
 
 KEYS = [
     # Ask is priority: it is read in order with the keys typed after it, so they land in the box.
     Binding("ctrl+a", "ask", "Ask", priority=True),
     Binding("a", "ask_letter", "Ask", show=False, priority=True),
     Binding("n", "next_note", "Next"),
-    Binding("right", "next_note", "Next", show=False),
+    Binding("right", "step(1)", "Next", show=False),  # its own action: still on where n types (after a citation)
     Binding("p", "previous_note", "Prev"),
-    Binding("left", "previous_note", "Prev", show=False),
+    Binding("left", "step(-1)", "Prev", show=False),
     Binding("h", "home", "Home", show=False),
     Binding("slash", "find", "Find", show=False),  # as in less and vim: to the library's filter
     Binding("1", "related(1)", "Related", key_display="1-4"),
@@ -103,8 +110,23 @@ class Actions:
             super().refresh_bindings()
 
     def letters_type(self: PapernotesApp) -> bool:
-        """Whether printable keys go to text where the focus is (a text box, or the library list, which filters)."""
-        return isinstance(self.focused, (Input, NoteList))
+        """Whether printable keys type text: in a text box, the library list (it filters), or toward the question box."""
+        return isinstance(self.focused, (Input, NoteList)) or self.letters_to_box()
+
+    def letters_to_box(self: PapernotesApp) -> bool:
+        """Whether printable keys typed where the focus is go to the question box (`MainScreen.letters_go_to_box`)."""
+        try:
+            return self.screen is self.main and self._early_actions is None and self.main.letters_go_to_box()
+        except (NoMatches, ScreenStackError):  # starting or closing: no pane to type in
+            return False
+
+    def sends_to_box(self: PapernotesApp, event: events.Key) -> bool:
+        """Whether `event` goes to the question box, not to where the focus is: a printable key typed
+        where letters go to the box, unless it is `[`/`]` or the focused widget's own (the scope toggle's space)."""
+        if not event.is_printable or event.key in KEPT_KEYS or not self.letters_to_box():
+            return False
+        focused = self.focused
+        return focused is None or not focused._bindings.key_to_bindings.get(event.key)
 
     def check_action(
         self: PapernotesApp, action: str, parameters: tuple[object, ...]
@@ -116,13 +138,15 @@ class Actions:
         if action in ("ask", "ask_letter") and isinstance(self.screen, ConfirmQuit):
             return False
         if action in LETTER_ACTIONS and self.letters_type():
-            return False
+            if action not in JUMP_ACTIONS or not self.letters_to_box():
+                return False
         if action in ("update_index", "update_index_letter"):
             return not self.state.building
         if action in ("cancel_build", "cancel_build_letter"):
             return self.state.building
         if action in READER_ACTIONS:
-            if not self.main.is_current or not self.main.showing_reader:
+            on_answer = action in ("back_key", "forward") and self.main.asking and self.main.ask_pane.spot() is not None
+            if not self.main.is_current or not (self.main.showing_reader or on_answer):
                 return False
             if action == "back_key":
                 return bool(self.history.back_places)
@@ -142,6 +166,10 @@ class Actions:
     def action_previous_note(self: PapernotesApp) -> None:
         """Open the previous note in reading order (says so at the start)."""
         self.step(-1)
+
+    def action_step(self: PapernotesApp, step: int) -> None:
+        """→ and ←: the same as n and p (on where letters go to the question box, as n and p are not)."""
+        self.step(step)
 
     def action_home(self: PapernotesApp) -> None:
         """Back to the library."""
@@ -205,6 +233,8 @@ class Actions:
         if main.ask_pane.answering:
             self.workers.cancel_group(self, "ask")
             main.ask_pane.fail_turn(len(main.ask_pane.turns), "Cancelled.", cancelled=True)
+        elif main.asking and self.back_to_answer and main.ask_pane.spot() is not None:
+            await self.go_back()  # still on the answer a citation was chosen from: back to where it was chosen
         elif main.asking and (main.ask_pane.has_focus_within or not main.showing_reader):
             main.close_ask()
         elif main.showing_reader:

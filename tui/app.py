@@ -32,6 +32,9 @@ from tui.widgets.status_line import AppState
 from tui.workers import Workers
 from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
 
+REOPEN_WAIT = 2.0
+"""Seconds keys typed at start-up wait at most for the note the app reopens (read in ~0.1 s) before going to the library."""
+
 logger = logging.getLogger(__name__)
 
 
@@ -62,6 +65,10 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         """The notes as the catalog knows them, read from now on in a thread (for the first frame)."""
         self.main = MainScreen()
         """The screen everything happens on."""
+        self._model_loaded = threading.Event()
+        """Set when the model load ended (the one started once the notes are listed, or a later retry)."""
+        self._model_error: Exception | None = None
+        """Why the last model load failed (None: it did not): questions fail with it until a retry."""
         self._guard = threading.Lock()
         """Serialises use of the model and the open index (builds close it; the tokenizer is not thread-safe)."""
         self._stop = threading.Event()
@@ -122,20 +129,33 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         self._show_state()
         self.call_after_refresh(collector.start_up_drawn)
         self.call_after_refresh(self._run_early_actions)  # first: the keys replayed next run their actions at once
-        self.call_after_refresh(self._replay_type_ahead)
+        if self._will_reopen():
+            # The user typed for the note the app opens on (as it did last time), not for the library shown
+            # until it is read: the keys wait for it (replayed by the notes' reports, or after REOPEN_WAIT).
+            self.set_timer(REOPEN_WAIT, self._replay_type_ahead)
+        else:
+            self.call_after_refresh(self._replay_type_ahead)
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
             self._watch()
 
     async def on_event(self, event: events.Event) -> None:
+        if not event.is_forwarded and self.type_ahead.holds(event):
+            return  # typed before the main screen (or the note it reopens) is there: handled once it is, in order
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
-        if not event.is_forwarded and self.type_ahead.holds(event):
-            return  # typed before the main screen is there: handled once it is, in order
         if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
             # The offer opened while the user was typing: it steps aside (at once, so this key and the
             # ones queued behind it are read in order) and the keys go where they were typed.
             self.screen.dismiss(None)
+        if isinstance(event, events.Key) and not event.is_forwarded and self.letters_to_box():
+            # After ↑ to the citations, or a citation opened: a letter starts (or goes on with) the next question,
+            # at once, so the keys queued behind it follow it into the box; other keys run their binding now,
+            # in order with them (bubbled up, one would be read by the bindings of the box).
+            if self.sends_to_box(event):
+                self.main.open_ask()
+            elif await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+                return
         await super().on_event(event)
 
     async def run_action(
@@ -155,8 +175,15 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         for action, namespace, namespaces in early:
             await self.run_action(action, namespace, namespaces)
 
+    def _will_reopen(self) -> bool:
+        """Whether start-up is about to reopen the note last read (the one the catalog lists, when it was read in time)."""
+        last, _ = self.config.note_to_reopen(self.kb.root)
+        listed = self.main.first_notes
+        return last is not None and not self.touched and (listed is None or listed.find(last) is not None)
+
     async def _replay_type_ahead(self) -> None:
-        """The keys typed before the main screen was mounted, handled now (before any queued behind this)."""
+        """The keys typed before the main screen was mounted (or the reopened note shown), handled now (before any
+        queued behind this); once only."""
         for event in self.type_ahead.release():
             await self.on_event(event)
 
@@ -207,6 +234,9 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
         self._asked[turn.number] = AskQuestion(message.question, message.scope)
+        if self.state.model == "failed":  # perhaps it failed only then: try again (a lasting error is said again)
+            self._start_model_load()
+            pane.set_waiting_for("the model")
         self._answer(turn.number, message.question, scope, previous, open_note)
 
     # --- state shown -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Provides the command palette's note commands: "Open: <title>" for every note (notes alike told apart by their files)."""
+"""Provides the command palette's note commands: "Open: <short name>  <title>" for every note, found as the library filter finds it."""
 
 from __future__ import annotations
 
@@ -11,13 +11,24 @@ from textual.markup import escape
 
 from tui.messages import OpenNote
 from tui.text import one_line
+from tui.widgets.note_list import NoteRow
 
 if TYPE_CHECKING:
     from indexer.notes import Note
 
 
+LIBRARY_MATCH = 0.5
+"""Least score of a note the library filter would list for the query (every word in its short name, title,
+file name, year, tags, authors or aliases); notes only the fuzzy match finds score below it."""
+
+
+def command_text(row: NoteRow) -> str:
+    """A note's command as plain text: "Open: CICERO  Human-level play in…" (the title alone when it is the name)."""
+    return f"Open: {row.name}" + (f"  {row.rest}" if row.rest else "")
+
+
 class NoteCommands(Provider):
-    """Open any note by typing part of its title, a tag or an author."""
+    """Open any note by typing what the library filter finds it by: short name, alias, file name, year, title, tag or author."""
 
     def _notes(self) -> list[Note]:
         collection = getattr(self.app, "collection", None)
@@ -44,24 +55,29 @@ class NoteCommands(Provider):
 
     async def discover(self) -> Hits:
         alike = self._alike()
-        for note in self._notes():
-            text = f"Open: {one_line(note.title)}"
-            yield DiscoveryHit(
-                Content(text), partial(self._open, note.id), text=text, help=self._help(note, alike)
-            )
+        for position, note in enumerate(self._notes(), start=1):
+            row = NoteRow.of(position, note)
+            text = command_text(row)
+            yield DiscoveryHit(_dim_title(Content(text), row), partial(self._open, note.id), text=text, help=self._help(note, alike))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        terms = query.lower().split()
         alike = self._alike()
-        for note in self._notes():
-            text = f"Open: {one_line(note.title)}"
+        for position, note in enumerate(self._notes(), start=1):
+            row = NoteRow.of(position, note)
+            text = command_text(row)
             others = [*note.meta.aliases, *note.meta.tags, *note.meta.authors]
-            score = max([matcher.match(text), *(matcher.match(other) * 0.8 for other in others)])
+            fuzzy = max([matcher.match(text), *(matcher.match(other) * 0.8 for other in others)])
+            if row.matches(terms):
+                score = LIBRARY_MATCH + 0.15 * (2 - row.rank(terms)) + 0.2 * fuzzy  # ranked as in the library, then fuzzily
+            else:
+                score = LIBRARY_MATCH * 0.8 * fuzzy
             if score > 0:
-                yield Hit(
-                    score,
-                    Content(text),
-                    partial(self._open, note.id),
-                    text=text,
-                    help=self._help(note, alike),
-                )
+                display = matcher.highlight(text) if fuzzy else Content(text)
+                yield Hit(score, _dim_title(display, row), partial(self._open, note.id), text=text, help=self._help(note, alike))
+
+
+def _dim_title(display: Content, row: NoteRow) -> Content:
+    """The command with the title after the short name dimmer, as in the library."""
+    return display.stylize("dim", len(command_text(row)) - len(row.rest)) if row.rest else display

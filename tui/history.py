@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.app import PapernotesApp
+    from tui.widgets.ask_pane import AnswerSpot
 
 HISTORY_LIMIT = 50
 """Places remembered each way."""
@@ -14,10 +15,13 @@ HISTORY_LIMIT = 50
 
 @dataclass(frozen=True)
 class Place:
-    """Where the reader was: a note and how far down it."""
+    """Where the reader was: a note and how far down it (or the library), and the answer the jump was made from."""
 
-    note_id: str
+    note_id: str | None
+    """The note shown (None: the library)."""
     scroll_y: float = 0.0
+    answer: AnswerSpot | None = None
+    """The ask pane's list the jump was chosen from (a citation, a choice): the pane comes back with it focused."""
 
 
 class History:
@@ -31,10 +35,11 @@ class History:
 
     def jump(self, here: Place) -> None:
         """Leaving `here` for somewhere new: `here` is the way back, and the way forward is forgotten."""
-        if not self.back_places or self.back_places[-1].note_id != here.note_id:
-            self.back_places.append(here)
-        else:
+        last = self.back_places[-1] if self.back_places else None
+        if last is not None and last.note_id == here.note_id and last.answer is None and here.answer is None:
             self.back_places[-1] = here
+        else:
+            self.back_places.append(here)
         del self.back_places[:-HISTORY_LIMIT]
         self.forward_places.clear()
 
@@ -66,11 +71,17 @@ class BackForward:
         """Back/forward through jumps."""
 
     def here(self: PapernotesApp) -> Place | None:
-        """Where the reader is now (None when no note is shown)."""
+        """Where the reader is now, with the answer's list focused in the ask pane (None: the library, no answer focused)."""
+        answer = self.main.ask_pane.spot() if self.main.asking else None
         note = self.main.reader.note
         if note is None or not self.main.showing_reader:
-            return None
-        return Place(note.id, self.main.reader.scroll_y)
+            return Place(None, answer=answer) if answer is not None else None
+        return Place(note.id, self.main.reader.scroll_y, answer)
+
+    @property
+    def back_to_answer(self: PapernotesApp) -> bool:
+        """Whether the way back leads to an answer in the ask pane (the last jump was chosen from it)."""
+        return bool(self.history.back_places) and self.history.back_places[-1].answer is not None
 
     async def go_back(self: PapernotesApp) -> bool:
         """Go back to where the last jump came from; False when there is nowhere to go back to."""
@@ -91,10 +102,21 @@ class BackForward:
         return True
 
     async def _go_to(self: PapernotesApp, place: Place) -> None:
-        note = self.collection.find(place.note_id) if self.collection is not None else None
-        if note is None:
-            self.notify("That note is gone from the notes folder.", severity="warning")
-            self.refresh_bindings()  # the way back (or forward) changed all the same
-            return
-        self._wanted = None
-        self._show(note, scroll_y=place.scroll_y)
+        if place.note_id is None:  # the library, the ask pane open over it
+            self._wanted = None
+            self.remember_position()
+            self.main.show_library()
+            self.sub_title = "Library"
+            self.refresh_bindings()
+        else:
+            note = self.collection.find(place.note_id) if self.collection is not None else None
+            if note is None:
+                self.notify("That note is gone from the notes folder.", severity="warning")
+                self.refresh_bindings()  # the way back (or forward) changed all the same
+                if place.answer is None:
+                    return
+            else:
+                self._wanted = None
+                self._show(note, scroll_y=place.scroll_y)
+        if place.answer is not None:  # back to the answer the jump came from, even where the pane hid the reader
+            self.main.open_ask(place.answer)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:  # types only: importing them would cost the app's start-up th
 class OpenNote(Message):
     """Open a note in the reader, optionally scrolled to a cited passage."""
 
-    def __init__(self, note_id: str, citation: Citation | None = None, *, jump: bool = False) -> None:
+    def __init__(
+        self, note_id: str, citation: Citation | None = None, *, jump: bool = False, from_ask: bool = False
+    ) -> None:
         super().__init__()
         self.note_id = note_id
         """Id of the note to open."""
@@ -28,6 +30,8 @@ class OpenNote(Message):
         """The passage to scroll to and highlight, if any."""
         self.jump = jump
         """Whether this is a jump from the note being read (Escape comes back), not a pick from the library."""
+        self.from_ask = from_ask
+        """Whether it was chosen in the ask pane (letters typed in the reader then go on with the conversation)."""
 
 
 class OpenBrokenNote(Message):

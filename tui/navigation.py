@@ -43,6 +43,8 @@ class Navigation:
 
     async def on_open_note(self: PapernotesApp, message: OpenNote) -> None:
         await self.open_note(message.note_id, message.citation, jump=message.jump)
+        if message.from_ask:
+            self._opened_from_ask(message.note_id)
 
     def on_open_broken_note(self: PapernotesApp, message: OpenBrokenNote) -> None:
         self.history.clear()
@@ -57,12 +59,20 @@ class Navigation:
         shown = self.main.reader.note
         if shown is None or shown.id != citation.note:
             return  # the note is gone (the index is older than the notes): open_note said so
+        self._opened_from_ask(citation.note)
         where = one_line(citation.section) or "the note"
         self.notify(
             f"{where} · {citation_place(citation)}",
             title=f"Cited passage [{citation.number}]",
             markup=False,
         )
+
+    def _opened_from_ask(self: PapernotesApp, note_id: str) -> None:
+        """The reader shows `note_id`, chosen in the ask pane: letters typed in it go on with the conversation."""
+        shown = self.main.reader.note
+        if shown is not None and shown.id == note_id and self.main.showing_reader:
+            self.main.ask_jump = note_id
+            self.refresh_bindings()  # its letter keys leave the footer
 
     # --- opening ----------------------------------------------------------------------------------
 
@@ -93,7 +103,7 @@ class Navigation:
         here = self.here()
         if here is None:
             self.history.clear()
-        elif jump and here.note_id != note.id:
+        elif jump and (here.note_id != note.id or here.answer is not None):
             self.history.jump(here)
         self._wanted = None
         self._show(note, citation, scroll_y=scroll_y)
@@ -192,7 +202,8 @@ class Navigation:
             if self.main.showing_reader:
                 self._note_shown(fresh)
             return
-        reader.note = fresh  # same text: keep the page as it is
+        reader.note = fresh  # same text: keep the page as it is, but not a figure whose file changed
+        reader.document.redraw_changed_figures()
         self._gone = None
         if self.main.showing_reader:
             self.show_position(fresh)

@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 
 from indexer.notemodel import Image, Note
+from tui.long_lines import LongPieceLines
 from tui.piece_lines import GUTTER, PieceLines, gap_after, guessed_rows, render_trimmed
 from tui.pieces import Piece, pieces_of
 from tui.text import one_line, safe_markdown
@@ -55,6 +56,9 @@ class Figure:
     drawn: bool = False
     lines: tuple[int, list[list[Segment]]] | None = None
     """A placeholder's rendered lines and the width they were rendered at."""
+    file: tuple[str, int, int, int, int] | None = None
+    """What its file was on disk when it was read (`image_view.file_key`; None: not read yet), to redraw it
+    once the file changes."""
 
     @property
     def caption(self) -> str:
@@ -106,7 +110,7 @@ class NoteLines:
                 found = next((i for i in note.images if i.src == piece.src), None)
                 self.figures[index] = Figure(piece, found, why_not_drawn(piece.src, found, images))
             else:
-                self.texts[index] = PieceLines(piece)
+                self.texts[index] = LongPieceLines(piece) if piece.lazy else PieceLines(piece)
         self.width = 0
         """Width laid out at (the text is GUTTER columns narrower)."""
         self.heights: list[int] = []
@@ -154,24 +158,42 @@ class NoteLines:
             y += height
         self.tops, self.total = tops, y
 
-    def lines_of(self, index: int, console: Console, options: ConsoleOptions, frame: Style) -> list[list[Segment]]:
-        """Piece `index`'s lines (rendered now if they are not yet); `options` at the text's width."""
+    def lines_of(
+        self, index: int, console: Console, options: ConsoleOptions, frame: Style, rows: int | None = None
+    ) -> list[list[Segment]]:
+        """Piece `index`'s lines (rendered now if they are not yet; of a long paragraph, its first `rows`
+        at least); `options` at the text's width."""
         if index in self.figures:
             return self.figures[index].render(console, options, frame)
-        return self.texts[index].lines(console, options)
+        return self.texts[index].lines(console, options, rows)
 
     def render(self, indexes: list[int], console: Console, options: ConsoleOptions, frame: Style) -> bool:
-        """Render the pieces at `indexes` and take their true heights; True if any height changed."""
+        """Render the pieces at `indexes` (a long paragraph: one more part) and take their heights; True
+        if any height changed."""
         changed = False
         for index in indexes:
-            rows = len(self.lines_of(index, console, options, frame)) + gap_after(self.pieces[index])
-            self.exact[index] = True
-            if rows != self.heights[index]:
-                self.heights[index] = rows
-                changed = True
+            text = self.texts.get(index)
+            if isinstance(text, LongPieceLines):
+                changed |= self._take(index, len(text.advance(console, options)), text.complete(self.inner))
+            else:
+                changed |= self._take(index, len(self.lines_of(index, console, options, frame)), True)
         if changed:
             self._retop()
         return changed
+
+    def _take(self, index: int, rows: int, complete: bool) -> bool:
+        """Piece `index` has `rows` rendered (all of it if `complete`, else it keeps a row more than
+        that at least); True if its height changed (the tops are the caller's to redo)."""
+        gap = gap_after(self.pieces[index])
+        if complete:
+            self.exact[index] = True
+            height = rows + gap
+        else:
+            height = max(self.heights[index], rows + 1 + gap)
+        if height == self.heights[index]:
+            return False
+        self.heights[index] = height
+        return True
 
     def locate(self, y: int) -> tuple[int, int]:
         """(piece index, row inside it) of row `y` (the last piece for rows past the end; (-1, 0) if empty)."""
@@ -190,13 +212,33 @@ class NoteLines:
         return found
 
     def ensure(self, first: int, last: int, console: Console, options: ConsoleOptions, frame: Style) -> bool:
-        """Render whatever overlaps rows `first`..`last` (as they settle); True if heights changed."""
+        """Render whatever overlaps rows `first`..`last` (as they settle; a long paragraph only down to
+        `last`); True if heights changed."""
         changed = False
+        enough: set[int] = set()
         for _ in range(len(self.pieces) + 1):
-            missing = self.guessed_between(first, last)
+            missing = [i for i in self.guessed_between(first, last) if i not in enough]
             if not missing:
                 break
-            changed |= self.render(missing, console, options, frame)
+            moved = False
+            for index in missing:
+                text = self.texts.get(index)
+                if isinstance(text, LongPieceLines):
+                    lines = text.lines(console, options, last - self.tops[index])
+                    moved |= self._take(index, len(lines), text.complete(self.inner))
+                    enough.add(index)
+                else:
+                    moved |= self.render([index], console, options, frame)
+            if moved:
+                self._retop()
+            changed |= moved
+        return changed
+
+    def ensure_all(self, console: Console, options: ConsoleOptions, frame: Style) -> bool:
+        """Render every piece; True if heights changed."""
+        changed = False
+        while self.ensure(0, self.total + 1, console, options, frame):
+            changed = True
         return changed
 
     def pending(self, near: int) -> list[int]:
@@ -221,4 +263,4 @@ class NoteLines:
             if index < len(self.tops) and self.tops[index] >= rows:
                 break
             if index in self.texts:
-                self.texts[index].lines(console, options)
+                self.texts[index].lines(console, options, rows - self.tops[index])

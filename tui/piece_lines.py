@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.pieces import Piece
+from tui.wide_tables import fits, record_view
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -27,7 +28,7 @@ ITEM_INDENT = 3
 
 
 @cache
-def _token_markdown() -> Any:
+def token_markdown() -> Any:
     """Rich's Markdown renderer fed with tokens already parsed (a note is parsed once, not once per piece).
 
     Made on first use: Rich's Markdown module and markdown-it (~25 ms) stay out of the app's start-up.
@@ -48,11 +49,11 @@ def _token_markdown() -> Any:
     return TokenMarkdown
 
 
-def _blank(line: list[Segment]) -> bool:
+def is_blank(line: list[Segment]) -> bool:
     return not any(segment.text.strip() for segment in line)
 
 
-def _clickable(line: list[Segment]) -> list[Segment]:
+def clickable(line: list[Segment]) -> list[Segment]:
     """Links in `line` made to run the widget's `link` action when clicked."""
     out = []
     for segment in line:
@@ -65,11 +66,28 @@ def _clickable(line: list[Segment]) -> list[Segment]:
     return out
 
 
-def piece_renderable(piece: Piece) -> RenderableType:
-    """What a text piece looks like, before trimming."""
+def _without_bullets(line: list[Segment], count: int) -> list[Segment]:
+    """`line` with its first `count` list markers (bullets, numbers) blanked: they were drawn above a figure."""
+    out: list[Segment] = []
+    in_marker = False
+    for segment in line:
+        text = []
+        for character in segment.text:
+            if count and not character.isspace():
+                in_marker = True
+                character = " "
+            elif in_marker and character.isspace():
+                in_marker, count = False, count - 1
+            text.append(character)
+        out.append(Segment("".join(text), segment.style, segment.control))
+    return out
+
+
+def piece_renderable(piece: Piece, console: Console, options: ConsoleOptions) -> RenderableType:
+    """What a text piece looks like at `options`' width, before trimming (a table too wide for it: row by row)."""
     if piece.kind == "html":
         return Text(piece.text)  # shown as written: never dropped, never read as markup
-    token_markdown = _token_markdown()
+    markdown_class = token_markdown()
     if piece.kind == "heading":
         from markdown_it.token import Token  # deferred with the renderer
 
@@ -78,8 +96,10 @@ def piece_renderable(piece: Piece) -> RenderableType:
             *piece.tokens[1:-1],
             Token("paragraph_close", "p", -1),
         ]
-        return token_markdown(paragraph)  # type: ignore[no-any-return]
-    return token_markdown(piece.tokens)  # type: ignore[no-any-return]
+        return markdown_class(paragraph)  # type: ignore[no-any-return]
+    if piece.kind == "table" and not fits(piece.tokens, console, options):
+        return record_view(piece.tokens, options.max_width, markdown_class)
+    return markdown_class(piece.tokens)  # type: ignore[no-any-return]
 
 
 def render_trimmed(
@@ -88,12 +108,12 @@ def render_trimmed(
     """`renderable`'s lines at `options`' width, blank lines around them trimmed, links clickable."""
     lines = console.render_lines(renderable, options.update(height=None), pad=False)
     end = len(lines)
-    while end and _blank(lines[end - 1]):
+    while end and is_blank(lines[end - 1]):
         end -= 1
     start = 0
-    while start < end and _blank(lines[start]):
+    while start < end and is_blank(lines[start]):
         start += 1
-    return [_clickable(line) for line in lines[start:end]]
+    return [clickable(line) for line in lines[start:end]]
 
 
 class PieceLines:
@@ -104,17 +124,22 @@ class PieceLines:
         self._cache: tuple[int, list[list[Segment]]] | None = None
 
     def cached(self, width: int) -> list[list[Segment]] | None:
-        """The lines at `width` if they are rendered already."""
+        """The lines at `width` if they are all rendered already."""
         cache = self._cache
         return cache[1] if cache is not None and cache[0] == width else None
 
-    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
-        """The lines at `options`' width (rendered now unless cached)."""
+    def lines(
+        self, console: Console, options: ConsoleOptions, rows: int | None = None
+    ) -> list[list[Segment]]:
+        """The lines at `options`' width (rendered now unless cached; all of them, whatever `rows` asks:
+        a long paragraph's `LongPieceLines` renders only as many)."""
         width = options.max_width
         found = self.cached(width)
         if found is not None:
             return found
-        result = render_trimmed(piece_renderable(self.piece), console, options)
+        result = render_trimmed(piece_renderable(self.piece, console, options), console, options)
+        if self.piece.continued and result:
+            result[0] = _without_bullets(result[0], self.piece.continued)
         self._cache = (width, result)
         return result
 

@@ -13,10 +13,14 @@ from tui.text import safe_markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
 PARSED_CACHE = 32
 """Parsed notes kept (by text), so switching back and forth between notes never parses twice."""
+LAZY_CHARS = 10_000
+"""A top-level paragraph longer than this (source characters, ~1,500 words) is not parsed inline with
+its note: `tui/long_lines.py` parses and renders it a part at a time, as its rows are needed."""
 _KINDS = {
     "paragraph_open": "paragraph",
     "fence": "code",
@@ -50,16 +54,50 @@ class Piece:
     """Image alt text (images only)."""
     last_item: bool = False
     """Whether this list item is the last of its list (space follows it)."""
+    continued: int = 0
+    """How many list bullets this piece's first line leaves out: it goes on with items begun above a figure."""
+    lazy: bool = False
+    """A long paragraph whose inline content is left unparsed (parsed a part at a time as rendered)."""
+    env: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """The parser's environment of the note (link reference definitions), for parsing a lazy paragraph."""
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def note_parser() -> MarkdownIt:
     """The indexer's dialect (CommonMark, tables, strikethrough): line numbers agree with citations.
-    Made on first use: the library paints before any note is parsed."""
+    Made on first use: the library paints before any note is parsed. Long paragraphs are left unparsed
+    inline (`LAZY_CHARS`)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough").use(front_matter_plugin)
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
+    parser.core.ruler.at("inline", _inline_unless_long)
+    return parser.use(front_matter_plugin)
+
+
+def _inline_unless_long(state: StateCore) -> None:
+    """markdown-it's inline step, except for top-level paragraphs too long to parse with their note
+    (marked `lazy`); those with an image in them are parsed, to be cut at their images."""
+    tokens = state.tokens
+    for at, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        before = tokens[at - 1] if at else None
+        content = token.content
+        if (
+            len(content) > LAZY_CHARS
+            and before is not None
+            and before.type == "paragraph_open"
+            and before.level == 0
+            and "![" not in content
+            and "<img" not in content.lower()
+        ):
+            token.children = []
+            token.meta = {**(token.meta or {}), "lazy": True}
+            continue
+        if token.children is None:
+            token.children = []
+        state.md.inline.parse(content, state.md, state.env, token.children)
 
 
 def _close(tokens: list[Token], start: int) -> int:
@@ -74,7 +112,7 @@ def _close(tokens: list[Token], start: int) -> int:
     return len(tokens) - 1
 
 
-def _without_images(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, str]]]:
+def without_images(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, str]]]:
     """Copies of `tokens` with images taken out of inline content (and inline HTML made literal text)."""
     images: list[tuple[str, str]] = []
     out: list[Token] = []
@@ -117,49 +155,104 @@ def _has_text(tokens: list[Token]) -> bool:
 
 
 _BREAKS = ("softbreak", "hardbreak")
+_LEAVES = ("fence", "code_block", "hr", "html_block")
 
 
-def _split_at_images(tokens: list[Token]) -> list[list[Token]] | None:
-    """A paragraph's tokens cut where its images are, in order (text before an image, the image alone,
-    text after it): a figure is drawn where it was written, above the caption under it. None when the
-    tokens are not one paragraph with an image in it."""
-    if len(tokens) != 3 or tokens[0].type != "paragraph_open" or tokens[1].type != "inline":
-        return None
-    children = tokens[1].children or []
-    if not any(child.type == "image" for child in children):
-        return None
-    runs: list[list[Token]] = [[]]
-    for child in children:
-        if child.type == "image":
-            runs += [[child], []]
-        else:
-            runs[-1].append(child)
-    parts: list[list[Token]] = []
-    for run in runs:
-        while run and run[0].type in _BREAKS:
-            run.pop(0)
-        while run and run[-1].type in _BREAKS:
-            run.pop()
-        if run:
-            inline = copy.copy(tokens[1])
-            inline.children = run
-            parts.append([tokens[0], inline, tokens[2]])
+@dataclass
+class _Part:
+    """A run of a block's tokens between its images (containers closed and reopened around the cut), or an image."""
+
+    tokens: list[Token]
+    image: Token | None = None
+    continued: int = 0
+    """List items reopened at its start: their bullets were drawn before the image."""
+
+
+def _closing(token: Token) -> Token:
+    closing = copy.copy(token)
+    closing.type, closing.nesting = token.type.replace("_open", "_close"), -1
+    return closing
+
+
+def _inline(token: Token, children: list[Token]) -> Token:
+    """A copy of inline `token` holding `children`, line breaks at either end left out."""
+    start, end = 0, len(children)
+    while start < end and children[start].type in _BREAKS:
+        start += 1
+    while end > start and children[end - 1].type in _BREAKS:
+        end -= 1
+    inline = copy.copy(token)
+    inline.children = children[start:end]
+    return inline
+
+
+def _has_image(token: Token) -> bool:
+    return token.type == "inline" and any(child.type == "image" for child in token.children or [])
+
+
+def _without_empty_blocks(tokens: list[Token]) -> list[Token]:
+    """`tokens` without the paragraphs, items and lists a cut left empty."""
+    out: list[Token] = []
+    for token in tokens:
+        out.append(token)
+        if token.type == "paragraph_close" and len(out) >= 3 and out[-3].type == "paragraph_open" and not out[-2].children:
+            del out[-3:]
+        elif token.nesting == -1 and len(out) >= 2 and out[-2].nesting == 1 and out[-2].type == token.type.replace("_close", "_open"):
+            del out[-2:]
+    return out
+
+
+def _has_content(tokens: list[Token]) -> bool:
+    return any((t.type == "inline" and _has_text([t])) or t.type in _LEAVES for t in tokens)
+
+
+def _cut_at_images(tokens: list[Token]) -> list[_Part]:
+    """`tokens` cut where their images are, in order: a figure is drawn where it was written (above the caption
+    under it, inside the list item that shows it), not after the whole block."""
+    parts: list[_Part] = []
+    current: list[Token] = []
+    stack: list[Token] = []  # the containers open at this point
+    reopened: set[int] = set()  # ids of the list items reopened after a cut
+    for token in tokens:
+        if not _has_image(token):
+            if token.nesting == 1:
+                stack.append(token)
+            elif token.nesting == -1 and stack:
+                stack.pop()
+            current.append(token)
+            continue
+        run: list[Token] = []
+        for child in token.children or []:
+            if child.type != "image":
+                run.append(child)
+                continue
+            parts.append(_Part([*current, _inline(token, run), *map(_closing, reversed(stack))]))
+            parts.append(_Part([], image=child))
+            current, run = [copy.copy(t) for t in stack], []
+            reopened |= {id(t) for t in current if t.type == "list_item_open"}
+        current.append(_inline(token, run))
+    parts.append(_Part(current))
+    for part in parts:
+        part.tokens = _without_empty_blocks(part.tokens)
+        part.continued = sum(id(t) in reopened for t in part.tokens)
     return parts
 
 
 def _add(
     pieces: list[Piece], kind: str, tokens: list[Token], start: int, end: int, **extra: object
 ) -> None:
-    """Add a piece, its images as pieces of their own: where they are in a paragraph, else after it."""
-    if (parts := _split_at_images(tokens)) is not None and len(parts) > 1:
-        for part in parts:
-            _add(pieces, kind, part, start, end, **extra)
+    """Add a piece, its images as pieces of their own, where they are written."""
+    if not any(_has_image(token) for token in tokens):
+        kept, _ = without_images(tokens)
+        if _has_text(kept):
+            pieces.append(Piece(kind, start, end, tuple(kept), **extra))  # type: ignore[arg-type]
         return
-    kept, images = _without_images(tokens)
-    if _has_text(kept):
-        pieces.append(Piece(kind, start, end, tuple(kept), **extra))  # type: ignore[arg-type]
-    for src, alt in images:
-        pieces.append(Piece("image", start, end, src=src, alt=alt))
+    for part in _cut_at_images(tokens):
+        if part.image is not None:
+            pieces.append(Piece("image", start, end, src=str(part.image.attrs.get("src", "")), alt=part.image.content))
+        elif _has_content(part.tokens):
+            kept, _ = without_images(part.tokens)
+            pieces.append(Piece(kind, start, end, tuple(kept), continued=part.continued, **extra))  # type: ignore[arg-type]
 
 
 def _list_items(pieces: list[Piece], tokens: list[Token], open_at: int, close_at: int) -> None:
@@ -193,7 +286,8 @@ def _list_items(pieces: list[Piece], tokens: list[Token], open_at: int, close_at
 def pieces_of(text: str) -> tuple[Piece, ...]:
     """The pieces of Markdown `text` in order (front matter left out); cached by text."""
     text = safe_markdown(text)
-    tokens = _parser().parse(text)
+    env: dict[str, object] = {}
+    tokens = note_parser().parse(text, env)
     lines = text.split("\n")
     pieces: list[Piece] = []
     seen: dict[str, int] = {}
@@ -225,6 +319,8 @@ def pieces_of(text: str) -> tuple[Piece, ...]:
             _list_items(pieces, tokens, index, close_at)
         elif token.type == "html_block":
             pieces.append(Piece("html", first, last, text="\n".join(lines[first:last]).rstrip()))
+        elif token.type == "paragraph_open" and (tokens[index + 1].meta or {}).get("lazy"):
+            pieces.append(Piece("paragraph", first, last, tuple(tokens[index : close_at + 1]), lazy=True, env=env))
         else:
             _add(
                 pieces,

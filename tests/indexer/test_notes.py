@@ -66,6 +66,18 @@ def test_images_outside_the_folder_are_never_resolved(tmp_path: Path) -> None:
     assert any("outside the notes folder" in w.message and w.line == 5 for w in note.warnings)
 
 
+def test_a_missing_image_is_reported_at_its_own_line_not_its_paragraphs(tmp_path: Path) -> None:
+    """The image a text line leads into (papers_we_read's `text` then `<img>` on the next line) is
+    reported where it is written, so an editor's jump lands on it."""
+    text = "# I\n\nThe comparison with prior work:\n<img src='gone.png'>\n\n- a bullet\n  and more\n  ![plot](lost.png)\n"
+    note = read_note(write(tmp_path, "i.md", text), tmp_path)
+    assert [(w.line, w.message) for w in note.warnings if "not found" in w.message] == [
+        (4, "image 'gone.png' not found"),
+        (8, "image 'lost.png' not found"),
+    ]
+    assert [image.line for image in note.images] == [4, 8]
+
+
 def test_unreadable_files_are_reported_and_the_rest_load(tmp_path: Path) -> None:
     write(tmp_path, "good.md", "# Good\n\ntext\n")
     (tmp_path / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))

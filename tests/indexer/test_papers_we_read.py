@@ -62,6 +62,26 @@ def test_imported_notes_have_the_year_of_the_venue_line_under_their_title(tmp_pa
     assert {note.id: note.meta.year for note in scan(tmp_path).notes} == years  # the list shows the same
 
 
+def test_imported_notes_lead_with_the_names_their_files_give(tmp_path: Path) -> None:
+    from indexer.catalog import scan
+    from indexer.names import short_name
+
+    source = papers_we_read_or_skip()
+    assert main(["--notes", str(tmp_path), "import", str(source)]) == 0
+    names = {note.id.removeprefix("summaries/"): short_name(note) for note in load_notes(tmp_path).notes}
+    expected = {
+        "CICERO": "CICERO", "SiamMAE": "SiamMAE", "GameGAN": "GameGAN", "DIRE": "DIRE", "ICAL": "ICAL", "URIAL": "URIAL",
+        "imagen": "Imagen", "cyclegan": "CycleGAN", "srn": "SRN", "style_GAN": "StyleGAN", "Vision_Transformer": "ViT",
+        "VQAscore": "VQAScore", "DoodlerGAN summary": "DoodlerGAN", "infomax": "InfoMax",
+        # file names that are words of the title or describe the paper leave the title's own name
+        "siamese": "Siamese Recurrent Architectures for Learning Sentence Similarity",
+        "Pause_Tokens": "THINK BEFORE YOU SPEAK", "Segment_Anything": "Segment Anything",
+    }
+    assert {key: names[key] for key in expected} == expected
+    assert names["NMT_Gap"].startswith("Bridging the Gap") and names["florence"].startswith("Do you know that Florence")
+    assert {n.id.removeprefix("summaries/"): short_name(n) for n in scan(tmp_path).notes} == names  # the first frame's list too
+
+
 @pytest.fixture(scope="module")
 def hybrid_result(papers_we_read_kb: KnowledgeBase) -> EvalResult:
     """The hybrid pipeline's scores on the set, computed once for the tests below."""

@@ -107,6 +107,38 @@ def test_a_figure_is_drawn_where_it_is_written_in_its_paragraph() -> None:
     ]
 
 
+def test_a_figure_in_a_list_item_is_drawn_under_the_item_that_shows_it() -> None:
+    """papers_we_read's way: an `<img>` right under a bullet. The figure comes between that bullet and the
+    next ones (not after the whole list), and the bullets drawn above it are not drawn again under it."""
+    from rich.console import Console
+
+    from indexer.html import convert_html
+    from tui.piece_lines import PieceLines
+    from tui.pieces import pieces_of
+
+    note = (
+        "# T\n\n- **Model Architecture:**\n<img src='a.png'>\n    - first sub bullet\n    - second sub bullet\n"
+        "<img src='b.png'>\n    - third sub bullet\n- next item\n"
+    )
+    console = Console(width=60)
+    shown = []
+    for piece in pieces_of(convert_html(note).markdown):
+        if piece.kind == "image":
+            shown.append(f"[{piece.src}]")
+        else:
+            shown += ["".join(s.text for s in line).rstrip() for line in PieceLines(piece).lines(console, console.options)]
+    assert shown == [
+        "T",
+        " • Model Architecture:",
+        "[a.png]",
+        "    • first sub bullet",
+        "    • second sub bullet",
+        "[b.png]",
+        "    • third sub bullet",
+        " • next item",
+    ]
+
+
 def test_the_reader_keeps_a_list_nested_25_levels_deep() -> None:
     from tui.pieces import pieces_of
 

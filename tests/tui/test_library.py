@@ -9,7 +9,7 @@ import pytest
 from textual.command import Command, CommandList
 
 from indexer.knowledge import KnowledgeBase
-from tests.tui.pilot_kit import running
+from tests.tui.pilot_kit import running, settle
 from tui.app import PapernotesApp
 from tui.widgets.note_list import NoteList
 
@@ -80,5 +80,33 @@ async def test_the_palette_tells_notes_that_read_the_same_apart_by_their_files(l
             assert isinstance(option, Command)
             helps.setdefault(str(option.hit.text), []).append(str(option.hit.help))
         tags = "2020 · detection, transformer, set-prediction"
-        assert sorted(helps[f"Open: DETR: {DETR}"]) == [f"{file} · {tags}" for file in ("detr-again.md", "detr.md", "old/detr.md")]
-        assert all(".md" not in help for help in helps["Open: YOLO: You Only Look Once"])  # the years differ
+        assert sorted(helps[f"Open: DETR  {DETR}"]) == [f"{file} · {tags}" for file in ("detr-again.md", "detr.md", "old/detr.md")]
+        assert all(".md" not in help for help in helps["Open: YOLO  You Only Look Once"])  # the years differ
+
+
+@pytest.fixture(scope="module")
+def graphs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Notes where "graph" starts one title, starts a later word of another and sits inside words of two more."""
+    folder = tmp_path_factory.mktemp("graphs") / "notes"
+    note(folder, "steg.md", "GAN-based image steganography for enhancing security via pixel-wise deep fusion", 2021, "[]")
+    note(folder, "graph_unet.md", "Graph U-Nets", 2019, "[]")
+    note(folder, "scene.md", "INSTRUCTSCENE: INSTRUCTION-DRIVEN 3D INDOOR SCENE SYNTHESIS WITH SEMANTIC GRAPH PRIOR", 2024, "[]")
+    note(folder, "vgraph.md", "vGraph: A Generative Model for Joint Community Detection and Node Representational Learning", 2019, "[]")
+    return folder
+
+
+async def test_the_filter_lists_the_best_matches_first_and_enter_opens_the_first(graphs: Path) -> None:
+    async with running(graphs, size=(120, 30)) as (app, pilot):
+        assert [row.split()[1] for row in drawn(app)] == ["GAN-based", "Graph", "INSTRUCTSCENE", "vGraph"]  # reading order
+        await pilot.press("down", "down")  # a highlight the filter does not keep: Enter opens the best match
+        await pilot.press(*"graph")
+        await pilot.pause()
+        # the title starting with it, a word starting with it, then inside words (in reading order)
+        assert [row.split()[1] for row in drawn(app)] == ["Graph", "INSTRUCTSCENE", "GAN-based", "vGraph"]
+        await pilot.press(*" u")
+        await pilot.pause()
+        rows = drawn(app)
+        assert rows[0].split()[1:3] == ["Graph", "U-Nets"] and len(rows) == 4, rows  # "u" is in every title
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "graph_unet"

@@ -111,12 +111,13 @@ async def test_escape_after_a_citation_goes_back_to_the_note_it_was_chosen_from(
         await pilot.press("up", "enter")  # the first citation: AlphaNet's speed
         await settle(app, pilot)
         assert shown(app) == "alpha" and app.main.reader.cited_spots()
-        await pilot.press("escape")  # the focus is in the ask pane: it closes first
-        await pilot.pause()
-        assert not app.main.asking and shown(app) == "alpha"
-        await pilot.press("escape")
+        await pilot.press("escape")  # still on the citations: back, the pane staying open beside the note
         await settle(app, pilot)
         assert shown(app) == "beta" and not app.main.reader.cited_spots()
+        assert app.main.asking and app.main.ask_pane.has_focus_within
+        await pilot.press("escape")  # nothing more to go back to: the pane closes
+        await pilot.pause()
+        assert not app.main.asking and shown(app) == "beta"
 
 
 def rows_of(app: PapernotesApp, spots: list) -> list[str]:

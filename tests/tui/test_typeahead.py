@@ -30,6 +30,11 @@ REPO = Path(__file__).resolve().parents[2]
 QUERIES = re.compile(rb"\x1b\[c|\x1b\[16t|\x1b_G[^\x1b]*\x1b\\")
 
 
+def _visible(output: bytes) -> str:
+    """The text the app last drew (escape sequences left out), for a failure's message."""
+    return re.sub(r"\x1b\[[0-9;?<>=$]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b_[^\x1b]*\x1b\\", " ", output[-20000:].decode(errors="replace"))[-4000:]
+
+
 def _answers(query: bytes) -> bytes:
     """What a VT220-like terminal answers (no kitty graphics)."""
     if query == b"\x1b[c":
@@ -56,7 +61,7 @@ def test_a_question_typed_at_launch_is_asked_in_the_real_app(indexed_notes: Path
     deadline = time.monotonic() + 120  # generous: the model loads in the child, on a shared machine
     try:
         while b"Lovelace" not in output.partition(b"\x1b[?1049h")[2]:
-            assert time.monotonic() < deadline and child.poll() is None, output[-3000:]
+            assert time.monotonic() < deadline and child.poll() is None, f"probed={probed}: {_visible(output)}"
             if not select.select([master], [], [], 0.1)[0]:
                 continue
             output += os.read(master, 1 << 16)

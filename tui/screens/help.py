@@ -29,6 +29,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Ask", "enter", "ask the question"),
     ("Ask", "ctrl+t", "only this note / all notes"),
     ("Ask", "↑ then enter", "choose a citation of the last answer: opens the note at that passage"),
+    ("Ask", "type", "from the citations, or in the passage just opened from them, letters go on in the question box (→ ← pgup pgdn [ ] keep their jobs)"),
     ("Ask", "esc", "cancel the answer being computed, else close the pane"),
 ]
 

@@ -14,7 +14,7 @@ from indexer.answer import Citation
 from indexer.errors import NoteError
 from indexer.notemodel import Note
 from tui.actions import FOOTER_FIRST
-from tui.widgets.ask_pane import AskPane
+from tui.widgets.ask_pane import AnswerSpot, AskPane
 from tui.widgets.contents import Contents
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.library import Library
@@ -40,6 +40,9 @@ class MainScreen(Screen[None]):
         """The user's choice for the table of contents (None: decided by the width)."""
         self.first_notes: Catalog | None = None
         """The notes the library lists when composed (None: it says "loading" until they come)."""
+        self.ask_jump: str | None = None
+        """The note just opened from the ask pane (a citation, "Open your note on X"): letters typed in the
+        reader while it shows this note go on with the conversation (`letters_go_to_box`)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,6 +89,22 @@ class MainScreen(Screen[None]):
         """Whether the screen is too narrow for the ask pane beside the reader."""
         return self.size.width < NARROW
 
+    def letters_go_to_box(self) -> bool:
+        """Whether a printable key typed where the focus is belongs to the question box, not to the keys of the place.
+
+        So it is with the focus in the open ask pane outside its box (its citations and choices after ↑,
+        the scope toggle), and in the reader while it shows the note just opened from the pane (at 80
+        columns the pane gives it the screen), until another note is opened or the pane closed with Escape.
+        """
+        focused = self.focused
+        if focused is None or focused is self.ask_pane.question_box:
+            return False
+        if self.asking and self.ask_pane in focused.ancestors:
+            return True
+        reader, note = self.reader, self.reader.note
+        in_reader = focused is reader or reader in focused.ancestors
+        return in_reader and self.showing_reader and note is not None and note.id == self.ask_jump
+
     def on_mount(self) -> None:
         self.set_focus(self.library.query_one("#filter", Input))
         self._fit(self.size.width)
@@ -122,6 +141,7 @@ class MainScreen(Screen[None]):
     def show_note(self, note: Note, citation: Citation | None = None, *, scroll_y: float | None = None) -> None:
         """Switch to the reader showing `note` (at the cited passage, or at `scroll_y`, if given)."""
         self.query_one(ContentSwitcher).current = "reader"
+        self.ask_jump = None  # the caller says so after this when it opened the note from the ask pane
         self.reader.show_note(note, citation, scroll_y=scroll_y)
         self.library.highlight(note.id)
         self._after_open()
@@ -129,6 +149,7 @@ class MainScreen(Screen[None]):
     def show_error(self, error: NoteError) -> None:
         """Switch to the reader showing the error card of an unreadable file."""
         self.query_one(ContentSwitcher).current = "reader"
+        self.ask_jump = None
         self.reader.show_error(error)
         self._after_open()
 
@@ -138,15 +159,18 @@ class MainScreen(Screen[None]):
         elif not self.asking:
             self.set_focus(self.reader)
 
-    def open_ask(self) -> None:
-        """Open the ask pane with the cursor in the question box, at once: the next key read goes there."""
+    def open_ask(self, spot: AnswerSpot | None = None) -> None:
+        """Open the ask pane with the cursor in the question box (or on the answer's list at `spot`), at once: the next key read goes there."""
         self.add_class("-asking")
         self._update_toc()
-        self.set_focus(self.ask_pane.question_box)
+        if spot is None or not self.ask_pane.focus_spot(spot):
+            self.set_focus(self.ask_pane.question_box)
+            self.ask_pane.show_latest()
 
     def close_ask(self) -> None:
         """Close the ask pane (the conversation is kept)."""
         self.remove_class("-asking")
+        self.ask_jump = None  # the conversation is put away: the reader's letters are its keys again
         self._update_toc()
         if self.showing_reader:
             self.set_focus(self.reader)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -10,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 
 from indexer.answer import Answer
 from tui.messages import AskQuestion
 from tui.text import one_line
-from tui.widgets.conversation import Turn
+from tui.widgets.conversation import CitationList, ElsewhereList, Turn
+from tui.widgets.text_box import TextBox
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 HINT = (
@@ -64,7 +66,19 @@ class Thinking(Static):
         )
 
 
-class QuestionInput(Input):
+@dataclass(frozen=True)
+class AnswerSpot:
+    """Where in the conversation a jump was made from: a turn, which of its lists (choices, citations) and the option."""
+
+    turn: int
+    """The turn's number (1-based)."""
+    list_index: int
+    """Which of the turn's lists, in order (a scoped refusal's choices come before its passages)."""
+    option: int
+    """The option highlighted in it."""
+
+
+class QuestionInput(TextBox):
     """The question box; ↑ moves to the latest citations (or, first, a scoped refusal's choices)."""
 
     BINDINGS = [Binding("up", "citations", "Citations", show=False)]
@@ -105,6 +119,8 @@ class AskPane(Vertical):
         """The conversation so far."""
         self.names: dict[str, str] = {}
         """Short names of notes by id, used in citations."""
+        self.following = True
+        """Whether the conversation stays scrolled to the latest turn (False once the user scrolls up from it)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="conversation"):
@@ -115,6 +131,64 @@ class AskPane(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Ask"
+        self.watch(self.conversation, "scroll_y", self._scrolled, init=False)
+
+    @property
+    def conversation(self) -> VerticalScroll:
+        """The scrolling list of turns."""
+        return self.query_one("#conversation", VerticalScroll)
+
+    def _latest_top(self) -> float:
+        """Where the view starts when it shows the latest turn from its top (as after an answer)."""
+        conversation = self.conversation
+        if not self.turns:
+            return 0.0
+        return min(conversation.max_scroll_y, self.turns[-1].virtual_region_with_margin.y)
+
+    def _scrolled(self, scroll_y: float) -> None:
+        # Only what the user sees counts: a hidden pane (no size) scrolls nowhere on purpose.
+        if self.display and self.conversation.size.height and self.turns and not self.turns[-1].pending:
+            self.following = scroll_y >= self._latest_top() - 1
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.show_latest()
+
+    def show_latest(self) -> None:
+        """Once laid out, scroll to the latest turn, unless the user scrolled up from it while the pane was open."""
+        if self.following and self.turns:
+            self._scroll_to(self.turns[-1])
+
+    def spot(self) -> AnswerSpot | None:
+        """The list of an answer the focus is on (None when it is elsewhere)."""
+        focused = self.screen.focused
+        if not isinstance(focused, (CitationList, ElsewhereList)):
+            return None
+        turn = next((w for w in focused.ancestors if isinstance(w, Turn)), None)
+        if turn is None or turn not in self.turns:
+            return None
+        lists = list(turn.query("CitationList, ElsewhereList"))
+        return AnswerSpot(turn.number, lists.index(focused), focused.highlighted or 0)
+
+    def focus_spot(self, spot: AnswerSpot) -> bool:
+        """Focus the list at `spot` with its option highlighted, its turn in view; False when it is gone."""
+        if not 1 <= spot.turn <= len(self.turns):
+            return False
+        turn = self.turns[spot.turn - 1]
+        lists = list(turn.query("CitationList, ElsewhereList"))
+        if spot.list_index >= len(lists) or not isinstance(lists[spot.list_index], OptionList):
+            return False
+        chosen = lists[spot.list_index]
+        assert isinstance(chosen, OptionList)
+        if chosen.option_count:
+            chosen.highlighted = min(spot.option, chosen.option_count - 1)
+        self.screen.set_focus(chosen, scroll_visible=False)  # at once: the next key read goes there
+        self.call_after_refresh(self._show_spot, turn, chosen)
+        return True
+
+    def _show_spot(self, turn: Turn, chosen: OptionList) -> None:
+        conversation = self.conversation
+        conversation.scroll_to_widget(turn, top=True, animate=False, immediate=True)
+        conversation.scroll_to_widget(chosen, animate=False, immediate=True)  # the list too, when the turn is taller than the view
 
     @property
     def answering(self) -> bool:
@@ -197,7 +271,9 @@ class AskPane(Vertical):
                 "Still answering the previous question (esc cancels it).", severity="warning"
             )
             return
-        event.input.value = ""
+        box = event.input  # keeps what was typed after the Enter (its keys were read after it)
+        box.value = box.value[len(event.value) :] if box.value.startswith(event.value) else ""
+        box.cursor_position = len(box.value)
         self.post_message(AskQuestion(question, self.scope_note if self.scoped else None))
 
     async def start_turn(self, question: str, scope_title: str | None) -> Turn:
@@ -205,7 +281,8 @@ class AskPane(Vertical):
         self.query_one("#ask-hint").display = False
         turn = Turn(len(self.turns) + 1, question, scope_title)
         self.turns.append(turn)
-        conversation = self.query_one("#conversation", VerticalScroll)
+        self.following = True  # a new question: back to the latest turn, like a chat
+        conversation = self.conversation
         await conversation.mount(turn)
         conversation.scroll_end(animate=False)
         self.query_one(Thinking).start()
@@ -241,5 +318,8 @@ class AskPane(Vertical):
         return None
 
     def _scroll_to(self, turn: Turn) -> None:
-        conversation = self.query_one("#conversation", VerticalScroll)
-        self.call_after_refresh(conversation.scroll_to_widget, turn, top=True, animate=False)
+        self.call_after_refresh(self._scroll_now, turn)
+
+    def _scroll_now(self, turn: Turn) -> None:
+        if self.conversation.size.height:  # hidden: scrolled when shown again (show_latest)
+            self.conversation.scroll_to_widget(turn, top=True, animate=False, immediate=True)

@@ -77,7 +77,7 @@ class ElsewhereList(OptionList):
         event.stop()
         choice = event.option.id or ""
         if choice.startswith("open:"):
-            self.post_message(OpenNote(choice.removeprefix("open:"), jump=True))
+            self.post_message(OpenNote(choice.removeprefix("open:"), jump=True, from_ask=True))
         elif getattr(getattr(self.app, "main", None), "ask_pane", None) is not None and self.app.main.ask_pane.answering:  # type: ignore[attr-defined]
             self.notify("Still answering the previous question (esc cancels it).", severity="warning")
         else:

@@ -205,7 +205,7 @@ class NoteDocument(FigureLayer, Filling, Widget):
         return strip
 
     def _strip(self, model: NoteLines, index: int, row: int, width: int) -> Strip:
-        lines = model.lines_of(index, *self._render_args())
+        lines = model.lines_of(index, *self._render_args(), rows=row + 1)
         if row >= len(lines):
             return Strip.blank(width, self.rich_style)
         line = lines[row]
@@ -313,7 +313,7 @@ class NoteDocument(FigureLayer, Filling, Widget):
         if model is None or model.width <= GUTTER:
             return ""
         anchor = self._anchor()
-        if model.ensure(0, model.total + 1, *self._render_args()):
+        if model.ensure_all(*self._render_args()):
             self._settled(anchor)
         return "\n".join(self.render_line(y).text.rstrip() for y in range(model.total))
 

@@ -11,7 +11,14 @@ from textual.worker import get_current_worker
 
 from tui.note_lines import PICTURE_ROWS, NoteLines
 from tui.piece_lines import GUTTER
-from tui.widgets.image_view import DrawFailed, cached_picture, decode_cached, image_widget
+from tui.widgets.image_view import (
+    DrawFailed,
+    FileKey,
+    cached_picture,
+    decode_cached,
+    file_key,
+    image_widget,
+)
 
 if TYPE_CHECKING:
     from tui.widgets.document import NoteDocument
@@ -28,9 +35,13 @@ class FigureLayer:
     class Decoded(Message):
         """A figure of a note was decoded (picture None: it could not be, `reason` says why)."""
 
-        def __init__(self, key: tuple[str, str], index: int, picture: Any, reason: str | None) -> None:
+        def __init__(
+            self, key: tuple[str, str], index: int, picture: Any, reason: str | None, file: FileKey | None
+        ) -> None:
             super().__init__()
             self.key, self.index, self.picture, self.reason = key, index, picture, reason
+            self.file = file
+            """What the figure's file was when it was read."""
 
     def _decode_if_shown(self: NoteDocument, model: NoteLines) -> None:
         if self.model is model:
@@ -48,19 +59,50 @@ class FigureLayer:
                 return
             if figure.reason is not None or figure.image is None or figure.image.file is None:
                 continue
+            file = file_key(figure.image.file)
             try:
-                picture, reason = decode_cached(figure.image.file, PICTURE_ROWS), None
+                picture, reason = decode_cached(figure.image.file, PICTURE_ROWS, file), None
             except Exception as error:  # unreadable or unsupported file: the placeholder says so
                 logger.info("cannot decode %s: %s", figure.image.file, error)
                 picture, reason = None, "cannot be read as an image"
-            self.post_message(self.Decoded(model.key, index, picture, reason))
+            self.post_message(self.Decoded(model.key, index, picture, reason, file))
 
     def on_figure_layer_decoded(self: NoteDocument, message: FigureLayer.Decoded) -> None:
         message.stop()
         model = self.model
         if model is None or model.key != message.key or message.index in self.pictures:
             return
+        model.figures[message.index].file = message.file
         self._draw(model, message.index, message.picture, message.reason)
+
+    def redraw_changed_figures(self: NoteDocument) -> None:
+        """Figures whose files changed on disk since they were read are read and drawn again (those that
+        could not be read or drawn too: the new file may be fine)."""
+        model = self.model
+        if model is None:
+            return
+        changed = []
+        for index, figure in model.figures.items():
+            path = figure.image.file if figure.image is not None else None
+            if path is None or figure.file is None or file_key(path) == figure.file:
+                continue
+            changed.append(index)
+            figure.file, figure.drawn = None, False
+            widget = self.pictures.pop(index, None)
+            if widget is not None:
+                widget.remove()
+            if figure.reason is not None:  # a placeholder for want of a picture: the picture's rows again
+                figure.reason, figure.lines = None, None
+                model.exact[index] = False
+            self._forget_strips(index)
+        if not changed:
+            return
+        if model.tops:
+            anchor = self._anchor()
+            if any(model.ensure(model.tops[i], model.tops[i] + 1, *self._render_args()) for i in changed):
+                self._settled(anchor)
+        logger.info("figures changed on disk: %s", [str(model.figures[i].image.file) for i in changed])
+        self._decode_if_shown(model)
 
     def _draw(self: NoteDocument, model: NoteLines, index: int, picture: Any, reason: str | None) -> None:
         figure = model.figures[index]

@@ -88,6 +88,8 @@ class Filling:
             args = self._render_args()
             for index in todo:
                 changed |= model.render([index], *args)
+                while not model.exact[index] and time.perf_counter() <= deadline:  # a long paragraph's parts
+                    changed |= model.render([index], *args)
                 if time.perf_counter() > deadline:
                     break
             if changed:

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from indexer.imports import heavy, serialized
 from tui.terminal_graphics import cell_size, image_widget_class, images_enabled, probe
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,14 @@ is drawn: a 50×3000 picture rounded to 0 columns and PIL's resize raised, takin
 PICTURES_KEPT = 16
 """Decoded figures kept (at most ~5.8 MB each at MAX_PIXELS), so going back to a note redraws its figures at once."""
 
-_kept: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+FileKey = tuple[str, int, int, int, int]
+"""What a figure's file is on disk: path, mtime_ns, size, inode and ctime_ns (a file rewritten in place with
+its size and mtime kept still has a new ctime; one replaced by a rename a new inode)."""
+
+_kept: OrderedDict[FileKey, Any] = OrderedDict()
 _lock = threading.Lock()
+_imported_once = False
+"""Whether textual-image was imported (see `widget_class`)."""
 
 
 def prepare_terminal_images() -> None:
@@ -49,7 +56,20 @@ def warm_up() -> None:
     """Import textual-image now (~0.15 s: PIL, numpy), in a worker thread, so the first figure does not wait for it."""
     if images_enabled():
         with contextlib.suppress(Exception):
-            image_widget_class()
+            widget_class()
+
+
+def widget_class() -> type[Any]:
+    """textual-image's widget class for this terminal; imported the first time by one thread at a time
+    (`indexer.imports`: it imports numpy, which the model load, answers and builds import in their threads)."""
+    global _imported_once
+    if _imported_once:
+        return image_widget_class()
+    heavy("PIL.Image")
+    with serialized():  # textual-image itself only through the probe's answers (`image_widget_class`)
+        found = image_widget_class()
+    _imported_once = True
+    return found
 
 
 def decode(path: str | Path, rows: int | None = None) -> Any:
@@ -57,6 +77,7 @@ def decode(path: str | Path, rows: int | None = None) -> Any:
     scales the picture again at every paint, so a smaller one paints faster): slow, so run it in a thread."""
     from PIL import Image as PILImage  # deferred: only notes with figures need PIL
 
+    warm_up()  # in this thread, so that drawing the picture never imports textual-image (and numpy) in the app's
     with PILImage.open(path) as opened:
         opened.load()
         picture = opened.copy()
@@ -97,17 +118,19 @@ def _cell_size() -> tuple[int, int]:
     return max(1, width), max(1, height)
 
 
-def _key(path: str | Path) -> tuple[str, int, int] | None:
+def file_key(path: str | Path) -> FileKey | None:
+    """What the file at `path` is now (None: it cannot be read): a decoded picture is kept under it, so a
+    changed file is decoded again, never shown stale."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return str(path), stat.st_mtime_ns, stat.st_size
+    return str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns
 
 
 def cached_picture(path: str | Path) -> Any:
     """The decoded picture of `path` if it is kept (and the file unchanged), else None."""
-    key = _key(path)
+    key = file_key(path)
     with _lock:
         picture = _kept.get(key) if key is not None else None
         if picture is not None and key is not None:
@@ -115,12 +138,13 @@ def cached_picture(path: str | Path) -> Any:
     return picture
 
 
-def decode_cached(path: str | Path, rows: int | None = None) -> Any:
-    """`decode(path, rows)`, kept for the next time (the PICTURES_KEPT most recent)."""
+def decode_cached(path: str | Path, rows: int | None = None, key: FileKey | None = None) -> Any:
+    """`decode(path, rows)`, kept for the next time (the PICTURES_KEPT most recent) under `key` (the file
+    as it was just before it was read; else as it is now)."""
     found = cached_picture(path)
     if found is not None:
         return found
-    key = _key(path)
+    key = key or file_key(path)
     picture = decode(path, rows)
     if key is not None:
         with _lock:
@@ -142,7 +166,7 @@ def image_widget(picture: Any) -> Widget | None:
     """A widget drawing a decoded image, or None when it can't be drawn here (a failure while it draws is a
     `DrawFailed` message, never a crash)."""
     try:
-        terminal_image = _guarded(image_widget_class())  # deferred: textual-image imports PIL and numpy
+        terminal_image = _guarded(widget_class())  # deferred: textual-image imports PIL and numpy
         return terminal_image(picture, classes="picture")
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)

@@ -1,4 +1,4 @@
-"""Provides the library: every note in reading order, filtered as the user types."""
+"""Provides the library: every note in reading order, filtered as the user types (the best matches first)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from indexer.errors import NoteError
 from tui.messages import OpenBrokenNote, OpenNote
 from tui.text import error_location, one_line
 from tui.widgets.note_list import Columns, NoteList, NoteOption, NoteRow, note_rows
+from tui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
     from indexer.catalog import Catalog
@@ -39,7 +40,7 @@ def broken_row(error: NoteError) -> Text:
     )
 
 
-class FilterInput(Input):
+class FilterInput(TextBox):
     """The filter box; arrow keys move the highlight in the note list below it."""
 
     BINDINGS = [
@@ -131,7 +132,7 @@ class Library(Vertical):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        self._refill(None)
+        self._refill(None, first=True)  # the best match highlighted: Enter opens it
 
     @on(Input.Submitted, "#filter")
     def _open_highlighted(self) -> None:
@@ -154,12 +155,12 @@ class Library(Vertical):
         else:
             self.post_message(OpenNote(option_id))
 
-    def _refill(self, keep: str | None) -> None:
+    def _refill(self, keep: str | None, first: bool = False) -> None:
         notes = self.query_one("#notes", OptionList)
         if self.collection is None:
             return
         previous = notes.highlighted_option
-        keep = keep or (previous.id if previous is not None else None)
+        keep = keep or (previous.id if previous is not None and not first else None)
         options, notes.border_title, notes.border_subtitle = self._listing(self.filter_text.lower().split())
         notes.set_options(options)
         if options and options[0].disabled:  # the message that nothing is listed
@@ -173,7 +174,10 @@ class Library(Vertical):
         """The lines listed for the filter's `terms` (the notes matching, then unreadable files), the list's title and subtitle."""
         collection = self.collection
         assert collection is not None
-        options: list[Option] = [o for o in self._options if o.row.matches(terms)] if terms else list(self._options)
+        matching = [o for o in self._options if o.row.matches(terms)] if terms else list(self._options)
+        if terms:  # best first (the name or title starting with the words typed), else in reading order
+            matching.sort(key=lambda o: o.row.rank(terms))
+        options: list[Option] = list(matching)
         shown = len(options)
         for index, error in enumerate(collection.errors):
             if not terms or all(t in error.message.lower() for t in terms):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -62,6 +63,15 @@ class NoteRow:
     def matches(self, terms: Iterable[str]) -> bool:
         """Whether every (lowercase) term occurs in the row's haystack."""
         return all(term in self.haystack for term in terms)
+
+    def rank(self, terms: Sequence[str]) -> int:
+        """How well the row matches `terms` (lowercase; lower is better): 0 when its name or title starts
+        with them ("graph u" and Graph U-Nets), 1 when each starts a word of it, 2 for matches inside words
+        ("graph" in steganography)."""
+        query = " ".join(terms)
+        if any(text.lower().startswith(query) for text in (self.name, self.rest)):
+            return 0
+        return 1 if all(re.search(rf"(?<![^\W_]){re.escape(term)}", self.haystack) for term in terms) else 2
 
     @property
     def looks(self) -> tuple[str, str, str]:

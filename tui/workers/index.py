@@ -176,7 +176,7 @@ class IndexWork:
         offer = build_offer(status, self.state.notes)
         # The user said not now (or was busy): changes on disk don't build by themselves either.
         self._auto_update = False
-        if self.touched:  # keys were pressed already: a dialog would take the ones that follow
+        if self.touched or self.type_ahead.pending:  # keys were pressed already: a dialog would take the ones that follow
             self.notify(offer.notice, title=offer.title, timeout=OFFER_NOTICE_SECONDS, markup=False)
             return
 
