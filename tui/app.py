@@ -256,7 +256,10 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         self.collection = collection
         names = {note.id: short_title(note) for note in collection.notes}
         self.main.ask_pane.names = names
-        self.main.reader.card.names = names
+        card = self.main.reader.card
+        card.names = names
+        if card.related:  # a related note deleted from the folder is no longer offered
+            card.set_related(card.related, "none found")
         self.state.notes = len(collection.notes)
         self.state.unreadable = len(collection.errors)
         reader = self.main.reader
