@@ -60,6 +60,15 @@ class RecordingApp(PapernotesApp):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
+class CountingBuilds(KnowledgeBase):
+    begun = 0
+    """Builds begun: each with the notes as they were read just before (a test changes them again only then)."""
+
+    def build(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        self.begun += 1
+        return super().build(*args, **kwargs)
+
+
 def toasts(app: RecordingApp, title: str) -> int:
     return app.toasts.count(title)
 
@@ -156,10 +165,11 @@ async def test_a_note_deleted_while_a_build_waits_does_not_stay_in_the_index(not
     """The build read the notes before the deletion; when it ends, the app shows the notes on disk and updates again."""
     from indexer.store.lock import write_lock
 
-    async with watching(notes_copy) as (app, pilot):
+    counting = CountingBuilds(notes_copy)
+    async with watching(notes_copy, kb=counting) as (app, pilot):
         with write_lock(app.kb.index_folder):  # another indexer: the app's build waits for it (up to INDEX_WAIT)
             (notes_copy / "aardvark.md").write_text(NEW_NOTE, encoding="utf-8")
-            assert await until(pilot, lambda: app.state.building)
+            assert await until(pilot, lambda: app.state.building and counting.begun == 1)  # it read the notes
             (notes_copy / "aardvark.md").unlink()
             assert await until(pilot, lambda: "aardvark" not in listed(app))
         assert await until(pilot, lambda: toasts(app, "Index updated") > 0)
@@ -257,14 +267,6 @@ async def test_only_this_note_follows_a_rename(notes_copy: Path, kb: KnowledgeBa
 async def test_a_burst_of_saves_leaves_one_index_toast(notes_copy: Path, kb: KnowledgeBase) -> None:
     """Saved again while the first update runs (held here by another indexer's lock): two builds, one toast on screen."""
     from indexer.store.lock import write_lock
-
-    class CountingBuilds(KnowledgeBase):
-        begun = 0
-        """Builds begun: each with the notes as they were read just before."""
-
-        def build(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-            self.begun += 1
-            return super().build(*args, **kwargs)
 
     beta = notes_copy / "beta.md"
     text = beta.read_text(encoding="utf-8")
