@@ -26,7 +26,7 @@ from tui.messages import AskQuestion
 from tui.navigation import Navigation
 from tui.screens.build_offer import BuildOffer
 from tui.screens.main import MainScreen
-from tui.text import short_title
+from tui.text import one_line, short_title
 from tui.typeahead import TypeAhead, driver_class
 from tui.widgets.status_line import AppState
 from tui.workers import Workers
@@ -266,6 +266,18 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         self.main.library.set_notes(collection, keep=reader.note.id if reader.note else None)
         self._show_state()
         self.follow_shown_note(before, collection)
+        if before is not None:
+            self._say_unreadable(before, collection)
+
+    def _say_unreadable(self, before: NoteCollection, collection: NoteCollection) -> None:
+        """A file that became unreadable (not UTF-8, too big…) is told, with why; the library lists it last."""
+        known = {error.message for error in before.errors}
+        new = [error for error in collection.errors if error.message not in known]
+        if new:
+            said = "\n".join(one_line(str(error)) for error in new[:3])  # file, line, why and what to do
+            more = f"\n…and {len(new) - 3} more" if len(new) > 3 else ""
+            title = "Unreadable note" if len(new) == 1 else "Unreadable notes"
+            self.toast("unreadable", f"{said}{more}\nListed at the end of the library.", title=title)
 
 
 @contextlib.contextmanager
