@@ -22,6 +22,7 @@ from tui.actions import KEYS, Actions
 from tui.commands import NoteCommands
 from tui.config import load_config, save_config
 from tui.history import BackForward
+from tui.key_hold import KeyHold
 from tui.messages import AskQuestion
 from tui.navigation import Navigation
 from tui.screens.build_offer import BuildOffer
@@ -35,7 +36,7 @@ from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
 logger = logging.getLogger(__name__)
 
 
-class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
+class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None]):
     """Browse, read and ask a folder of paper notes."""
 
     CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute, so subclasses elsewhere find it
@@ -130,8 +131,8 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
-        if not event.is_forwarded and self.type_ahead.holds(event):
-            return  # typed before the main screen is there: handled once it is, in order
+        if not event.is_forwarded and not self.passes_hold(event) and self.type_ahead.holds(event):
+            return  # typed before the main screen is there, or behind a key that moves the focus: handled once it is, in order
         if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
             # The offer opened while the user was typing: it steps aside (at once, so this key and the
             # ones queued behind it are read in order) and the keys go where they were typed.
@@ -144,6 +145,8 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
                 self.main.open_ask()
             elif await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
                 return
+        if isinstance(event, events.Key) and not event.is_forwarded and self.moves_focus(event):
+            self.hold_keys(event)  # the keys behind it wait until the focus has moved (KeyHold)
         await super().on_event(event)
 
     async def run_action(
@@ -165,8 +168,7 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
 
     async def _replay_type_ahead(self) -> None:
         """The keys typed before the main screen was mounted, handled now (before any queued behind this)."""
-        for event in self.type_ahead.release():
-            await self.on_event(event)
+        await self.replay_held()
 
     def on_unmount(self) -> None:
         self.flush_config_now()
