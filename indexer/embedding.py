@@ -170,6 +170,9 @@ class TorchEncoder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
+            from indexer.imports import heavy
+
+            heavy("torch", "sentence_transformers")  # one thread at a time (see indexer.imports)
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
 
@@ -266,6 +269,9 @@ class OnnxEncoder:
         batch_tokens: int = BATCH_TOKENS,
     ) -> None:
         # Deferred: onnxruntime and numpy cost ~0.2 s together and only encoding needs them.
+        from indexer.imports import heavy
+
+        heavy("onnxruntime", "tokenizers")  # one thread at a time: the app answers and draws beside this load
         import onnxruntime as ort
         from tokenizers import Tokenizer
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.embedding import Encoder, ModelSpec, Progress, load_encoder, resolve_model
+from indexer.imports import heavy
 from indexer.notefiles import default_notes_dir  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:  # the modules behind these are imported when first used: `index` needs none of them
@@ -233,6 +234,7 @@ class KnowledgeBase:
 
     def retriever(self) -> Retriever:
         """The retriever over the current index (opened on first use)."""
+        heavy("faiss")  # before this thread's first numpy import: the app answers while the model loads
         with self._lock:
             if self._index is not None and self._index.outdated():
                 self.close_index()  # a frozen reader (full or read-only disk) whose database has since changed
@@ -308,6 +310,7 @@ class KnowledgeBase:
 
     def related(self, note_id: str, k: int = 4) -> list[RelatedNote]:
         """Notes most similar to `note_id`, by the mean of their chunk vectors."""
+        heavy("faiss")  # one thread at a time (see indexer.imports): the app looks for related notes at start-up
         import numpy as np
 
         with self._lock:  # the index is swapped only between calls

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.errors import IndexCorruptError
+from indexer.imports import heavy
 
 if TYPE_CHECKING:
     import numpy as np
@@ -136,6 +137,7 @@ class LexicalIndex:
         corpus = [tokenize(t) or ["∅"] for t in texts]
         if not corpus:
             return cls(0, {}, None, None, None)
+        heavy("bm25s")  # one thread at a time (see indexer.imports)
         import bm25s  # deferred: it imports scipy; only builds need it
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from indexer.embedding import INT8_RECIPE
 from indexer.errors import ModelError
 from indexer.fileio import atomic_write_text, fsync_dir
+from indexer.imports import heavy
 
 if TYPE_CHECKING:
     from indexer.embedding import ModelSpec
@@ -252,6 +253,7 @@ def _load_torch_model(spec: ModelSpec) -> tuple[Any, dict[str, Any], dict[str, A
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
+        heavy("torch", "sentence_transformers")  # one thread at a time (see indexer.imports)
         from sentence_transformers import SentenceTransformer
 
         model = SentenceTransformer(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from indexer.embedding import default_threads
 from indexer.errors import IndexCorruptError
+from indexer.imports import heavy
 
 if TYPE_CHECKING:
     import faiss
@@ -146,6 +147,7 @@ def ivf_probes(lists: int) -> int:
 
 def build_index(vectors: np.ndarray, *, exact_below: int = EXACT_BELOW) -> faiss.Index:
     """An inner-product index over L2-normalised `vectors` (rows = chunk rows)."""
+    heavy("faiss")  # one thread at a time (see indexer.imports)
     import faiss  # deferred: faiss is only needed to build or search
     import numpy as np
 
@@ -181,6 +183,7 @@ def save_index(index: faiss.Index, path: Path) -> None:
 
 def load_index(path: Path, *, expected_size: int, expected_dimension: int) -> faiss.Index:
     """Read an index and check it matches the database; a mismatch or damage is IndexCorruptError."""
+    heavy("faiss")  # one thread at a time (see indexer.imports)
     import faiss
 
     try:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from indexer.errors import PapernotesError
+from indexer.names import short_name as named
 from indexer.textsafe import printable
 
 if TYPE_CHECKING:  # notes are not imported at run time: `list --json` runs without the Markdown parser
@@ -31,16 +32,8 @@ class UnknownNoteError(PapernotesError):
 
 
 def short_name(note: Note) -> str:
-    """A short name for a note: its first alias, else its title up to a colon, else its title."""
-    return short_name_of(note.title, note.meta.aliases)
-
-
-def short_name_of(title: str, aliases: Sequence[str] | None) -> str:
-    """`short_name` from a title and aliases (as the index stores them)."""
-    if aliases:
-        return str(aliases[0])
-    head = title.split(":", 1)[0].strip()
-    return head or title
+    """A note's short name, as the app shows it (`indexer.names.short_name`: CICERO.md's note is CICERO)."""
+    return named(note)
 
 
 def note_row(note: Note) -> dict[str, Any]:

@@ -33,6 +33,9 @@ from tui.widgets.status_line import AppState
 from tui.workers import Workers
 from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
 
+REOPEN_WAIT = 2.0
+"""Seconds keys typed at start-up wait at most for the note the app reopens (read in ~0.1 s) before going to the library."""
+
 logger = logging.getLogger(__name__)
 
 
@@ -63,6 +66,12 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         """The notes as the catalog knows them, read from now on in a thread (for the first frame)."""
         self.main = MainScreen()
         """The screen everything happens on."""
+        self._type_ahead_replayed = False
+        """Whether the keys typed at start-up were replayed (later holds are KeyHold's)."""
+        self._model_loaded = threading.Event()
+        """Set when the model load ended (the one started once the notes are listed, or a later retry)."""
+        self._model_error: Exception | None = None
+        """Why the last model load failed (None: it did not): questions fail with it until a retry."""
         self._guard = threading.Lock()
         """Serialises use of the model and the open index (builds close it; the tokenizer is not thread-safe)."""
         self._stop = threading.Event()
@@ -123,16 +132,23 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         self._show_state()
         self.call_after_refresh(collector.start_up_drawn)
         self.call_after_refresh(self._run_early_actions)  # first: the keys replayed next run their actions at once
-        self.call_after_refresh(self._replay_type_ahead)
+        if self._will_reopen():
+            # The user typed for the note the app opens on (as it did last time), not for the library shown
+            # until it is read: the keys wait for it (replayed by the notes' reports, or after REOPEN_WAIT).
+            self.set_timer(REOPEN_WAIT, self._replay_type_ahead)
+        else:
+            self.call_after_refresh(self._replay_type_ahead)
         self._load_notes()  # the model loads once the notes are listed: torch's import would slow that down
         if self.watching:
             self._watch()
 
     async def on_event(self, event: events.Event) -> None:
+        if not event.is_forwarded and not self.passes_hold(event) and self.type_ahead.holds(event):
+            # Typed before the main screen (or the note it reopens) is there, or behind a key that moves the
+            # focus (KeyHold): handled once it is, in order.
+            return
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
-        if not event.is_forwarded and not self.passes_hold(event) and self.type_ahead.holds(event):
-            return  # typed before the main screen is there, or behind a key that moves the focus: handled once it is, in order
         if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
             # The offer opened while the user was typing: it steps aside (at once, so this key and the
             # ones queued behind it are read in order) and the keys go where they were typed.
@@ -166,8 +182,18 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         for action, namespace, namespaces in early:
             await self.run_action(action, namespace, namespaces)
 
+    def _will_reopen(self) -> bool:
+        """Whether start-up is about to reopen the note last read (the one the catalog lists, when it was read in time)."""
+        last, _ = self.config.note_to_reopen(self.kb.root)
+        listed = self.main.first_notes
+        return last is not None and not self.touched and (listed is None or listed.find(last) is not None)
+
     async def _replay_type_ahead(self) -> None:
-        """The keys typed before the main screen was mounted, handled now (before any queued behind this)."""
+        """The keys typed before the main screen was mounted (or the reopened note shown), handled now (before any
+        queued behind this); once only (a later call would end a KeyHold early)."""
+        if self._type_ahead_replayed:
+            return
+        self._type_ahead_replayed = True
         await self.replay_held()
 
     def on_unmount(self) -> None:
@@ -217,6 +243,9 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
             scope = [message.scope]
         self._asked[turn.number] = AskQuestion(message.question, message.scope)
+        if self.state.model == "failed":  # perhaps it failed only then: try again (a lasting error is said again)
+            self._start_model_load()
+            pane.set_waiting_for("the model")
         self._answer(turn.number, message.question, scope, previous, open_note)
 
     # --- state shown -----------------------------------------------------------------------------
@@ -236,7 +265,10 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         self.collection = collection
         names = {note.id: short_title(note) for note in collection.notes}
         self.main.ask_pane.names = names
-        self.main.reader.card.names = names
+        card = self.main.reader.card
+        card.names = names
+        if card.related:  # a related note deleted from the folder is no longer offered
+            card.set_related(card.related, "none found")
         self.state.notes = len(collection.notes)
         self.state.unreadable = len(collection.errors)
         reader = self.main.reader

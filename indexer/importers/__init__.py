@@ -12,7 +12,7 @@ from indexer.errors import ImportFailed
 from indexer.fileio import atomic_write_bytes
 from indexer.importers.converted import ConvertedNote, ImageCopy, SkipSource
 from indexer.importers.markdown import convert_note
-from indexer.importers.selection import NOT_A_NOTE, is_repository_file
+from indexer.importers.selection import NOT_A_NOTE, TEMPLATE_WORDS, is_repository_file
 from indexer.importers.streamlit import convert_page
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,11 @@ class ImportReport:
 
 
     def _not_notes(self, count: int) -> str:
-        names = [path.name for path, reason in self.skipped if reason == NOT_A_NOTE]
+        names = [
+            f"{path.parent.name}/{path.name}" if path.parent.name.casefold() in TEMPLATE_WORDS else path.name
+            for path, reason in self.skipped
+            if reason == NOT_A_NOTE
+        ]
         shown = ", ".join(names[:4]) + (f" and {count - 4} more" if count > 4 else "")
         return f"{NOT_A_NOTE}: {shown}; --all imports them"
 
@@ -91,8 +95,9 @@ def import_sources(
 ) -> ImportReport:
     """Import Streamlit pages (`.py`), Markdown notes, or folders of them into `notes_dir`.
 
-    In a folder, files that aren't paper notes (README, CONTRIBUTING, LICENSE…, and templates
-    with a placeholder title like `PAPER_TITLE`) are skipped unless `keep_all`.
+    In a folder, files that aren't paper notes (README, CONTRIBUTING, LICENSE…, and templates:
+    a placeholder title like `PAPER_TITLE`, or a template's name with a template's content, see
+    `selection.is_template`) are skipped unless `keep_all`.
 
     A note is written to `<notes_dir>/<id>.md` and its images to `<notes_dir>/<id>/`. An existing
     note or image with different content is only replaced with `force`; an identical one is left

@@ -22,7 +22,7 @@ from indexer.importers.converted import (
     link_target,
     render_note,
 )
-from indexer.importers.selection import NOT_A_NOTE, is_placeholder_title, without_placeholder
+from indexer.importers.selection import NOT_A_NOTE, is_template, without_placeholder
 from indexer.notes import METADATA_KEYS, decode_note
 
 logger = logging.getLogger(__name__)
@@ -78,13 +78,13 @@ def convert_note(
     placer = ImagePlacer(note_id, root, display)
     front, front_title = _front_matter(text, display)
     if front is not None:
-        if not keep_all and is_placeholder_title(front_title):
+        if not keep_all and is_template(display, front_title, text[len(front) :]):
             raise SkipSource(NOT_A_NOTE)
         body = _rewrite_images(text[len(front) :], front.count("\n") + 1, placer, path.parent)
         markdown = front + body
     else:
         title, meta, body = _derive(_rewrite_images(text, 1, placer, path.parent), path.stem)
-        if not keep_all and is_placeholder_title(title):
+        if not keep_all and is_template(display, title, body):
             raise SkipSource(NOT_A_NOTE)
         markdown = render_note(without_placeholder(title), meta, body)
     return ConvertedNote(

@@ -232,8 +232,10 @@ def _build(
             from indexer.catalog import Catalog
             from indexer.chunking import chunk_note
             from indexer.embedding import TokenCounter
+            from indexer.imports import heavy
             from indexer.quotes import quote_texts
 
+            heavy("faiss", "bm25s")  # before the first of them in this thread: the app builds beside other work
             stats: NoteStats = {}
             if isinstance(collection, Catalog):
                 stats = {n.id: (n.stat, n.checked_ns) for n in collection.notes}

@@ -95,3 +95,11 @@ def test_records_of_another_file_name_rule_are_read_again(tmp_path: Path, monkey
     assert [short_name(n) for n in scan(tmp_path).notes] == ["ZEPHYR"]  # the same rule: the record is trusted
     monkeypatch.setattr(indexer.catalog, "STEM_NAME_RULE", 99)
     assert [short_name(n) for n in scan(tmp_path).notes] == ["Zephyr-2"]
+
+
+def test_the_mcp_and_json_views_give_the_short_name_the_app_shows(tmp_path: Path) -> None:
+    from indexer import views
+
+    (tmp_path / "ZEPHYR.md").write_text('---\ntitle: "Talking to Robots: A Planner"\n---\n\nZEPHYR plans.\n', encoding="utf-8")
+    (note,) = load_notes(tmp_path).notes
+    assert views.note_summary(note)["short_name"] == "ZEPHYR" == views.short_name(note)

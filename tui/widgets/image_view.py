@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from indexer.imports import heavy, serialized
 from tui.terminal_graphics import cell_size, image_widget_class, images_enabled, probe
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ its size and mtime kept still has a new ctime; one replaced by a rename a new in
 
 _kept: OrderedDict[FileKey, Any] = OrderedDict()
 _lock = threading.Lock()
+_imported_once = False
+"""Whether textual-image was imported (see `widget_class`)."""
 
 
 def prepare_terminal_images() -> None:
@@ -53,7 +56,20 @@ def warm_up() -> None:
     """Import textual-image now (~0.15 s: PIL, numpy), in a worker thread, so the first figure does not wait for it."""
     if images_enabled():
         with contextlib.suppress(Exception):
-            image_widget_class()
+            widget_class()
+
+
+def widget_class() -> type[Any]:
+    """textual-image's widget class for this terminal; imported the first time by one thread at a time
+    (`indexer.imports`: it imports numpy, which the model load, answers and builds import in their threads)."""
+    global _imported_once
+    if _imported_once:
+        return image_widget_class()
+    heavy("PIL.Image")
+    with serialized():  # textual-image itself only through the probe's answers (`image_widget_class`)
+        found = image_widget_class()
+    _imported_once = True
+    return found
 
 
 def decode(path: str | Path, rows: int | None = None) -> Any:
@@ -61,6 +77,7 @@ def decode(path: str | Path, rows: int | None = None) -> Any:
     scales the picture again at every paint, so a smaller one paints faster): slow, so run it in a thread."""
     from PIL import Image as PILImage  # deferred: only notes with figures need PIL
 
+    warm_up()  # in this thread, so that drawing the picture never imports textual-image (and numpy) in the app's
     with PILImage.open(path) as opened:
         opened.load()
         picture = opened.copy()
@@ -149,7 +166,7 @@ def image_widget(picture: Any) -> Widget | None:
     """A widget drawing a decoded image, or None when it can't be drawn here (a failure while it draws is a
     `DrawFailed` message, never a crash)."""
     try:
-        terminal_image = _guarded(image_widget_class())  # deferred: textual-image imports PIL and numpy
+        terminal_image = _guarded(widget_class())  # deferred: textual-image imports PIL and numpy
         return terminal_image(picture, classes="picture")
     except Exception as error:  # unsupported image or terminal: show the placeholder instead
         logger.info("cannot draw an image: %s", error)

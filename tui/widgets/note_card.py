@@ -123,7 +123,13 @@ class NoteCard(Static):
         self._refresh_card()
 
     def set_related(self, related: list[RelatedNote] | None, message: str | None = None) -> None:
-        """Show related notes, or `message` when there are none."""
+        """Show related notes, or `message` when there are none.
+
+        Only notes in the collection (`names`, once known) are listed: the index may still hold one
+        deleted since it was built.
+        """
+        if related and self.names:
+            related = [item for item in related if item.note_id in self.names]
         self.related = related
         self.related_note = message if not related else None
         self._refresh_card()

@@ -50,9 +50,18 @@ def index_text(state: AppState) -> tuple[str, str]:
     if status.problem:
         return f"{status.problem} · ctrl+r rebuilds it", "-warning"
     if status.changed:
-        noun = "note" if status.changed == 1 else "notes"
-        return f"{status.changed} {noun} changed on disk · ctrl+r updates the index", "-warning"
+        return f"{changes_counted(status)} on disk · ctrl+r updates the index", "-warning"
     return "index up to date", ""
+
+
+def changes_counted(status: IndexStatus) -> str:
+    """How the notes on disk differ from the index, by kind: "1 note deleted", "2 notes added, 1 changed"."""
+    kinds = [(len(ids), verb) for ids, verb in ((status.added, "added"), (status.updated, "changed"), (status.removed, "deleted")) if ids]
+    said = [f"{count} {verb}" for count, verb in kinds]
+    if said:
+        count = kinds[0][0]
+        said[0] = f"{count} note{'s' if count != 1 else ''} {kinds[0][1]}"
+    return ", ".join(said)
 
 
 def model_text(state: AppState) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,22 @@ logger = logging.getLogger(__name__)
 class AnswerWork:
     """The model, answers and related notes (mixed into PapernotesApp)."""
 
+    def _start_model_load(self: PapernotesApp) -> None:
+        """Load the model (again, after a failure): the questions asked meanwhile wait for this one load."""
+        if self._model_loaded.is_set():  # a load ended (it failed): the next one is waited for anew
+            self._model_loaded = threading.Event()
+        self._model_error = None
+        self.state.model = "loading"
+        self._show_state()
+        self._load_model(self._model_loaded)
+
     @work(thread=True, exclusive=True, group="model", exit_on_error=False)
-    def _load_model(self: PapernotesApp) -> None:
+    def _load_model(self: PapernotesApp, loaded: threading.Event) -> None:
         """Load the embedding model (imports torch: seconds) and open the index if there is one; then textual-image."""
         try:
             self._load_model_now()
         finally:
+            loaded.set()  # before textual-image: a question waiting for the model need not wait for that too
             from tui.widgets.image_view import warm_up
 
             warm_up()  # after the model: the first figure should not wait for PIL's import either
@@ -40,6 +51,8 @@ class AnswerWork:
         try:
             self.kb.encoder()
         except Exception as error:
+            logger.exception("loading the model failed")
+            self._model_error = error
             self.post_message(ModelFailed(error))
             return
         with self._guard:
@@ -79,6 +92,14 @@ class AnswerWork:
     ) -> None:
         """Answer one question; a cancelled worker's answer is dropped."""
         worker = get_current_worker()
+        # The model loads in its own worker from start-up: a question asked meanwhile waits for that load (loading
+        # it here as well would import numpy and onnxruntime in two threads at once), then fails as the load did.
+        while not self._model_loaded.wait(0.1):
+            if worker.is_cancelled:
+                return
+        if self._model_error is not None:
+            self.post_message(AnswerFailed(turn, self._model_error))
+            return
         # While a build runs, an existing index is still read whole: the store commits generations
         # atomically and the open reader is swapped only between answers (KnowledgeBase.ask), so
         # the question is answered at once from the last committed index; with none, wait for it.

@@ -13,6 +13,7 @@ from indexer.store import BuildCancelled, BuildReport, IndexStatus
 from tui.messages import AskQuestion, BuildFailed, BuildFinished, BuildProgressed
 from tui.screens.build_offer import BuildOffer
 from tui.text import one_line, short_title
+from tui.widgets.status_line import changes_counted
 from tui.workers.support import while_running
 
 if TYPE_CHECKING:
@@ -166,10 +167,16 @@ class IndexWork:
             return
         if not status.exists and not self.state.notes:
             return  # nothing to index: the library says the folder has no notes yet
+        if status.exists and not status.problem and self.watching:
+            # While it runs the app updates the index by itself when notes change (the watcher): notes
+            # changed while it was closed are caught up the same way, the toast naming them. A first or
+            # full build (the whole folder embedded) is still offered.
+            self.update_index(quiet=True)
+            return
         offer = build_offer(status, self.state.notes)
         # The user said not now (or was busy): changes on disk don't build by themselves either.
         self._auto_update = False
-        if self.touched:  # keys were pressed already: a dialog would take the ones that follow
+        if self.touched or self.type_ahead.pending:  # keys were pressed already: a dialog would take the ones that follow
             self.notify(offer.notice, title=offer.title, timeout=OFFER_NOTICE_SECONDS, markup=False)
             return
 
@@ -214,10 +221,9 @@ def build_offer(status: IndexStatus, notes: int) -> Offer:
             "Rebuild",
             f"{status.problem}. ctrl+r rebuilds it.",
         )
-    count = status.changed
     names = ", ".join([*status.added, *status.updated, *status.removed][:4])
-    more = "…" if count > 4 else ""
-    changed = f"{count} note{'s' if count != 1 else ''} changed since the last build ({names}{more})."
+    more = "…" if status.changed > 4 else ""
+    changed = f"{changes_counted(status)} since the last build ({names}{more})."
     return Offer(
         "Notes changed",
         f"{changed}\nUpdate the index now? Only the changed notes are embedded again.",

@@ -122,7 +122,7 @@ class NotesWork:
         if not self._started:
             self._started = True
             # After the list is on screen: the model's imports would hold the GIL while it paints.
-            self.call_after_refresh(self._load_model)
+            self.call_after_refresh(self._start_model_load)
             last, skipped = self.config.note_to_reopen(self.kb.root)
             if skipped is not None and not self.touched:
                 self._say_not_reopened(skipped, message.collection)
@@ -137,6 +137,7 @@ class NotesWork:
                     self._note_shown(fresh)
             elif last and not self.touched and message.collection.find(last) is not None:
                 await self.open_note(last)
+            self.call_after_refresh(self._replay_type_ahead)  # the note reopened, if it was: keys typed for it go to it
             self._offer_build(message.status)
         elif self._check_disk:
             self._check_disk = False
@@ -164,6 +165,7 @@ class NotesWork:
             self.show_listed(catalog, message.status)
         if message.first is not None and not self.touched:
             self.show_early(message.first, [n.id for n in catalog.notes])
+        self.call_after_refresh(self._replay_type_ahead)  # the note reopened, if it was: keys typed for it go to it
 
     def show_listed(self: PapernotesApp, catalog: Catalog, status: IndexStatus | None) -> None:
         """Say what the quick list on screen holds; the full parse may start once it is painted."""
@@ -178,6 +180,9 @@ class NotesWork:
         error = message.error
         self.state.status_problem = str(error)
         self.main.library.set_notes(NoteCollection(self.kb.root, [], []))
+        if not self._started:
+            self._model_loaded.set()  # no model load follows: a question asked meanwhile is answered (it says why not)
+            self.call_after_refresh(self._replay_type_ahead)
         self._show_state()
         self._notify_error(error)
 
