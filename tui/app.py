@@ -22,11 +22,12 @@ from tui.actions import KEYS, Actions
 from tui.commands import NoteCommands
 from tui.config import load_config, save_config
 from tui.history import BackForward
+from tui.key_hold import KeyHold
 from tui.messages import AskQuestion
 from tui.navigation import Navigation
 from tui.screens.build_offer import BuildOffer
 from tui.screens.main import MainScreen
-from tui.text import short_title
+from tui.text import one_line, short_title
 from tui.typeahead import TypeAhead, driver_class
 from tui.widgets.status_line import AppState
 from tui.workers import Workers
@@ -38,7 +39,7 @@ REOPEN_WAIT = 2.0
 logger = logging.getLogger(__name__)
 
 
-class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
+class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None]):
     """Browse, read and ask a folder of paper notes."""
 
     CSS_PATH = Path(__file__).parent / "styles.tcss"  # absolute, so subclasses elsewhere find it
@@ -65,6 +66,8 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         """The notes as the catalog knows them, read from now on in a thread (for the first frame)."""
         self.main = MainScreen()
         """The screen everything happens on."""
+        self._type_ahead_replayed = False
+        """Whether the keys typed at start-up were replayed (later holds are KeyHold's)."""
         self._model_loaded = threading.Event()
         """Set when the model load ended (the one started once the notes are listed, or a later retry)."""
         self._model_error: Exception | None = None
@@ -140,8 +143,10 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
             self._watch()
 
     async def on_event(self, event: events.Event) -> None:
-        if not event.is_forwarded and self.type_ahead.holds(event):
-            return  # typed before the main screen (or the note it reopens) is there: handled once it is, in order
+        if not event.is_forwarded and not self.passes_hold(event) and self.type_ahead.holds(event):
+            # Typed before the main screen (or the note it reopens) is there, or behind a key that moves the
+            # focus (KeyHold): handled once it is, in order.
+            return
         if isinstance(event, events.Key):
             self.touched = True  # from now on, start-up never opens a note by itself
         if BuildOffer.typed_over(event) and not event.is_forwarded and isinstance(self.screen, BuildOffer):
@@ -156,6 +161,8 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
                 self.main.open_ask()
             elif await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
                 return
+        if isinstance(event, events.Key) and not event.is_forwarded and self.moves_focus(event):
+            self.hold_keys(event)  # the keys behind it wait until the focus has moved (KeyHold)
         await super().on_event(event)
 
     async def run_action(
@@ -183,9 +190,11 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
 
     async def _replay_type_ahead(self) -> None:
         """The keys typed before the main screen was mounted (or the reopened note shown), handled now (before any
-        queued behind this); once only."""
-        for event in self.type_ahead.release():
-            await self.on_event(event)
+        queued behind this); once only (a later call would end a KeyHold early)."""
+        if self._type_ahead_replayed:
+            return
+        self._type_ahead_replayed = True
+        await self.replay_held()
 
     def on_unmount(self) -> None:
         self.flush_config_now()
@@ -266,6 +275,18 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, App[None]):
         self.main.library.set_notes(collection, keep=reader.note.id if reader.note else None)
         self._show_state()
         self.follow_shown_note(before, collection)
+        if before is not None:
+            self._say_unreadable(before, collection)
+
+    def _say_unreadable(self, before: NoteCollection, collection: NoteCollection) -> None:
+        """A file that became unreadable (not UTF-8, too big…) is told, with why; the library lists it last."""
+        known = {error.message for error in before.errors}
+        new = [error for error in collection.errors if error.message not in known]
+        if new:
+            said = "\n".join(one_line(str(error)) for error in new[:3])  # file, line, why and what to do
+            more = f"\n…and {len(new) - 3} more" if len(new) > 3 else ""
+            title = "Unreadable note" if len(new) == 1 else "Unreadable notes"
+            self.toast("unreadable", f"{said}{more}\nListed at the end of the library.", title=title)
 
 
 @contextlib.contextmanager

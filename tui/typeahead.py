@@ -1,4 +1,4 @@
-"""Provides type-ahead: keys typed while the app starts (before Textual reads the terminal, or before its main screen is mounted) kept and replayed in order."""
+"""Provides type-ahead: keys typed while the app starts (before Textual reads the terminal, or before its main screen is mounted), or behind a key that moves the focus, kept and replayed in order."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def driver_class(base: type[Driver]) -> type[Driver]:
 
 
 class TypeAhead:
-    """The keys read before the main screen is mounted, replayed in order once it is."""
+    """The keys read before the main screen is mounted (or, later, behind a key that moves the focus), replayed in order once it is (once it has)."""
 
     def __init__(self) -> None:
         from textual._xterm_parser import XTermParser
@@ -94,6 +94,10 @@ class TypeAhead:
             return False
         self.pending.append(event)
         return True
+
+    def hold(self) -> None:
+        """From now, keys wait (kept, in order) until `release`: a key read now moves the focus."""
+        self.holding = True
 
     def release(self) -> list[events.Event]:
         """The main screen is mounted: the keys held so far, to be handled now, before any read after them."""

@@ -14,6 +14,7 @@ from tests.tui.test_live_state import RecordingApp, settle, until
 from tui.app import PapernotesApp
 from tui.config import load_config, save_config
 from tui.screens.build_offer import BuildOffer
+from tui.widgets.library import BROKEN_PREFIX
 from tui.widgets.status_line import status_text
 
 
@@ -88,3 +89,21 @@ async def test_without_the_watcher_the_offer_says_what_changed_and_related_skips
         await settle_all(app, pilot)
         assert related_ids(app) and "gamma" not in related_ids(app)  # the index still holds it
         assert "gamma" not in str(app.main.reader.card.render())
+
+
+async def test_a_note_saved_not_as_utf8_is_told_and_listed_and_left_as_it_is(notes_copy: Path, kb: KnowledgeBase) -> None:
+    """Finding 19: a Latin-1 file appearing while the app runs gets a toast naming file, line and why, and a ⚠ row."""
+    data = b"# Caf\xe9 Latin1 \xff\n\nSome latin-1 text \xe9t\xe9.\n"
+    app = OfferWatch(KnowledgeBase(notes_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: app.state.model == "ready" and bool(listed(app)))
+        await settle(app, pilot)
+        await pilot.pause(0.5)  # let the watcher start
+        (notes_copy / "latin1.md").write_bytes(data)
+        assert await until(pilot, lambda: "Unreadable note" in app.toasts)
+        said = app.toast_texts[app.toasts.index("Unreadable note")]
+        assert "latin1.md:1: not valid UTF-8 (byte 0xe9); skipped (save the file as UTF-8)" in said and "end of the library" in said
+        assert app.toasts.count("Unreadable note") == 1
+        assert sum(1 for entry in listed(app) if entry.startswith(BROKEN_PREFIX)) == 2  # broken.md and latin1.md
+        assert "2 unreadable (end of library)" in status_text(app.state)[0]
+    assert (notes_copy / "latin1.md").read_bytes() == data  # never rewritten

@@ -78,7 +78,7 @@ def status_text(state: AppState) -> tuple[str, str]:
     if state.notes is not None:
         parts.append(f"{state.notes} note{'s' if state.notes != 1 else ''}")
     if state.unreadable:
-        parts.append(f"{state.unreadable} unreadable")
+        parts.append(f"{state.unreadable} unreadable (end of library)")
     if state.model == "failed":
         severity = "-error"
     return " · ".join(parts), severity
