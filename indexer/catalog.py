@@ -30,6 +30,7 @@ from indexer.notefiles import (
     note_id_for,
     note_paths,
 )
+from indexer.notemodel import METADATA_RULE
 from indexer.order import reading_order
 from indexer.store.database import DB_NAME, NOTE_FILES_TABLE
 from indexer.store.location import index_dir
@@ -45,7 +46,8 @@ again within the same timestamp tick, e.g. on file systems with 1-2 s mtimes): s
 re-hashed until a later check records their stat again."""
 CACHE_FORMAT = 3
 """2: records carry the note's first heading (its short name may be that heading); 3: and the name its file gives
-(`stem_name`, with the version of its rule: a record of another is read again)."""
+(`stem_name`, with the version of its rule: a record of another is read again). Records also carry the version of
+the metadata rules (`METADATA_RULE`): a record of another is read again."""
 
 
 class FileStat(NamedTuple):
@@ -84,7 +86,7 @@ class NoteInfo:
     def record(self) -> str:
         """The JSON stored beside the stat: metadata, own warnings, the first heading and the file's name for the paper."""
         data = {"meta": vars(self.meta), "warnings": self.own_warnings, "heading": self.heading}
-        data |= {"stem_name": self.stem_name, "stem_rule": STEM_NAME_RULE}
+        data |= {"stem_name": self.stem_name, "stem_rule": STEM_NAME_RULE, "meta_rule": METADATA_RULE}
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -101,8 +103,8 @@ class NoteInfo:
     @classmethod
     def from_record(cls, id_: str, rel_path: str, title: str, content_hash: str, record: str, stat_: FileStat | None, checked_ns: int) -> NoteInfo:
         data = json.loads(record)
-        if "heading" not in data or data.get("stem_rule") != STEM_NAME_RULE:
-            raise KeyError("stem_name")  # a record from before headings or this rule for file names: read the note again
+        if "heading" not in data or not _current_rules(data):
+            raise KeyError("stem_name")  # a record from before headings or these rules: read the note again
         meta = SimpleNamespace(**data["meta"])
         own = list(data["warnings"])
         return cls(id_, rel_path, title, meta, content_hash, own, stat_, checked_ns, heading=data["heading"], stem_name=data["stem_name"])
@@ -315,8 +317,8 @@ def _index_records(folder: Path) -> tuple[dict[str, NoteInfo], dict[str, int], d
         try:
             known = FileStat(size, mtime_ns, inode) if size is not None and size >= 0 else None
             meta = SimpleNamespace(**data["meta"])
-            if data.get("stem_rule") != STEM_NAME_RULE:
-                raise KeyError("stem_rule")  # the file's name for the paper made by another rule: read again
+            if not _current_rules(data):
+                raise KeyError("stem_rule")  # the file's name for the paper or the metadata read by another rule: read again
             heading, named = data["heading"], data["stem_name"]  # KeyError for records from before headings were kept
             records[rel] = NoteInfo(id_, rel, title, meta, content_hash, list(data["warnings"]), known, checked_ns or 0, heading=heading, stem_name=named)
         except (KeyError, TypeError) as error:
@@ -326,6 +328,11 @@ def _index_records(folder: Path) -> tuple[dict[str, NoteInfo], dict[str, int], d
     if len(order) != len(hashes):
         order = {}
     return records, order, hashes
+
+
+def _current_rules(record: dict[str, Any]) -> bool:
+    """Whether a record's file name for the paper and metadata were made by this version's rules."""
+    return record.get("stem_rule") == STEM_NAME_RULE and record.get("meta_rule") == METADATA_RULE
 
 
 def _has(connection: sqlite3.Connection, table: str) -> bool:

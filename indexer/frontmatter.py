@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from indexer.notemodel import NoteMeta, NoteWarning, Section
+from indexer.text_year import YEARS, arxiv_year, byline_year, venue_year
 
 METADATA_KEYS = {
     "title": "title", "paper title": "title", "authors": "authors", "author": "authors",
@@ -21,17 +22,7 @@ METADATA_KEYS = {
 """Keys of a `* **Key**: value` / `- Key: value` metadata list → front matter fields (parser and importer)."""
 _METADATA_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*:\s*[-–—]?\s*(.+)$")  # "Authors:- …" too
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-YEARS = range(1900, 2101)
-"""Years a paper can have; anything else is reported (a typo like 2203, or a count like 5)."""
 MAX_FRONT_MATTER_VALUES = 10_000
-BYLINE_BLOCKS = 3
-"""Blocks under the title that may be its byline ("Authors, **CVPR 2021**"): in papers_we_read the
-venue and year sit in the first (72 notes) or second (1: a separate "Conference:" line) block."""
-BYLINE_LINES = 3
-"""Longest byline block in lines: authors and venue are one or two lines there; prose runs longer."""
-MAX_VENUE_LINE = 80
-"""Longest venue line of its own under the authors ("Springer Multimedia Tools and Applications 2022": 48)."""
-_BYLINE_YEAR = re.compile(r"(?:^|(\S*?))[\s*_]*\(?(?<!\d)((?:19|20)\d\d)[\s.;:)\]*_]*$")
 """YAML aliases can make a few lines stand for billions of values; such front matter is ignored."""
 
 
@@ -240,15 +231,29 @@ def _shown(value: Any) -> str:
 
 
 def note_metadata(
-    front: FrontMatter, sections: list[Section], rel: Path, warnings: list[NoteWarning]
+    front: FrontMatter,
+    sections: list[Section],
+    rel: Path,
+    warnings: list[NoteWarning],
+    source_lines: list[str] | None = None,
 ) -> tuple[NoteMeta, str | None]:
-    """NoteMeta and title from front matter, filled in from a metadata list near the top."""
+    """NoteMeta and title from front matter, filled in from a metadata list near the top.
+
+    A note that states no year gets the one its text gives (`indexer.text_year`): its byline's, else a
+    venue's with its year near the top, else its paper link's arXiv id's (that link found in
+    `source_lines`, the note's Markdown, when given).
+    """
     listed, listed_lines = metadata_list(sections)
     merged: dict[str, Any] = {**listed, **{k: v for k, v in front.fields.items() if v is not None}}
     lines = {**listed_lines, **{k: v for k, v in front.lines.items() if k in front.fields}}
-    byline = byline_year(sections) if merged.get("year") is None and merged.get("date") is None else None
+    stated = merged.get("year") is not None or merged.get("date") is not None
+    byline = None if stated else byline_year(sections) or venue_year(sections)
     if byline is not None:
         merged["year"], lines["year"] = byline
+    elif not stated:
+        paper = next((merged[k] for k in ("paper", "arxiv", "url") if merged.get(k) is not None), None)
+        if (posted := arxiv_year(paper, sections, source_lines)) is not None:
+            merged["year"] = posted  # stated nowhere in the text: the About passage says it
     fields = _Fields(merged, lines, rel)
     meta = NoteMeta(
         authors=fields.names("authors", "author"),
@@ -266,31 +271,6 @@ def note_metadata(
     title = fields.text("title")
     warnings.extend(fields.warnings)
     return meta, title
-
-
-def byline_year(sections: list[Section]) -> tuple[int, int] | None:
-    """The year of a venue line under the title ("…, **CVPR 2021**", "NeurIPS 2020", "ICML 2021"), and its line.
-
-    Of the first blocks of the note's first section with text, a short paragraph whose last line ends with a year that does not
-    follow a lowercase word, or that ends a venue line of its own (short, below the authors, no full
-    stop): what a byline looks like in any note-taker's notes, where prose ("…was published in
-    2017.") puts a lowercase word before the year and ends with a full stop.
-    """
-    first = next((s for s in sections if s.blocks), None)  # under the title (or the headings above it)
-    blocks = first.blocks[:BYLINE_BLOCKS] if first is not None else []
-    for number, block in enumerate(blocks):
-        lines = [line.strip() for line in block.text.splitlines() if line.strip()]
-        if block.kind != "paragraph" or not lines or len(lines) > BYLINE_LINES:
-            continue
-        match = _BYLINE_YEAR.search(lines[-1])
-        if not match or int(match.group(2)) not in YEARS:
-            continue
-        before = (match.group(1) or "").strip("*_")
-        below = len(lines) > 1 or number > 0
-        own_line = below and len(lines[-1]) <= MAX_VENUE_LINE and not lines[-1].endswith(".")
-        if own_line or not (before.isalpha() and before.islower()):
-            return int(match.group(2)), block.start_line + len(lines) - 1
-    return None
 
 
 def metadata_list(sections: list[Section]) -> tuple[dict[str, Any], dict[str, int]]:

@@ -74,8 +74,24 @@ def _stretches(lines: list[str], frozen: set[int]) -> Iterator[tuple[bool, int, 
             start = i
 
 
-def _breaks(lines: list[str], frozen: set[int]) -> list[str]:
-    """`<br>`s become hard breaks (`\\` at the end of a line that more text follows), else spaces."""
+INLINE_BREAK = "<br>"
+"""A `<br>` inside a line as the converted Markdown keeps it: markdown-it reads it as inline HTML, which the
+reader draws as a line break and the index reads as a space (`indexer.structure.inline_text`). A Markdown
+hard break needs a line end, and the converted note keeps the lines of the file (citations cite lines)."""
+
+
+def _one_line_blocks(tokens: list[Token], line_count: int) -> set[int]:
+    """Lines (0-based) of headings and table rows: one line each, where a `<br>` can only be a space."""
+    lines: set[int] = set()
+    for token in tokens:
+        if token.map is not None and token.type in ("heading_open", "table_open"):
+            lines.update(range(token.map[0], min(token.map[1], line_count)))
+    return lines
+
+
+def _breaks(lines: list[str], frozen: set[int], one_line: set[int]) -> list[str]:
+    """`<br>`s become hard breaks: `\\` at the end of a line that more text follows, `INLINE_BREAK`
+    inside a line (a space in headings and table rows, `one_line`), nothing at the end of a block."""
     for i, line in enumerate(lines):
         if SPACE in line:
             line = re.sub(rf"(?:{SPACE})+(?=\s|{BREAK}|$)", "", line).replace(SPACE, " ")
@@ -91,7 +107,8 @@ def _breaks(lines: list[str], frozen: set[int]) -> list[str]:
                 lines[i - 1] = previous if previous.endswith("\\") else previous + "\\"
         ends = body.endswith(BREAK)
         body = re.sub(rf"(?:\s*{BREAK})+\s*$", "", body)
-        body = re.sub(rf"[ \t]*(?:{BREAK}[ \t]*)+", " ", body)
+        inside = " " if i in one_line else INLINE_BREAK
+        body = re.sub(rf"[ \t]*(?:{BREAK}[ \t]*)+", inside, body)
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if (
             ends
@@ -147,7 +164,7 @@ def converted_lines(text: str, tokens: list[Token]) -> tuple[list[str], list[Htm
         if converter.table is not None:
             converter._table_end("table")
         out.append(converter.text())
-    return _breaks("\n".join(out).split("\n"), frozen), images
+    return _breaks("\n".join(out).split("\n"), frozen, _one_line_blocks(tokens, len(lines))), images
 
 
 def rewrite_image_sources(text: str, replace: Callable[[str, int], str]) -> str:

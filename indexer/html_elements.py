@@ -68,6 +68,14 @@ KNOWN_TAGS = (
 """Tags turned into Markdown; every other tag is shown literally, escaped so that it never acts."""
 BREAK = "\x00br\x00"
 """Stands for a `<br>` until its line is known (a hard break at the end of a line, else a space)."""
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def is_line_break(inline_html: str) -> bool:
+    """Whether a piece of inline HTML is a `<br>` (`<br/>`, `<br />`): a line break inside a paragraph."""
+    return _LINE_BREAK_TAG.fullmatch(inline_html.strip()) is not None
+
+
 SPACE = "\x00sp\x00"
 """A space that only stays when text follows it on its line (left by block tags beside text)."""
 BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d{1,9}[.)]\s|#|>|```|~~~|\||$)")

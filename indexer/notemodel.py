@@ -63,6 +63,12 @@ class Image:
     """Width in pixels asked for by an HTML `<img width=...>`, if any."""
 
 
+METADATA_RULE = 2
+"""The version of the rules reading a note's metadata (`indexer.frontmatter`, `indexer.text_year`): records
+that keep metadata read by another are read again (`indexer.catalog`). 2: a year from a venue near the top
+or the paper's arXiv id when the note states none."""
+
+
 @dataclass
 class NoteMeta:
     """Front matter (or metadata-list) fields of a note."""

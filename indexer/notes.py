@@ -136,7 +136,7 @@ def parse_note(text: str, *, path: Path, root: Path, content_hash: str | None = 
         tokens, body_start, last_line, path, root, rel, warnings
     )
     images = _with_widths(images, converted.images)
-    meta, title = note_metadata(front, sections, Path(rel), warnings)
+    meta, title = note_metadata(front, sections, Path(rel), warnings, converted.markdown.split("\n"))
     title = title or first_heading or path.stem.replace("_", " ").replace("-", " ").strip() or rel
     drop_title_heading(sections, title)
     if not any(s.blocks for s in sections):

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from indexer.html_elements import is_line_break
 from indexer.notemodel import Block, Image, NoteWarning, Section
 
 
@@ -22,6 +23,8 @@ def inline_text(token: Token, images: list[tuple[str, str, int]] | None = None) 
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
             breaks += 1
+        elif child.type == "html_inline" and is_line_break(child.content):
+            parts.append(" ")  # a `<br>` inside a line (`indexer.html.INLINE_BREAK`)
         elif child.type == "image":
             alt = child.content or "".join(c.content for c in child.children or [])
             if images is not None:

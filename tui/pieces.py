@@ -113,7 +113,11 @@ def _close(tokens: list[Token], start: int) -> int:
 
 
 def without_images(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, str]]]:
-    """Copies of `tokens` with images taken out of inline content (and inline HTML made literal text)."""
+    """Copies of `tokens` with images taken out of inline content (a `<br>` made a line break, other inline
+    HTML literal text)."""
+    # imported here, not at start-up: the library paints before any note is parsed
+    from indexer.html_elements import is_line_break
+
     images: list[tuple[str, str]] = []
     out: list[Token] = []
     for token in tokens:
@@ -123,9 +127,10 @@ def without_images(tokens: list[Token]) -> tuple[list[Token], list[tuple[str, st
                 if child.type == "image":
                     images.append((str(child.attrs.get("src", "")), child.content))
                     continue
-                if (
-                    child.type == "html_inline"
-                ):  # Rich drops inline HTML: show it as written instead
+                if child.type == "html_inline" and is_line_break(child.content):
+                    child = copy.copy(child)  # a `<br>` inside a line: a line break, as a Markdown hard break
+                    child.type, child.content = "hardbreak", ""
+                elif child.type == "html_inline":  # Rich drops inline HTML: show it as written instead
                     child = copy.copy(child)
                     child.type = "text"
                 children.append(child)

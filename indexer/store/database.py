@@ -12,8 +12,10 @@ DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 2
 """2: note files' stats and records (`note_files`), BM25 format 2. A schema 1 index is rewritten from
 its cached vectors by the next build (nothing is embedded again)."""
-CHUNKER_VERSION = "5"
-"""Bump when chunking or quoting changes: every note is then re-chunked (vectors are still reused by hash)."""
+CHUNKER_VERSION = "6"
+"""Bump when chunking or quoting changes, or what a note's metadata is read as (the About passage, the stored
+notes and their fields): every note is then re-chunked (vectors are still reused by hash). 6: years from a
+venue near the top or the paper's arXiv id (`indexer.notemodel.METADATA_RULE` 2)."""
 REBUILD_HINT = "run: papernotes index --rebuild"
 
 SCHEMA = """

@@ -230,3 +230,21 @@ def test_a_quick_scan_lists_new_notes_as_the_parse_does_and_caches_nothing(tmp_p
     full = scan(root)
     assert full.parsed == len(full.notes) - 1, "glanced records are never cached: they are a first look"
     assert scan(root).parsed == 0
+
+
+@pytest.mark.parametrize("indexed", [False, True], ids=["cache", "index"])
+def test_records_of_another_metadata_rule_are_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: bool) -> None:
+    """A record keeps the metadata its rules read (a year from the paper's arXiv id); under other rules the note is read again."""
+    import indexer.catalog
+    import indexer.frontmatter
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "posted.md").write_text("# Posted Paper\n\nText.\n\nPaper: https://arxiv.org/abs/2304.12345\n", encoding="utf-8")
+    if indexed:
+        KnowledgeBase(notes).build()
+    assert [n.meta.year for n in scan(notes).notes] == [2023]  # the record written (the cache, or the index's)
+    monkeypatch.setattr(indexer.frontmatter, "arxiv_year", lambda *_: None)  # the rules as they were before
+    assert [n.meta.year for n in scan(notes).notes] == [2023]  # the same rules: the record is trusted
+    monkeypatch.setattr(indexer.catalog, "METADATA_RULE", 99)
+    assert [n.meta.year for n in scan(notes).notes] == [None]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from indexer.html import convert_html, converted_lines, rewrite_image_sources
+from indexer.notes import read_note
 
 
 def converted(text: str) -> str:
@@ -52,7 +55,17 @@ def test_figure_and_figcaption() -> None:
 def test_breaks_at_line_ends_and_inside_lines() -> None:
     assert converted("Names<br>\n\n## Next") == "Names\n\n## Next"  # nothing follows: no stray backslash
     assert converted("one<br>\ntwo") == "one\\\ntwo"
-    assert converted("one <br> two</br>") == "one two"
+    assert converted("one <br> two</br>") == "one<br>two"  # inside a line: kept as the one `<br>` it stands for
+    assert converted("one<br/>two <br />three") == "one<br>two<br>three"
+    assert converted("# Title<br>part") == "# Title part"  # a heading is one line
+    assert converted("| a<br>b | c |\n|---|---|\n| d | e |").startswith("| a b | c |")  # so is a table row
+
+
+def test_a_break_inside_a_line_is_a_space_in_the_index(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_text("# N\n\nfirst part<br>second part<br/>third part <br /> end\n", encoding="utf-8")
+    texts = [block.text for section in read_note(note, tmp_path).sections for block in section.blocks]
+    assert texts == ["first part second part third part end"]
 
 
 def test_lists_and_tables() -> None:

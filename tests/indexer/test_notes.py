@@ -211,3 +211,51 @@ def test_a_list_nested_25_levels_deep_keeps_every_level(tmp_path: Path) -> None:
     note = read_note(path, tmp_path)
     text = "\n".join(block.text for section in note.sections for block in section.blocks)
     assert all(f"level {level}" in text for level in range(25))
+
+
+def test_a_venue_with_its_year_near_the_top_is_the_notes_year(tmp_path: Path) -> None:
+    """No byline year: a venue named with a year in the first paragraphs ("award at ACL 2019") gives it."""
+    tops = {
+        "Ann One, Bo Two\n\n## Summary\n\nA method. **This paper got the best paper award at ACL 2019**": 2019,
+        "Ann One, Bo Two\n\n## Summary\n\nAmong the top 3% of NIPS 2019 papers. It works.": 2019,
+        "Ann One\n\nIt won the Outstanding paper award at ACL-2018, then more.": 2018,
+        "Ann One\n\nA workshop paper (CVPRW 2020) on dehazing, then more.": 2020,
+    }
+    for number, (top, year) in enumerate(tops.items()):
+        note = read_note(write(tmp_path, f"v{number}.md", f"# A Title\n\n{top}\n"), tmp_path)
+        assert (note.meta.year, note.warnings) == (year, []), top
+        assert note.meta.year_line is not None  # the text states it: the About passage doesn't repeat it
+    not_venues = {
+        "dataset.md": "# A Title\n\nAnn One\n\n## Summary\n\nTrained on WMT 2014 and ImageNet 2012, it works.\n",
+        "late.md": "# A Title\n\nAnn One\n\n## Summary\n\nText.\n\nMore text.\n\nIt builds on a CVPR 2016 paper.\n",
+        "word.md": "# A Title\n\nAnn One\n\nThe ACLU 2019 report and ICMLS 2018, then more.\n",
+    }
+    for name, text in not_venues.items():
+        assert read_note(write(tmp_path, name, text), tmp_path).meta.year is None, name
+    front = "---\ntitle: A Title\nyear: 2017\n---\n\nAnn One\n\nIt won an award at ACL 2019, then more.\n"
+    assert read_note(write(tmp_path, "front.md", front), tmp_path).meta.year == 2017  # a stated year is never replaced
+
+
+def test_the_arxiv_id_of_the_paper_link_gives_the_year_when_nothing_else_does(tmp_path: Path) -> None:
+    links = {
+        "---\ntitle: A Title\npaper: https://arxiv.org/abs/2304.12345\n---\n\nText.\n": 2023,
+        "# A Title\n\n[[Paper](https://arxiv.org/abs/2401.09419)] Ann One\n\nText.\n": 2024,
+        "# A Title\n\nText.\n\n## Resources\n\n- Paper:- https://arxiv.org/pdf/1805.05308.pdf\n": 2018,
+        "# A Title\n\nText.\n\n## Resources\n\nPaper : https://arxiv.org/pdf/2307.15043.pdf\n": 2023,
+        "# A Title\n\n- **arXiv**: arXiv:1706.03762\n\nText.\n": 2017,
+        "# A Title\n\nText.\n\nPDF: https://arxiv.org/abs/cs/9912012\n": 1999,
+    }
+    for number, (text, year) in enumerate(links.items()):
+        note = read_note(write(tmp_path, f"a{number}.md", text), tmp_path)
+        assert (note.meta.year, note.meta.year_line, note.warnings) == (year, None, []), text
+    others = {
+        "cited.md": "# A Title\n\nIt adapts [CycleGAN](https://arxiv.org/pdf/1703.10593.pdf) to dehazing.\n",
+        "code.md": "# A Title\n\nText.\n\n```\nPaper: https://arxiv.org/abs/2304.12345\n```\n",
+        "month.md": "# A Title\n\nText.\n\nPaper: https://arxiv.org/abs/2313.12345\n",
+    }
+    for name, text in others.items():
+        assert read_note(write(tmp_path, name, text), tmp_path).meta.year is None, name
+    venue = "# A Title\n\nAnn One, ICLR 2021\n\nText.\n\nPaper: https://arxiv.org/abs/2010.11929\n"
+    assert read_note(write(tmp_path, "venue.md", venue), tmp_path).meta.year == 2021  # the venue's year first
+    stated = "---\ntitle: A Title\nyear: 2021\npaper: https://arxiv.org/abs/2010.11929\n---\n\nText.\n"
+    assert read_note(write(tmp_path, "stated.md", stated), tmp_path).meta.year == 2021

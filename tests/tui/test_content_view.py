@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from indexer.knowledge import KnowledgeBase
+from tests.tui.pilot_kit import running
 from tests.tui.test_snapshots import steady
 from tui.app import PapernotesApp
 
@@ -145,3 +148,44 @@ def test_the_reader_keeps_a_list_nested_25_levels_deep() -> None:
     body = "".join(f"{'  ' * level}- level {level}\n" for level in range(25))
     shown = " ".join(t.content for piece in pieces_of(f"# Deep Nest\n\n{body}") for t in piece.tokens)
     assert all(f"level {level}" in shown for level in range(25))
+
+
+async def test_a_break_inside_a_line_is_a_line_break_in_the_reader(tmp_path: Path) -> None:
+    """`first part<br>second part` (or `<br/>`, `<br />`) is drawn on two lines, as a Markdown hard break."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "breaks.md").write_text(
+        "# Breaks\n\nfirst part<br>second part<br/>third part <br /> fourth part\n\n- item one<br>item two\n",
+        encoding="utf-8",
+    )
+    async with running(notes, note="breaks") as (app, _pilot):
+        shown = [line.strip() for line in app.main.reader.document.text().split("\n")]
+        for part in ("first part", "second part", "third part", "fourth part", "item two"):
+            assert part in shown, f"{part!r} is not on a line of its own in {shown}"
+        assert "• item one" in shown or "- item one" in shown
+        assert not any("<br" in line for line in shown)
+
+
+async def test_the_library_filters_by_a_year_only_the_notes_text_gives(tmp_path: Path) -> None:
+    """Notes that state no year: the venue near the top or the paper's arXiv link gives the library its year."""
+    from indexer.importers.markdown import convert_note
+
+    source, notes = tmp_path / "source", tmp_path / "notes"
+    source.mkdir()
+    notes.mkdir()
+    (source / "award.md").write_text(
+        "# Bridging Gaps\nAnn One, Bo Two\n## Summary\nA method. **It got the best paper award at ACL 2019**\n", encoding="utf-8"
+    )
+    (source / "posted.md").write_text(
+        "# Posted Work\nAnn One\n## Summary\nText.\n## Resources\nPaper : https://arxiv.org/pdf/2307.15043.pdf\n", encoding="utf-8"
+    )
+    for path in source.iterdir():  # the Markdown importer, as `papernotes import` runs it
+        (notes / path.name).write_text(convert_note(path, source).markdown, encoding="utf-8")
+    async with running(notes) as (app, pilot):
+        rows = app.main.query_one("#notes", OptionList)
+        for year, wanted in (("2019", ["award"]), ("2023", ["posted"])):
+            app.main.query_one("#filter", Input).value = ""
+            await pilot.press(*year)
+            await steady(pilot)
+            assert [rows.get_option_at_index(i).id for i in range(rows.option_count)] == wanted, year
+            assert year in str(rows.get_option_at_index(0).prompt)  # the year column shows it
