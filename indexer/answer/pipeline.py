@@ -153,7 +153,8 @@ def _answer(
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
     covering += best_of_each(scored, pool, evidence.compared)
-    return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering)
+    across = asked.comparative and len(retriever.notes_called(question)) >= 2  # "FastSAM compared with SAM": both notes' sentences
+    return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering, across_notes=across)
 
 
 def builds_on(question: str, note_id: str, named: str, retriever: Retriever) -> bool:
