@@ -274,6 +274,7 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         reader = self.main.reader
         self.main.library.set_notes(collection, keep=reader.note.id if reader.note else None)
         self._show_state()
+        self.follow_renames(before, collection)
         self.follow_shown_note(before, collection)
         if before is not None:
             self._say_unreadable(before, collection)
