@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette, SearchIcon
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, LoadingIndicator
@@ -26,8 +27,11 @@ class Palette(CommandPalette):
 
     Commands come in while the list is still hidden: a page key read before its next layout made
     Textual's OptionList look up the lines it had not laid out yet (KeyError: 0), which closed the app.
-    Such a key is dropped (the list moves with the next one). Its search box is a `TextBox`.
+    Such a key is dropped (the list moves with the next one). Its search box is a `TextBox`. Its Escape
+    is "Close" on the footer, which shows the keys that work over the palette.
     """
+
+    BINDINGS = [Binding("escape", "escape", "Close")]
 
     def compose(self) -> ComposeResult:
         # Textual's layout, with our search box in place of its CommandInput (a subclass of it).

@@ -7,7 +7,7 @@ import threading
 from textual.widgets import Static
 
 from indexer.knowledge import KnowledgeBase
-from tests.tui.pilot_kit import SIZE, settle
+from tests.tui.pilot_kit import SIZE, settle, until
 from tui.app import PapernotesApp
 from tui.widgets.ask_pane import AskPane
 
@@ -35,12 +35,11 @@ async def test_a_question_asked_before_the_model_is_loaded_waits_for_that_load_a
     app = PapernotesApp(SlowModel(kb.root), watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await ask_now(app, pilot, "how fast is AlphaNet")
-        for _ in range(40):  # the notes listed and loaded, the model load begun (and held at the gate)
-            await pilot.pause(0.05)
-            if loaders:
-                break
-        await pilot.pause(0.3)
         pane = app.main.query_one(AskPane)
+        # The notes listed and loaded, the model load begun (and held at the gate), the question in the pane: a
+        # deadline, not a timing check (the 2 s waited before can be too short for all that on a loaded machine).
+        assert await until(pilot, lambda: bool(loaders) and bool(pane.turns), seconds=60)
+        await pilot.pause(0.3)  # time for a second load beside it, were the question's worker to start one
         turn = pane.turns[-1]
         assert turn.question == "how fast is AlphaNet" and turn.answer is None
         assert "loading model" in status_text(app)

@@ -67,3 +67,47 @@ async def test_at_80_columns_the_footer_keeps_ask_back_help_and_quit_when_not_al
         app.main.ask_pane.query_one("#question").focus()  # typing: the box's few keys all fit
         await settle(app, pilot)
         assert {"^a Ask", "^t This note only", "^q Quit", "f1 Help"} <= set(footer(app)) and fits(app)
+
+
+async def test_over_the_palette_and_dialogs_the_footer_offers_only_keys_that_work_there(kb: KnowledgeBase) -> None:
+    from tui.palette import Palette
+    from tui.screens.confirm import ConfirmQuit
+    from tui.screens.help import HelpScreen
+
+    async with running(kb, note="alpha") as (app, pilot):
+        assert {"n Next", "f1 Help", "^p palette"} <= set(footer(app))
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, Palette)
+        assert footer(app) == ["^a Ask", "^q Quit", "esc Close"]  # not n, f1 or ^p: they do nothing here
+        await pilot.press("f1")  # not offered, and indeed nothing happens
+        await settle(app, pilot)
+        assert isinstance(app.screen, Palette)
+        await pilot.press("ctrl+a")  # offered: it works
+        await settle(app, pilot)
+        assert app.screen is app.main and app.focused is app.main.query_one("#question")
+        assert "^p palette" in footer(app)  # the main screen's keys again
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is app.main
+
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert footer(app) == ["^a Ask", "^q Quit", "esc Close"]
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        app.main.ask_pane.query_one("#question").value = "half a question"
+        await app.action_quit()
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmQuit)
+        assert footer(app) == ["esc Stay", "y Quit"]  # ctrl+a is off there (`check_action`): not offered
+        await pilot.press("ctrl+a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is app.main and "^a Ask" in footer(app)

@@ -9,7 +9,7 @@ import pytest
 from textual.command import Command, CommandList
 
 from indexer.knowledge import KnowledgeBase
-from tests.tui.pilot_kit import running, settle
+from tests.tui.pilot_kit import running, settle, until
 from tui.app import PapernotesApp
 from tui.widgets.note_list import NoteList
 
@@ -66,7 +66,8 @@ async def test_notes_that_would_look_the_same_show_their_file_names(look_alikes:
         else:
             assert all("…" in row for row in detr)  # the title is cut, not what tells the rows apart
         await pilot.press(*"again")
-        assert [file_shown(row) for row in drawn(app) if "DETR" in row] == ["detr-again.md"]
+        # the filter applies as its box's change message reaches the library: waited for, not assumed done
+        assert await until(pilot, lambda: [file_shown(row) for row in drawn(app) if "DETR" in row] == ["detr-again.md"]), drawn(app)
 
 
 async def test_the_palette_tells_notes_that_read_the_same_apart_by_their_files(look_alikes: Path) -> None:
@@ -74,11 +75,17 @@ async def test_the_palette_tells_notes_that_read_the_same_apart_by_their_files(l
         app.action_open_paper()
         await pilot.pause()
         await pilot.press(*"open")
-        await pilot.pause(0.5)
-        helps: dict[str, list[str]] = {}
-        for option in app.screen.query_one(CommandList).options:
-            assert isinstance(option, Command)
-            helps.setdefault(str(option.hit.text), []).append(str(option.hit.help))
+
+        def helps_by_row() -> dict[str, list[str]]:
+            helps: dict[str, list[str]] = {}
+            for option in app.screen.query_one(CommandList).options:
+                assert isinstance(option, Command)
+                helps.setdefault(str(option.hit.text), []).append(str(option.hit.help))
+            return helps
+
+        # every note listed (the search runs in the background: 0.5 s waited can be outlasted on a loaded machine)
+        assert await until(pilot, lambda: sum(map(len, helps_by_row().values())) == 6), helps_by_row()
+        helps = helps_by_row()
         tags = "2020 · detection, transformer, set-prediction"
         assert sorted(helps[f"Open: DETR  {DETR}"]) == [f"{file} · {tags}" for file in ("detr-again.md", "detr.md", "old/detr.md")]
         assert all(".md" not in help for help in helps["Open: YOLO  You Only Look Once"])  # the years differ
