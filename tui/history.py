@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,6 +57,19 @@ class History:
             return None
         self.back_places.append(here)
         return self.forward_places.pop()
+
+    def follow(self, moved: Mapping[str, str], present: Set[str]) -> None:
+        """The notes changed on disk: a renamed note's places take its new id (`moved`: old id → new), a deleted
+        note's are dropped (kept for the answer they lead back to), so back and forward never lead nowhere."""
+        for places in (self.back_places, self.forward_places):
+            kept = []
+            for place in places:
+                note_id = moved.get(place.note_id, place.note_id) if place.note_id is not None else None
+                if note_id is None or note_id in present:
+                    kept.append(replace(place, note_id=note_id))
+                elif place.answer is not None:
+                    kept.append(replace(place, note_id=None))
+            places[:] = kept
 
     def clear(self) -> None:
         """Forget everything (a note opened from the library starts a new trail)."""

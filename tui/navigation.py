@@ -102,6 +102,7 @@ class Navigation:
                 self._moved = {old: (fresh.id if new == note.id else new) for old, new in self._moved.items()}
                 self._moved[note.id] = fresh.id
         self._moved = {old: new for old, new in self._moved.items() if old not in ids}  # the old name back: itself
+        self.history.follow(self._moved, ids)  # `[` goes back to a renamed note under its new name
 
     def _opened_from_ask(self: PapernotesApp, note_id: str) -> None:
         """The reader shows `note_id`, chosen in the ask pane: letters typed in it go on with the conversation."""

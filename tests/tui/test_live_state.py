@@ -394,3 +394,20 @@ async def test_a_citation_to_a_note_deleted_since_says_it_is_gone(notes_copy: Pa
         assert app.main.reader.note is not None and app.main.reader.note.id == "beta"  # nothing else opened
         said = app.toast_texts[app.toasts.index("Cited note gone")]
         assert "alpha.md" in said and "no longer in the notes folder" in said
+
+
+async def test_back_follows_a_renamed_note_and_skips_a_deleted_one(notes_copy: Path, kb: KnowledgeBase) -> None:
+    """beta → alpha → gamma by jumps; beta renamed, alpha deleted: `[` goes to beta under its new name, `]` to gamma."""
+    async with watching(notes_copy, "beta") as (app, pilot):
+        await app.open_note("alpha", jump=True)
+        await app.open_note("gamma", jump=True)
+        await settle(app, pilot)
+        (notes_copy / "beta.md").rename(notes_copy / "betaformer.md")
+        (notes_copy / "alpha.md").unlink()
+        ids = lambda: {n.id for n in app.collection.notes} if app.collection else set()  # noqa: E731
+        assert await until(pilot, lambda: "betaformer" in ids() and "alpha" not in ids())
+        await pilot.press("[")
+        assert await until(pilot, lambda: app.main.reader.note is not None and app.main.reader.note.id == "betaformer")
+        assert app.main.showing_reader and "BetaFormer" in app.sub_title
+        await pilot.press("]")
+        assert await until(pilot, lambda: app.main.reader.note is not None and app.main.reader.note.id == "gamma")
