@@ -93,9 +93,9 @@ SETS = """\
 
 - `tests/eval/questions.jsonl`: 103 questions over the 14 shipped notes in `content/` (written with
   the notes: a development set).
-- `tests/eval/papers_we_read.jsonl`: 99 questions over `papers_we_read`, 73 notes nobody on this
+- `tests/eval/papers_we_read.jsonl`: 100 questions over `papers_we_read`, 73 notes nobody on this
   project wrote (MIT; read-only at `../shared/corpora/papers_we_read`, imported into a cache folder
-  with `papernotes import` as a user would). Kinds: 26 name the paper, 9 ask for metadata (arXiv id,
+  with `papernotes import` as a user would). Kinds: 27 name the paper, 9 ask for metadata (arXiv id,
   authors, venue, code or demo link, award), 40 describe the paper without naming it (the answer is
   usually the method's name), 14 ask for a number, 10 cannot be answered (5 papers not in the
   collection, 5 details its notes do not state). Keys are short facts that occur verbatim in the

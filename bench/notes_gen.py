@@ -114,3 +114,24 @@ def many_notes(folder: Path, count: int = 1000) -> Path:
             body += [f"## {part}", "", _sentence(rng, 25), ""]
         (folder / f"paper{number:04d}.md").write_text("\n".join(body), encoding="utf-8")
     return folder
+
+
+def huge_table(
+    folder: Path, *, rows: int = 2000, columns: int = 31, name: str = "table", long_cell: int = 0
+) -> Path:
+    """Write a note of one sentence and a `rows` × `columns` Markdown table (cells `m{r}`, `{r*i}`: 2000 × 31 is
+    ~460 KB); with `long_cell`, the middle row's last cell holds that many words."""
+    rng = random.Random(3)
+    header = "| " + " | ".join(["model", *(f"c{i}" for i in range(1, columns))]) + " |"
+    out = [header, "|" + " --- |" * columns]
+    for r in range(rows):
+        cells = [f"m{r}", *(str(r * i) for i in range(1, columns))]
+        if long_cell and r == rows // 2:
+            cells[-1] = " ".join(rng.choice(WORDS) for _ in range(long_cell))
+        out.append("| " + " | ".join(cells) + " |")
+    title = f"Huge Table Note: {rows} × {columns}"
+    text = f'---\ntitle: "{title}"\n---\n\nA table of {rows} rows and {columns} columns follows.\n\n' + "\n".join(out) + "\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    path.write_text(text, encoding="utf-8")
+    return path

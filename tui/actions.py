@@ -182,8 +182,10 @@ class Actions:
             await self.open_note(related[number - 1].note_id, jump=True)
 
     def action_find(self: PapernotesApp) -> None:
-        """`/` in the reader: to the library, the cursor in its filter (typing finds a note)."""
+        """`/` in the reader: to the library, the cursor in its filter, emptied: a new search (as `/` opens an
+        empty prompt in less and vim), the whole library listed until the word typed behind it (`KeyHold`)."""
         self.home()
+        self.main.library.clear_filter()
         self.main.set_focus(self.main.library.query_one("#filter", Input))
 
     def action_toggle_toc(self: PapernotesApp) -> None:

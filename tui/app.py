@@ -236,9 +236,9 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
             message.question, short_title(scope_note) if scope_note else None
         )
         turn.open_note = open_note
-        waiting = "the model" if self.state.model == "loading" else ""
-        waiting = "the index update" if self.state.building and not self._index_exists() else waiting
-        pane.set_waiting_for(waiting)
+        pane.set_waiting_for("the model" if self.state.model == "loading" else "")
+        if self.state.building and not self._index_exists():  # answered once the build commits the first index
+            self.wait_for_first_build()
         # A scope whose note was deleted meanwhile is dropped: never answer from a note that is gone.
         scope = [scope_note.id] if scope_note is not None else None
         if self.collection is None and message.scope:  # listed from the catalog, still being parsed
@@ -275,6 +275,7 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         reader = self.main.reader
         self.main.library.set_notes(collection, keep=reader.note.id if reader.note else None)
         self._show_state()
+        self.follow_renames(before, collection)
         self.follow_shown_note(before, collection)
         if before is not None:
             self._say_unreadable(before, collection)

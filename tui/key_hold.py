@@ -16,13 +16,18 @@ SETTLE_ROUNDS = 20
 """Rounds of "every widget has read what it was sent" at most before held keys go on."""
 STEP_KEYS = {"n", "p", "1", "2", "3", "4"}
 """Printable keys that, where letters are commands, open another note."""
+LIBRARY_KEYS = {"slash", "h"}
+"""Printable keys that, where letters are commands, go to the library's filter (Find, Home): a word typed behind
+them filters the library (its `a` would ask, its `r` reindex, read before the focus moved)."""
 STEPS = {"n", "p", "left", "right"}
 """Keys that step along the reading order: one read behind another is not held (repeats only show the note they end on)."""
 
 
 class KeyHold:
-    """Keys read behind one that opens a note (Enter in the library, n, p, →, ←, 1-4, Enter on a citation) wait until
-    the app has done what that key asked and the focus has settled, then are handled in order where it is now.
+    """Keys read behind one that opens a note (Enter in the library, n, p, →, ←, 1-4, Enter on a citation), goes
+    from the reader to the library's filter (/, h) or backs out a level (Escape: the ask pane closed, the reader
+    left, the filter left for the list) wait until the app has done what that key asked and the focus
+    has settled, then are handled in order where it is now.
 
     The app forwards a key to the widget focused when it reads it, so in a burst (`Enter a what…`) the keys behind
     an Enter that opens a note went to the filter, now hidden; and `a` (read by the app at once) opened the question
@@ -36,15 +41,19 @@ class KeyHold:
     """The key the hold is behind (while holding)."""
 
     def moves_focus(self: PapernotesApp, event: events.Key) -> bool:
-        """Whether `event` (about to be handled where the focus is) opens a note, so the keys behind it should wait."""
+        """Whether `event` (about to be handled where the focus is) opens a note or goes to the library, so the keys
+        behind it should wait."""
         if self.screen is not self.main or self._early_actions is not None:
             return False
         focused = self.focused
+        if event.key == "escape":  # backs out a level (closes the ask pane, leaves the reader or the filter)
+            return True
         if event.key == "enter":
             return (isinstance(focused, Input) and focused.id == "filter") or not isinstance(focused, Input)
         if event.key in ("left", "right"):
             return not isinstance(focused, Input)
-        return event.key in STEP_KEYS and not self.letters_type() and self.main.showing_reader
+        moving = event.key in STEP_KEYS or event.key in LIBRARY_KEYS
+        return moving and not self.letters_type() and self.main.showing_reader
 
     def passes_hold(self: PapernotesApp, event: events.Event) -> bool:
         """Whether `event` is handled at once though keys are held: a step (n, →…) right behind a step, nothing held

@@ -12,7 +12,7 @@ from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.text import Text
 
-from tui.piece_lines import PieceLines, clickable, is_blank, token_markdown
+from tui.piece_lines import PartLines, clickable, is_blank, token_markdown
 from tui.pieces import Piece, note_parser, without_images
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def _self_contained(tokens: list[Token]) -> bool:
     return _RISKY.search(text) is None and text.count("[") == text.count("]")
 
 
-class LongPieceLines(PieceLines):
+class LongPieceLines(PartLines):
     """A long paragraph's lines, rendered a part of its source at a time as they are asked for.
 
     The source is cut after whitespace into parts that parse alone as they do in the whole (else the

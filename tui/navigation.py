@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,8 @@ class Navigation:
         """The remembered state changed and is not saved yet."""
         self._pending_open: tuple[str, Citation | None, bool] | None = None
         """A note asked for before the notes were all parsed: opened once they are."""
+        self._moved: dict[str, str] = {}
+        """Ids of notes whose files were renamed while the app runs → their ids now (citations made before find them)."""
 
     def on_unmount(self: PapernotesApp) -> None:
         collector.release()  # closed between a key and its paint: the collector runs again
@@ -55,17 +58,50 @@ class Navigation:
 
     async def on_citation_chosen(self: PapernotesApp, message: CitationChosen) -> None:
         citation = message.citation
-        await self.open_note(citation.note, citation, jump=True)
+        note = self.note_now(citation.note)
+        if note is None:
+            self.notify(
+                f"{one_line(citation.path)} is no longer in the notes folder (deleted, or renamed and changed "
+                "since the answer was given); ask again to cite the notes as they are now.",
+                title="Cited note gone",
+                severity="warning",
+                markup=False,
+            )
+            return
+        await self.open_note(note.id, citation, jump=True)
         shown = self.main.reader.note
-        if shown is None or shown.id != citation.note:
-            return  # the note is gone (the index is older than the notes): open_note said so
-        self._opened_from_ask(citation.note)
+        if shown is None or shown.id != note.id:
+            return  # not shown after all (the notes are still being read): nothing to point at
+        self._opened_from_ask(note.id)
         where = one_line(citation.section) or "the note"
-        self.notify(
-            f"{where} · {citation_place(citation)}",
-            title=f"Cited passage [{citation.number}]",
-            markup=False,
-        )
+        place = citation_place(dataclasses.replace(citation, path=note.rel_path))
+        if note.rel_path != citation.path:  # renamed since the answer: the same lines, in the file as it is named now
+            place += f" ({one_line(citation.path)} is now {one_line(note.rel_path)})"
+        self.notify(f"{where} · {place}", title=f"Cited passage [{citation.number}]", markup=False)
+
+    def note_now(self: PapernotesApp, note_id: str) -> Note | None:
+        """The note `note_id` names now: itself, or what it was renamed to while the app ran (None: gone)."""
+        if self.collection is None:
+            return None
+        note = next((n for n in self.collection.notes if n.id == note_id), None)
+        moved = self._moved.get(note_id)
+        if note is None and moved is not None:
+            note = next((n for n in self.collection.notes if n.id == moved), None)
+        return note
+
+    def follow_renames(self: PapernotesApp, before: NoteCollection | None, now: NoteCollection) -> None:
+        """Remember the notes renamed between `before` and `now` (a renamed note renamed again: its last id)."""
+        if before is None:
+            return
+        ids = {n.id for n in now.notes}
+        for note in before.notes:
+            if note.id in ids:
+                continue
+            fresh = renamed(note, before, now)
+            if fresh is not None:
+                self._moved = {old: (fresh.id if new == note.id else new) for old, new in self._moved.items()}
+                self._moved[note.id] = fresh.id
+        self._moved = {old: new for old, new in self._moved.items() if old not in ids}  # the old name back: itself
 
     def _opened_from_ask(self: PapernotesApp, note_id: str) -> None:
         """The reader shows `note_id`, chosen in the ask pane: letters typed in it go on with the conversation."""

@@ -13,7 +13,8 @@ from rich.text import Text
 
 from indexer.notemodel import Image, Note
 from tui.long_lines import LongPieceLines
-from tui.piece_lines import GUTTER, PieceLines, gap_after, guessed_rows, render_trimmed
+from tui.long_tables import LongTableLines
+from tui.piece_lines import GUTTER, PartLines, PieceLines, gap_after, guessed_rows, render_trimmed
 from tui.pieces import Piece, pieces_of
 from tui.text import one_line, safe_markdown
 
@@ -91,6 +92,13 @@ class Figure:
         return self.lines[1]
 
 
+def _lines_for(piece: Piece, source: list[str]) -> PieceLines:
+    """What renders a text piece: a part at a time when it is a long paragraph or table, else whole."""
+    if not piece.lazy:
+        return PieceLines(piece)
+    return LongTableLines(piece, source) if piece.kind == "table" else LongPieceLines(piece)
+
+
 class NoteLines:
     """One note's rows at one width: which piece each row belongs to, rendered lines where known."""
 
@@ -110,7 +118,7 @@ class NoteLines:
                 found = next((i for i in note.images if i.src == piece.src), None)
                 self.figures[index] = Figure(piece, found, why_not_drawn(piece.src, found, images))
             else:
-                self.texts[index] = LongPieceLines(piece) if piece.lazy else PieceLines(piece)
+                self.texts[index] = _lines_for(piece, self.source)
         self.width = 0
         """Width laid out at (the text is GUTTER columns narrower)."""
         self.heights: list[int] = []
@@ -173,7 +181,7 @@ class NoteLines:
         changed = False
         for index in indexes:
             text = self.texts.get(index)
-            if isinstance(text, LongPieceLines):
+            if isinstance(text, PartLines):
                 changed |= self._take(index, len(text.advance(console, options)), text.complete(self.inner))
             else:
                 changed |= self._take(index, len(self.lines_of(index, console, options, frame)), True)
@@ -223,7 +231,7 @@ class NoteLines:
             moved = False
             for index in missing:
                 text = self.texts.get(index)
-                if isinstance(text, LongPieceLines):
+                if isinstance(text, PartLines):
                     lines = text.lines(console, options, last - self.tops[index])
                     moved |= self._take(index, len(lines), text.complete(self.inner))
                     enough.add(index)

@@ -144,6 +144,19 @@ class PieceLines:
         return result
 
 
+class PartLines(PieceLines):
+    """A piece too big to render at once (a long paragraph, a long table), rendered a part at a time as its
+    rows are asked for: `lines` renders down to the rows asked, `advance` one more part."""
+
+    def complete(self, width: int) -> bool:
+        """Whether every line at `width` is rendered."""
+        raise NotImplementedError
+
+    def advance(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        """Render one more part at `options`' width; the lines rendered so far."""
+        raise NotImplementedError
+
+
 def gap_after(piece: Piece) -> int:
     """Blank lines after a piece (none between the items of one list)."""
     return 0 if piece.kind == "item" and not piece.last_item else 1

@@ -13,6 +13,7 @@ from tui.text import safe_markdown
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
@@ -21,6 +22,10 @@ PARSED_CACHE = 32
 LAZY_CHARS = 10_000
 """A top-level paragraph longer than this (source characters, ~1,500 words) is not parsed inline with
 its note: `tui/long_lines.py` parses and renders it a part at a time, as its rows are needed."""
+LONG_TABLE_ROWS = 100
+"""A top-level table with more body rows than this is parsed with its note only down to its first row
+(a 2,000-row table took markdown-it 0.4-1 s): `tui/long_tables.py` parses and renders it a part at a
+time, as its rows are needed."""
 _KINDS = {
     "paragraph_open": "paragraph",
     "fence": "code",
@@ -57,22 +62,61 @@ class Piece:
     continued: int = 0
     """How many list bullets this piece's first line leaves out: it goes on with items begun above a figure."""
     lazy: bool = False
-    """A long paragraph whose inline content is left unparsed (parsed a part at a time as rendered)."""
+    """A long paragraph whose inline content is left unparsed, or a long table whose tokens hold only its
+    header and first row (parsed a part at a time as rendered)."""
     env: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     """The parser's environment of the note (link reference definitions), for parsing a lazy paragraph."""
 
 
-@lru_cache(maxsize=1)
-def note_parser() -> MarkdownIt:
+@lru_cache(maxsize=2)
+def note_parser(*, long_tables: bool = True) -> MarkdownIt:
     """The indexer's dialect (CommonMark, tables, strikethrough): line numbers agree with citations.
     Made on first use: the library paints before any note is parsed. Long paragraphs are left unparsed
-    inline (`LAZY_CHARS`)."""
+    inline (`LAZY_CHARS`), long tables after their first row (`LONG_TABLE_ROWS`) unless `long_tables` is
+    False (a part of a long table parsed whole)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
     parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table").enable("strikethrough")
     parser.core.ruler.at("inline", _inline_unless_long)
+    if long_tables:
+        parser.block.ruler.at("table", _table_unless_long, {"alt": ["paragraph", "reference"]})
     return parser.use(front_matter_plugin)
+
+
+def _table_unless_long(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, except that a top-level table of more than `LONG_TABLE_ROWS` body rows
+    yields only its header and first row, its `table_open` mapped to all its lines and marked `long`."""
+    from markdown_it.rules_block.table import table
+
+    if silent or state.level != 0 or state.blkIndent != 0 or not table(state, start, end, True):
+        return table(state, start, end, silent)
+    last = _table_end(state, start, end)
+    if last - start - 2 <= LONG_TABLE_ROWS:
+        return table(state, start, end, silent)
+    first = len(state.tokens)
+    table(state, start, start + 3, False)
+    opening = state.tokens[first]
+    opening.map = [start, last]
+    opening.meta = {**(opening.meta or {}), "long": True}
+    state.line = last
+    return True
+
+
+def _table_end(state: StateBlock, start: int, end: int) -> int:
+    """The line after the last body row of the table starting at line `start`, found as markdown-it's table
+    rule finds it (without its cap on cells left out of short rows: 65,536)."""
+    terminators = state.md.block.ruler.getRules("blockquote")
+    parent, state.parentType = state.parentType, "table"
+    line = start + 2
+    while line < end:
+        if state.sCount[line] < state.blkIndent or state.isEmpty(line) or state.is_code_block(line):
+            break
+        if any(rule(state, line, end, True) for rule in terminators):
+            break
+        line += 1
+    state.parentType = parent
+    return line
 
 
 def _inline_unless_long(state: StateCore) -> None:
@@ -324,6 +368,9 @@ def pieces_of(text: str) -> tuple[Piece, ...]:
             _list_items(pieces, tokens, index, close_at)
         elif token.type == "html_block":
             pieces.append(Piece("html", first, last, text="\n".join(lines[first:last]).rstrip()))
+        elif token.type == "table_open" and (token.meta or {}).get("long"):
+            kept, _ = without_images(tokens[index : close_at + 1])
+            pieces.append(Piece("table", first, last, tuple(kept), lazy=True, env=env))
         elif token.type == "paragraph_open" and (tokens[index + 1].meta or {}).get("lazy"):
             pieces.append(Piece("paragraph", first, last, tuple(tokens[index : close_at + 1]), lazy=True, env=env))
         else:

@@ -26,9 +26,9 @@ PATIENCE = 1.0
 """Seconds from asking to giving up on a terminal that answers nothing. Every VT100-descended terminal answers
 the device-attributes question, and it is asked as the app starts importing (~0.4 s before the answers are
 read; answers that came in the meantime are read however long the imports took), so this is only ever waited
-out by a terminal that never answers. An answer that comes after it is read
-by Textual as typed keys ("[?62;22c" in the question box), so it is generous: on a loaded 2-core machine and
-over ssh, answers took longer than the 0.1 s once waited here."""
+out by a terminal that never answers. An answer that comes after it is dropped by the app's input parser
+(`tui.late_replies`; Textual would read it as typed keys) but tells nothing, so it is generous: on a loaded
+2-core machine and over ssh, answers took longer than the 0.1 s once waited here."""
 KITTY_ID = 31
 KITTY_QUERY = f"\x1b_Gi={KITTY_ID},s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
 """kitty's graphics query (a 1×1 RGB image, not stored): terminals that draw kitty graphics answer OK."""

@@ -55,7 +55,8 @@ def keep(text: str) -> None:
 
 
 def driver_class(base: type[Driver]) -> type[Driver]:
-    """`base`, or (while the terminal is held) a Linux driver that gives the terminal back as it was before the hold."""
+    """`base`, or (while the terminal is held) a Linux driver that gives the terminal back as it was before the hold
+    and drops answers to the terminal probe that come late (`tui.late_replies`)."""
     from textual.drivers.linux_driver import LinuxDriver
 
     if _saved is None or not issubclass(base, LinuxDriver):
@@ -68,6 +69,16 @@ def driver_class(base: type[Driver]) -> type[Driver]:
         def start_application_mode(self) -> None:
             super().start_application_mode()
             self.attrs_before = before
+
+        def run_input_thread(self) -> None:
+            # The terminal was probed before Textual started: an answer it gave after the probe's patience
+            # would be read as typed keys. Textual's driver makes its parser here, by this module-level name.
+            from textual.drivers import linux_driver
+
+            from tui.late_replies import LateRepliesDropped
+
+            linux_driver.XTermParser = LateRepliesDropped  # type: ignore[misc]
+            super().run_input_thread()
 
     return HeldDriver
 

@@ -33,7 +33,7 @@ def table_rows(tokens: tuple[Token, ...]) -> tuple[Row, list[Row]]:
     return header, rows
 
 
-def _plain(cell: Token) -> str:
+def plain(cell: Token) -> str:
     """A cell's text as Rich shows it (link targets and markup left out)."""
     return "".join(c.content for c in cell.children or [] if c.type in ("text", "code_inline", "html_inline")) or cell.content
 
@@ -51,18 +51,29 @@ def fits(tokens: tuple[Token, ...], console: Console, options: ConsoleOptions) -
     header, rows = table_rows(tokens)
     table = Table(box=box.SIMPLE, pad_edge=False, show_edge=True, collapse_padding=True)
     for cell in header:
-        table.add_column(Text(_plain(cell)))
+        table.add_column(Text(plain(cell)))
     for row in rows:
-        table.add_row(*(Text(_plain(cell)) for cell in row))
+        table.add_row(*(Text(plain(cell)) for cell in row))
     unbounded = options.update_width(UNBOUNDED)  # Rich clamps a table's measure to the width it is given
     return Measurement.get(console, unbounded, table).minimum <= options.max_width
 
 
 def record_view(tokens: tuple[Token, ...], width: int, markdown_class: type) -> RenderableType:
     """The table as one block per row, a "header: value" line per cell, under a dim line saying why."""
+    header, rows = table_rows(tokens)
+    return Group(record_note(len(header), width, bool(rows)), Text(), markdown_class(record_blocks(header, rows)))
+
+
+def record_note(columns: int, width: int, rows: bool = True) -> Text:
+    """The dim line above a table shown row by row, saying why."""
+    shown = "row by row" if rows else "one header per line"
+    return Text(f"{columns}-column table too wide for {width} columns: shown {shown}", style="dim italic")
+
+
+def record_blocks(header: Row, rows: list[Row]) -> list[Token]:
+    """A paragraph's tokens per row (the header's, if there are no rows), a "header: value" line per cell."""
     from markdown_it.token import Token  # deferred with the Markdown renderer
 
-    header, rows = table_rows(tokens)
     blocks: list[Token] = []
     for row in rows or [header]:
         children: list[Token] = []
@@ -78,9 +89,7 @@ def record_view(tokens: tuple[Token, ...], width: int, markdown_class: type) -> 
         inline = Token("inline", "", 0)
         inline.children = children
         blocks += [Token("paragraph_open", "p", 1), inline, Token("paragraph_close", "p", -1)]
-    shown = "row by row" if rows else "one header per line"
-    note = Text(f"{len(header)}-column table too wide for {width} columns: shown {shown}", style="dim italic")
-    return Group(note, Text(), markdown_class(blocks))
+    return blocks
 
 
 def _text(content: str) -> Token:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from indexer.answer.fragments import is_fragment
 from indexer.answer.naming import note_names, resolve_subject
 from indexer.lexical import tokenize
 from indexer.quotes import chunk_quotes
@@ -73,10 +74,9 @@ def candidates_of(pool: Sequence[Hit], retriever: Retriever) -> list[Candidate]:
         note = notes.get(hit.chunk.note_id)
         names = note_names(note) if note is not None else (hit.chunk.title,)
         previous = ""
-        title = _squashed(hit.chunk.title)
         for quote in _quotes(hit.chunk):
             key = quote.sentence.lower()
-            if _squashed(quote.sentence) == title:  # the note's title restated (its About passage opens so): a label, not an answer
+            if is_fragment(quote.sentence, hit.chunk.title):  # a label, a formula's source, the title restated: not a sentence
                 continue
             if key not in seen:
                 seen.add(key)
@@ -85,11 +85,6 @@ def candidates_of(pool: Sequence[Hit], retriever: Retriever) -> list[Candidate]:
                 )
             previous = quote.sentence
     return found
-
-
-def _squashed(text: str) -> str:
-    """Letters and digits only, lower case: a title compared with a sentence restating it."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 @lru_cache(maxsize=16_384)

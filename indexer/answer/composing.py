@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from indexer.answer.candidates import Candidate, terms
 from indexer.answer.features import gives_asked_figure, states_outcome
+from indexer.answer.joining import lead_of, may_join, with_antecedents
 from indexer.answer.metadata import MetadataLine
 from indexer.answer.naming import is_naming_sentence, mentions_name
 from indexer.answer.questions import Asked
@@ -38,13 +39,15 @@ def compose(
     *,
     named: bool,
     covering: Sequence[Candidate] = (),
+    across_notes: bool = False,
 ) -> Answer:
     """The answer quoting the chosen sentences, numbered by passage; `every` is all candidates, shortlisted or not.
 
     `covering` holds the best sentence for each part of a compound question: each joins the answer
-    unless it is in it already (so "What does X stand for, and what is its target?" gets both).
+    unless it is in it already (so "What does X stand for, and what is its target?" gets both). `across_notes`: the
+    question compares papers it names, so runners-up may come from other notes.
     """
-    chosen = choose(scored)
+    chosen = with_antecedents(choose(scored, pool, comparative=asked.comparative, across_notes=across_notes), every)
     if asked.comparative and asked.kind not in ("metadata", "list"):
         chosen = _outcome_first(chosen, scored)
     best = chosen[0]
@@ -75,16 +78,18 @@ def compose_metadata(question: str, lines: Sequence[MetadataLine], pool: Sequenc
     return _answer(question, [(m.hit_index, m.text) for m in lines], pool, confidence=1.0, kind="metadata")
 
 
-def choose(scored: list[Candidate]) -> list[Candidate]:
-    """The best sentence, plus up to two close runners-up that add something."""
-    best = scored[0]
-    chosen = [best]
-    for candidate in scored[1:]:
-        if len(chosen) >= MAX_SENTENCES or candidate.score < best.score * JOIN_RATIO:
+def choose(scored: list[Candidate], pool: Sequence[Hit], *, comparative: bool = False, across_notes: bool = False) -> list[Candidate]:
+    """The sentence that may lead, plus up to two close runners-up that add to it (`joining.py`)."""
+    top = scored[0]
+    lead = lead_of(scored, pool, comparative, JOIN_RATIO)
+    chosen = [lead]
+    for candidate in scored:
+        if len(chosen) >= MAX_SENTENCES or candidate.score < top.score * JOIN_RATIO:
             break
-        if any(similar(candidate.sentence, c.sentence) for c in chosen):
+        if candidate is lead or any(similar(candidate.sentence, c.sentence) for c in chosen):
             continue
-        chosen.append(candidate)
+        if may_join(candidate, lead, chosen, pool, across_notes):
+            chosen.append(candidate)
     return chosen
 
 

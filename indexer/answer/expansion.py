@@ -58,3 +58,27 @@ def spelling_out(acronym: str, candidates: Sequence[Candidate], pool: Sequence[H
         return (chunk.note_id != focus, aliases, chunk.ordinal if chunk.note_id == focus else c.hit_index, c.position)
 
     return sorted(found, key=order)
+
+
+MAX_EXTRA_TITLE_WORDS = 2
+"""A title spells an acronym out when its words (before a colon) are at most this many more than the acronym's letters
+("You Only Train Once" for YOTO); a longer title holds the letters by chance."""
+
+
+def title_spelling(acronym: str, pool: Sequence[Hit], focus: str) -> Candidate | None:
+    """The title (its part before a colon) whose words' initials spell `acronym`, as a sentence to quote, for a note no
+    sentence of which spells it out ("You Only Train Once" for YOTO): the focus note's first, then the other passages'."""
+    firsts: dict[str, int] = {}  # each note's earliest passage in the pool: the one its title heads
+    for index, hit in enumerate(pool):
+        known = firsts.get(hit.chunk.note_id)
+        if known is None or hit.chunk.ordinal < pool[known].chunk.ordinal:
+            firsts[hit.chunk.note_id] = index
+    for _, index in sorted(firsts.items(), key=lambda item: item[0] != focus):
+        chunk = pool[index].chunk
+        name = chunk.title.split(":")[0].strip()
+        words = re.findall(r"[\w-]+", name)
+        if acronym.lower() in {w.lower() for w in words} or not 2 <= len(words) <= len(acronym) + MAX_EXTRA_TITLE_WORDS:
+            continue  # "SortNet: ..." names the paper, it does not spell SortNet out
+        if _initials_spell(acronym, name):
+            return Candidate(name, index, -1, name, "", name, (chunk.title,))
+    return None

@@ -18,7 +18,7 @@ from indexer.answer.candidates import (
 from indexer.answer.code_lines import without_code_lines
 from indexer.answer.composing import citations_of, compose, compose_metadata, one_per_part
 from indexer.answer.definition import asked_name, defined_note, defining
-from indexer.answer.expansion import asked_acronym, spelling_out
+from indexer.answer.expansion import asked_acronym, spelling_out, title_spelling
 from indexer.answer.features import _initials_spell, feature_rows
 from indexer.answer.follow_up import Reading, in_context, read_question
 from indexer.answer.links import asks_for_link, without_link_lines
@@ -158,7 +158,8 @@ def _answer(
         return refuse(refusal_reason([], note_name, asked_thing(question)), confidence)
     covering = one_per_part([score_candidates(evidence.shortlisted, rows) for rows in evidence.part_rows])
     covering += best_of_each(scored, pool, evidence.compared)
-    return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering)
+    across = asked.comparative and len(retriever.notes_called(question)) >= 2  # "FastSAM compared with SAM": both notes' sentences
+    return compose(asked, question, scored, evidence.every, pool, named=evidence.named, covering=covering, across_notes=across)
 
 
 def builds_on(question: str, note_id: str, named: str, retriever: Retriever) -> bool:
@@ -260,6 +261,8 @@ def gather(
                 pool += gather_pool(top, retriever, query_vector, other)[len(top) :]
         every = _candidates(question, asked, pool, retriever)
         spelled = spelling_out(acronym, every, pool, focus)
+    titled = title_spelling(acronym, pool, focus) if acronym and not spelled else None
+    spelled = [titled] if titled is not None else spelled  # "You Only Train Once" is what YOTO stands for
     definition = defining(every, pool, focus) if defined else []
     shortlisted = shortlist(every, pool, query_terms)
     for note_id in compared:  # ... and shortlists each one's most promising sentences

@@ -12,10 +12,11 @@ DB_NAME = "index.sqlite"
 SCHEMA_VERSION = 2
 """2: note files' stats and records (`note_files`), BM25 format 2. A schema 1 index is rewritten from
 its cached vectors by the next build (nothing is embedded again)."""
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 """Bump when chunking or quoting changes, or what a note's metadata is read as (the About passage, the stored
 notes and their fields): every note is then re-chunked (vectors are still reused by hash). 6: years from a
-venue near the top or the paper's arXiv id (`indexer.notemodel.METADATA_RULE` 2)."""
+venue near the top or the paper's arXiv id (`indexer.notemodel.METADATA_RULE` 2). 7: a table too long for one
+chunk cut into runs of whole rows under its header row."""
 REBUILD_HINT = "run: papernotes index --rebuild"
 
 SCHEMA = """

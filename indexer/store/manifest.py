@@ -13,12 +13,14 @@ from indexer.store.database import SCHEMA_VERSION, SENTENCE_DTYPE
 from indexer.store.generations import files_problem, gen_dir
 
 _ITEM_BYTES = {"float16": 2, "float32": 4}
+EMPTY_INDEX = "the index is empty"
+"""The problem of a database with no committed generation (a first build still running, cancelled or killed)."""
 
 
 def manifest_problem(manifest: dict[str, str], spec: ModelSpec | None) -> str | None:
     """Why an index can't be used as it is (None when it can)."""
     if not manifest:
-        return "the index is empty"
+        return EMPTY_INDEX
     try:
         schema = int(manifest.get("schema_version", "0"))
         for key in ("generation", "chunks", "dimension"):

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 from indexer.embedding import Encoder, ModelSpec
 from indexer.errors import IndexBusyError, IndexCorruptError, IndexWriteError
 from indexer.store.database import REBUILD_HINT
+from indexer.store.manifest import EMPTY_INDEX
 from indexer.store.records import BuildProgress, BuildReport, IndexStatus
 from indexer.store.status import index_status
 
 if TYPE_CHECKING:
     from indexer.notes import NoteCollection
 
-AUTO_UPDATABLE = ("the index is empty", "the index uses an older schema")
+AUTO_UPDATABLE = (EMPTY_INDEX, "the index uses an older schema")
 """Index problems a reader repairs by updating; any other (damage, a newer schema, another model) stops it."""
 
 FIRST_BUILD_WAIT = 60.0

@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-BENCHMARKS = ["cold_ask", "index_throughput", "incremental", "search_latency", "app_paint", "mcp_latency", "instant", "app_reader", "big_open", "app_library"]
+BENCHMARKS = ["cold_ask", "index_throughput", "incremental", "search_latency", "app_paint", "mcp_latency", "instant", "app_reader", "big_open", "app_library", "app_tables"]
 
 
 @pytest.mark.parametrize("name", BENCHMARKS)

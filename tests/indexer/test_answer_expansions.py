@@ -126,3 +126,34 @@ def test_a_name_the_title_spells_out_is_not_refused(tmp_path) -> None:
     )
     knowledge = build_notes(tmp_path, {"gws.md": gws})
     assert not ask(knowledge, "What does GWS stand for?").refused
+
+
+WIDGETS_ONCE = """\
+---
+title: "Widgets Only Frobnicate Once: Loss-conditional widget training"
+---
+
+# Widgets Only Frobnicate Once: Loss-conditional widget training
+
+## Summary
+
+WOFO trains one widget network for every loss weighting at once. WOFO models match fixed-weight widget models.
+"""
+titled = notes_kb({"wofo.md": WIDGETS_ONCE}, name="titled")
+
+
+def test_an_acronym_its_title_spells_is_answered_with_the_title(titled: KnowledgeBase) -> None:
+    answer = ask(titled, "What does WOFO stand for?")
+    assert answer.text == "Widgets Only Frobnicate Once. [1]"
+    assert answer.citations[0].note == "wofo"
+
+
+def test_a_title_holding_the_letters_by_chance_does_not_spell_an_acronym() -> None:
+    from indexer.answer.expansion import title_spelling
+    from indexer.retrieval import Hit
+
+    class Chunk:
+        note_id, ordinal = "n", 0
+        title = "Weighted Objectives For Overlapping Objects In Widgets Over Frames"
+
+    assert title_spelling("WOFO", [Hit(Chunk(), 1.0, 1.0, 1.0, False)], "n") is None  # type: ignore[arg-type]

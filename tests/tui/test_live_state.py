@@ -342,3 +342,37 @@ async def test_the_open_note_changed_behind_the_library_fills_when_shown_again(n
         document = app.main.query_one(NoteDocument)
         assert document.model is not None and document.model.width > 0 and not document.model.pending(0)
         assert "revised behind the library" in document.model.note.text
+
+
+async def test_a_citation_to_a_note_renamed_since_opens_the_renamed_note(notes_copy: Path, kb: KnowledgeBase) -> None:
+    from tui.widgets.conversation import CitationList
+
+    async with watching(notes_copy) as (app, pilot):
+        turn = await asked(app, pilot, "How fast is AlphaNet?")
+        assert turn.answer is not None and turn.answer.citations[0].note == "alpha"
+        (notes_copy / "alpha.md").rename(notes_copy / "alphanet.md")
+        assert await until(pilot, lambda: app.collection is not None and app.collection.find("alphanet") is not None)
+        await settle(app, pilot)
+        await pilot.press("up")  # from the question box to the citations, made before the rename
+        assert app.focused is turn.query_one(CitationList)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        reader = app.main.reader
+        assert app.main.showing_reader and reader.note is not None and reader.note.id == "alphanet"
+        assert reader.document.cited, "the cited passage is marked in the renamed note"
+        said = app.toast_texts[app.toasts.index("Cited passage [1]")]
+        assert "alphanet.md" in said and "alpha.md is now alphanet.md" in said
+
+
+async def test_a_citation_to_a_note_deleted_since_says_it_is_gone(notes_copy: Path, kb: KnowledgeBase) -> None:
+    async with watching(notes_copy, "beta") as (app, pilot):
+        turn = await asked(app, pilot, "How fast is AlphaNet?")
+        assert turn.answer is not None and turn.answer.citations[0].note == "alpha"
+        (notes_copy / "alpha.md").unlink()
+        assert await until(pilot, lambda: app.collection is not None and app.collection.find("alpha") is None)
+        await settle(app, pilot)
+        await pilot.press("up", "enter")
+        await settle(app, pilot)
+        assert app.main.reader.note is not None and app.main.reader.note.id == "beta"  # nothing else opened
+        said = app.toast_texts[app.toasts.index("Cited note gone")]
+        assert "alpha.md" in said and "no longer in the notes folder" in said

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Checkbox
 
 from indexer.knowledge import KnowledgeBase
 from tui.widgets.conversation import CitationList, ElsewhereList
@@ -60,3 +61,23 @@ async def test_this_paper_is_the_note_on_screen(kb: KnowledgeBase) -> None:
         turn = await ask(app, pilot, "how fast is it?")
         assert turn.answer is not None and turn.answer.read_as == "how fast is AlphaNet?"
         assert "142 frames per second" in (turn.answer.text or "")
+
+
+async def test_the_scope_toggle_looks_ticked_only_when_it_is(kb: KnowledgeBase) -> None:
+    async with running(kb) as (app, pilot):
+        await pilot.press("ctrl+a")
+        toggle = app.main.ask_pane.query_one("#scope", Checkbox)
+
+        def shown() -> str:
+            return str(toggle.render())
+
+        assert shown().startswith("▐ ▌") and "open a note first" in shown()  # no note open: nothing to tick
+        await pilot.press("escape")
+        await app.open_note("alpha")
+        await settle(app, pilot)
+        await pilot.press("a", "ctrl+t")
+        await pilot.pause()
+        assert app.main.ask_pane.scoped and shown().startswith("▐X▌")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert not app.main.ask_pane.scoped and shown().startswith("▐ ▌")

@@ -35,7 +35,9 @@ class Thinking(Static):
         self.started = 0.0
         """When answering started (monotonic seconds)."""
         self.waiting_for = ""
-        """What the answer is waiting for, if anything (model, index update)."""
+        """What the answer is waiting for, if anything (the model)."""
+        self.build: str | None = None
+        """How far the first index build is, while the answer waits for it (None: it does not)."""
         self.display = False
 
     def on_mount(self) -> None:
@@ -44,6 +46,7 @@ class Thinking(Static):
     def start(self) -> None:
         """Show the spinner."""
         self.started = time.monotonic()
+        self.build = None
         self.display = True
         self._tick()
         self._timer.resume()
@@ -56,14 +59,13 @@ class Thinking(Static):
     def _tick(self) -> None:
         elapsed = time.monotonic() - self.started
         frame = SPINNER[int(elapsed * 10) % len(SPINNER)]
-        waiting = f" (waiting for {self.waiting_for})" if self.waiting_for else ""
-        self.update(
-            Content.assemble(
-                (f"{frame} ", "bold $accent"),
-                f"Answering{waiting}… {elapsed:.1f} s",
-                ("  · esc cancels", "dim"),
-            )
-        )
+        if self.build is not None:
+            how_far = f" ({self.build})" if self.build else ""
+            said = f"The index is being built{how_far}: your question is answered as soon as it is ready · {elapsed:.1f} s"
+        else:
+            waiting = f" (waiting for {self.waiting_for})" if self.waiting_for else ""
+            said = f"Answering{waiting}… {elapsed:.1f} s"
+        self.update(Content.assemble((f"{frame} ", "bold $accent"), said, ("  · esc cancels", "dim")))
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,15 @@ class AnswerSpot:
     """Which of the turn's lists, in order (a scoped refusal's choices come before its passages)."""
     option: int
     """The option highlighted in it."""
+
+
+class ScopeToggle(Checkbox):
+    """The "only this note" checkbox: ticked it shows ▐X▌, unticked (or with no note open) an empty ▐ ▌ (Textual's
+    dim X looked ticked in a terminal, most of all beside the dimmed label of a disabled toggle)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 (Textual's name)
+        return "X" if self.value and not self.disabled else " "
 
 
 class QuestionInput(TextBox):
@@ -126,7 +137,7 @@ class AskPane(Vertical):
         with VerticalScroll(id="conversation"):
             yield Static(Content(HINT), id="ask-hint")
         yield Thinking(id="thinking")
-        yield Checkbox(Content("Only this note (open a note first)"), id="scope", disabled=True)
+        yield ScopeToggle(Content("Only this note (open a note first)"), id="scope", disabled=True)
         yield QuestionInput(placeholder="Ask your notes…", id="question")
 
     def on_mount(self) -> None:
@@ -291,6 +302,18 @@ class AskPane(Vertical):
     def set_waiting_for(self, what: str) -> None:
         """Say what the pending answer waits for ("" when nothing)."""
         self.query_one(Thinking).waiting_for = what
+
+    def wait_for_build(self, progress: str) -> None:
+        """The pending answer waits for the first index build, `progress` so far ("" when it has not said)."""
+        thinking = self.query_one(Thinking)
+        thinking.build = progress
+        thinking._tick()  # said at once, not at the next tick
+
+    def build_progressed(self, progress: str) -> None:
+        """The build the pending answer waits for (if it waits for one) got to `progress`."""
+        thinking = self.query_one(Thinking)
+        if thinking.build is not None and self.answering:
+            thinking.build = progress
 
     def finish_turn(self, number: int, answer: Answer, *, note: str | None = None) -> None:
         """Show the answer of turn `number` (ignored if that turn was cancelled), with a one-line `note` above it."""

@@ -22,6 +22,10 @@ FILL_PAUSE = 0.004
 LAYOUT_DELAY = 0.25
 """Seconds a new height waits to be laid out: a layout re-arranges the whole screen (~30 ms here), the
 strips need none (rows are found in the note's own tops), so heights settling in steps share one."""
+LAYOUT_ROWS = 4_000
+"""Document rows past which the wait before a layout grows with the height: Textual's layout costs in
+proportion to a widget's height (its spatial map), ~0.3 s for a 64,000-row table shown row by row, so a
+note that tall is laid out every 4 s while it fills, not every 0.25 s."""
 
 
 class Filling:
@@ -54,7 +58,8 @@ class Filling:
             self._lay_out()
         elif not self._layout_due:
             self._layout_due = True
-            self.set_timer(LAYOUT_DELAY, self._lay_out)
+            rows = model.total if model is not None else 0
+            self.set_timer(LAYOUT_DELAY * max(1.0, rows / LAYOUT_ROWS), self._lay_out)
         if model is None or anchor is None:
             return
         index, row, top = anchor

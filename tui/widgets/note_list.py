@@ -232,6 +232,11 @@ class NoteList(OptionList):
         if event.character == "/" or (event.is_printable and event.character and event.key != "space"):
             event.stop()
             event.prevent_default()
-            self.screen.set_focus(box)  # at once: the keys after this one go straight to the box
+            if self.screen.focused is not box:
+                # At once: the keys after this one go straight to the box. They go on with the filter: its text
+                # is not selected on focus (the box reads its focus after this letter, which would be typed over).
+                box.select_on_focus = False
+                self.screen.set_focus(box)
+                box.call_later(setattr, box, "select_on_focus", True)
             if event.character != "/":
                 box.insert_text_at_cursor(event.character)

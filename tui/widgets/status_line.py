@@ -14,6 +14,7 @@ from indexer.store import IndexStatus
 STAGES = {
     "loading model": "Loading model",
     "embedding": "Embedding passages",
+    "embedding sentences": "Embedding sentences",
     "writing": "Writing index",
 }
 

@@ -125,10 +125,12 @@ class AnswerWork:
             self.post_message(result)
 
     def _index_exists(self: PapernotesApp) -> bool:
-        """Whether an index (a committed generation to answer from) is on disk."""
-        from indexer.store import DB_NAME
+        """Whether an index (a committed generation to answer from) is on disk: a first build writes its
+        database (the vectors of each batch) long before it commits one."""
+        from indexer.store.database import DB_NAME, current_generation
 
-        return (self.kb.index_folder / DB_NAME).exists()
+        db = self.kb.index_folder / DB_NAME
+        return db.exists() and bool(current_generation(db))
 
     @while_running
     def on_answer_ready(self: PapernotesApp, message: AnswerReady) -> None:
@@ -139,7 +141,7 @@ class AnswerWork:
     @while_running
     def on_answer_failed(self: PapernotesApp, message: AnswerFailed) -> None:
         error = message.error
-        if isinstance(error, IndexMissingError):
+        if isinstance(error, IndexMissingError) or _no_generation(error):  # none yet, or the first build cancelled
             text, hint = (
                 "There is no index yet, so nothing can be answered.",
                 "Build it with ctrl+r (or Update index in the ctrl+p palette): "
@@ -154,6 +156,10 @@ class AnswerWork:
         else:
             text, hint = f"Something went wrong: {error}", None
         self.main.ask_pane.fail_turn(message.turn, text, hint)
+
+    def wait_for_first_build(self: PapernotesApp) -> None:
+        """The question asked waits for the first build (nothing to answer from before): the pane says how far it is."""
+        self.main.ask_pane.wait_for_build(self.build_progress)
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def _find_related(self: PapernotesApp, note_id: str) -> None:
@@ -173,3 +179,10 @@ class AnswerWork:
         if note is not None and note.id == message.note_id:
             self.main.reader.card.set_related(message.related, "none found")
             self.refresh_bindings()
+
+
+def _no_generation(error: Exception) -> bool:
+    """Whether `error` says the index has no committed generation (its database written by a first build only)."""
+    from indexer.store.manifest import EMPTY_INDEX
+
+    return isinstance(error, IndexCorruptError) and error.message == EMPTY_INDEX

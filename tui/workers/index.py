@@ -13,7 +13,7 @@ from indexer.store import BuildCancelled, BuildReport, IndexStatus
 from tui.messages import AskQuestion, BuildFailed, BuildFinished, BuildProgressed
 from tui.screens.build_offer import BuildOffer
 from tui.text import one_line, short_title
-from tui.widgets.status_line import changes_counted
+from tui.widgets.status_line import STAGES, changes_counted
 from tui.workers.support import while_running
 
 if TYPE_CHECKING:
@@ -21,8 +21,16 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+COUNTED_STAGES = ("embedding", "embedding sentences")
+"""The build's stages whose progress is a count of texts embedded (the others are a start and an end)."""
 INDEX_WAIT = 30.0
 """Seconds a build waits for another process (e.g. `papernotes index --watch`) holding the index lock."""
+
+
+def progress_said(stage: str, done: int, total: int) -> str:
+    """A build's progress in words: its stage, and how much of it is done when it counts ("embedding passages: 52%")."""
+    said = STAGES.get(stage, stage).lower()
+    return f"{said}: {100 * done // total}%" if total > 0 and stage in COUNTED_STAGES else said
 
 
 NAMED = 3
@@ -54,6 +62,8 @@ class IndexWork:
     """Notes changed on disk while a build ran: the collection it read (and indexed) is out of date."""
     _told_changes: frozenset[str] = frozenset()
     """Ids of notes whose change on disk a toast has told already (the open note renamed or deleted)."""
+    build_progress: str = ""
+    """How far the running build is, in words ("embedding passages: 52%"; "" when it has not said)."""
 
     @work(thread=True, exclusive=True, group="build", exit_on_error=False)
     def _build(self: PapernotesApp, rebuild: bool, cancel: threading.Event) -> None:
@@ -87,6 +97,8 @@ class IndexWork:
     def on_build_progressed(self: PapernotesApp, message: BuildProgressed) -> None:
         if self.state.building:
             self.main.status_line.show_progress(message.stage, message.done, message.total)
+            self.build_progress = progress_said(message.stage, message.done, message.total)
+            self.main.ask_pane.build_progressed(self.build_progress)
 
     @while_running
     async def on_build_finished(self: PapernotesApp, message: BuildFinished) -> None:
@@ -156,6 +168,7 @@ class IndexWork:
 
     def _build_done(self: PapernotesApp) -> None:
         self.state.building = False
+        self.build_progress = ""
         self._build_cancel = None
         self.main.status_line.hide_progress()
         self._show_state()
