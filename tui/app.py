@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.actions import ActionParseResult
@@ -32,6 +33,9 @@ from tui.typeahead import TypeAhead, driver_class
 from tui.widgets.status_line import AppState
 from tui.workers import Workers
 from tui.workers.notes import FIRST_FRAME_WAIT, QuickList
+
+if TYPE_CHECKING:
+    from indexer.answer.result import Answer
 
 REOPEN_WAIT = 2.0
 """Seconds keys typed at start-up wait at most for the note the app reopens (read in ~0.1 s) before going to the library."""
@@ -236,6 +240,14 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
             message.question, short_title(scope_note) if scope_note else None
         )
         turn.open_note = open_note
+        if self._asks_of_a_deleted_note(message.question, open_note, previous):
+            from indexer.answer.result import Answer
+
+            gone = reader.note
+            name = one_line(short_title(gone)) if gone is not None else "it"
+            reason = f"The note you were reading ({name}) was deleted."
+            pane.finish_turn(turn.number, Answer(message.question, None, [], reason=reason))
+            return
         pane.set_waiting_for("the model" if self.state.model == "loading" else "")
         if self.state.building and not self._index_exists():  # answered once the build commits the first index
             self.wait_for_first_build()
@@ -248,6 +260,17 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
             self._start_model_load()
             pane.set_waiting_for("the model")
         self._answer(turn.number, message.question, scope, previous, open_note)
+
+    def _asks_of_a_deleted_note(self, question: str, open_note: str | None, previous: Answer | None) -> bool:
+        """Whether `question` leans on the note being read ("who wrote this paper?") and that note was deleted.
+
+        Asked of all notes instead, "this paper" would be read as whatever note answers best: another paper's authors.
+        """
+        from indexer.answer.questions import is_follow_up
+
+        if open_note is None or self._gone != open_note or not is_follow_up(question):
+            return False
+        return previous is None or not previous.notes or previous.notes[0] == open_note
 
     # --- state shown -----------------------------------------------------------------------------
 

@@ -344,6 +344,24 @@ async def test_the_open_note_changed_behind_the_library_fills_when_shown_again(n
         assert "revised behind the library" in document.model.note.text
 
 
+async def test_this_paper_after_the_open_note_was_deleted_is_not_asked_of_another(
+    notes_copy: Path, kb: KnowledgeBase
+) -> None:
+    """"who wrote this paper" with the note being read (and asked about) deleted: said so, never another paper's authors."""
+    async with watching(notes_copy, "beta") as (app, pilot):
+        await pilot.press("a", "ctrl+t")
+        (notes_copy / "beta.md").unlink()
+        assert await until(pilot, lambda: toasts(app, "Note deleted") > 0)
+        assert await until(pilot, lambda: "index up to date" in status_text(app) and not app.state.building)
+        turn = await asked(app, pilot, "who wrote this paper")
+        assert turn.answer is not None and turn.answer.refused and not turn.answer.citations
+        assert turn.answer.reason == "The note you were reading (BetaFormer) was deleted."
+        assert "BetaFormer) was deleted" in str(turn.query_one(".answer").render())
+        # A question about a paper by name still goes to all notes.
+        named = await asked(app, pilot, "How fast is AlphaNet?")
+        assert named.answer is not None and "142 frames per second" in (named.answer.text or "")
+
+
 async def test_a_citation_to_a_note_renamed_since_opens_the_renamed_note(notes_copy: Path, kb: KnowledgeBase) -> None:
     from tui.widgets.conversation import CitationList
 
