@@ -233,8 +233,9 @@ class PapernotesApp(Actions, Navigation, BackForward, Workers, KeyHold, App[None
         reader = self.main.reader
         open_note = reader.note.id if self.main.showing_reader and reader.note is not None else None
         previous = pane.previous_answer
-        if open_note is not None and pane.previous_open_note != open_note:
+        if open_note is not None and pane.previous_open_note != open_note and (previous is None or previous.notes[:1] != [open_note]):
             previous = None  # another note opened since: "it" and "this paper" are the note on screen
+        # (opened from the answer, its citation to the note it is about: the conversation goes on about that note)
         turn = await pane.start_turn(
             message.question, short_title(scope_note) if scope_note else None
         )

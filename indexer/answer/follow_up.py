@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from indexer.answer.naming import short_name
 from indexer.answer.questions import is_follow_up
+from indexer.answer.refusing import unknown_names
 from indexer.answer.result import Answer
 from indexer.retrieval import Retriever
 
@@ -23,6 +24,18 @@ _WHAT_ABOUT = re.compile(
     re.IGNORECASE,
 )
 """'and what about SAM?', 'and SAM?', 'same for SAM?': the previous question asked again of another paper (when the rest is its name)."""
+_CONNECTIVE = re.compile(r"^\s*(?:(?:and|but|so|also|then|ok|okay)\b[\s,]*)+", re.IGNORECASE)
+"""The word that joins a follow-up to the turn before ("and how fast is it?"): dropped when the question is read with the name."""
+_LEANING_OPENING = re.compile(
+    r"^\s*(?:(?:which|what|how|who|whom|whose|where|when|why)\b(?:\s+[\w-]+){0,3}?\s+)?"
+    r"(?:(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should|may|might)\s+)?$",
+    re.IGNORECASE,
+)
+"""What may come before a word standing for the previous paper: a question word and its few words ("how many
+parameters", "what dataset", "who wrote"), then an auxiliary ("how fast is it?", "what dataset was it trained on?").
+A question that says more before it has given the word its own antecedent: "Which search procedure do Zou et al. use to
+optimise their suffix?" (Zou et al.'s), "Which technique trains each module of a network on its own …", "the mapping
+network that turns z into w": a question of its own, not a follow-up."""
 _COMPARES = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|than|differ(?:s|ent|ence)?|unlike|against)\b", re.IGNORECASE)
 
 
@@ -48,21 +61,23 @@ def read_question(
 ) -> Reading:
     """`question` read with the previous answer (or the one note it is asked of) as its context.
 
-    Only a follow-up leans on it ("and …", "what about …", "it", "its", "the paper": `is_follow_up`); any other
-    question is read as typed, whatever was asked before.
+    Only a follow-up leans on it ("and …", "what about …", "it", "its", "the paper" with only a question word before
+    it: `_leans_on_before`); any other question is read as typed, whatever was asked before (`in_context` reads one
+    that nothing answers alone).
     - A follow-up that calls a note by a name of its own ("and what about SAM?") starts a topic, that note's.
       A bare "what about X?" asks the previous question again with X in place of the previous paper ("who
       wrote DETR?" → "who wrote SAM?"). A comparison keeps the previous paper for its pronoun ("how does it
       compare with SAM?" → "how does DETR compare with SAM?").
     - Else it is asked of the previous answer's note, a pronoun read as that note's name ("how fast is it?"
       → "how fast is DETR?"): the question then names the note, so its passages and its own sentences
-      (not a baseline's row) answer it. With no pronoun, the previous note is preferred.
+      (not a baseline's row) answer it. With no pronoun, the question is asked of that note ("and the dataset?" → "the
+      dataset in DETR?"). The note is called by the name the conversation used ("StyleGAN", not its long title).
     Asked of one note ("only this note", `--note`), the pronoun is that note, whatever the previous answer was about;
     with no previous answer, the note being read (`open_note`, the app's reader: "who wrote this paper?").
     """
     before = previous.notes[0] if previous is not None and previous.notes else None
-    topic = scope[0] if scope is not None and len(scope) == 1 else before or open_note
-    if topic is None or topic not in retriever.index.notes or not is_follow_up(question):
+    topic = _topic(previous, scope, open_note)
+    if topic is None or topic not in retriever.index.notes or not _leans_on_before(question):
         return Reading(question)
     called = retriever.notes_called(question)
     name = _name_of(topic, previous, retriever)
@@ -74,11 +89,71 @@ def read_question(
             return Reading(_with_name(question, name), about=[topic, *called[:1]])
         return Reading(question, about=called[:1])
     if _PRONOUN.search(question):
-        return Reading(_with_name(question, name), about=[topic])
-    if previous is None or topic != before:
-        return Reading(question)
-    hint = previous.citations[0].title if previous.citations else ""
-    return Reading(question, prefer=previous.notes[:2], search_hint=hint)
+        return Reading(_with_name(_unjoined(question), name), about=[topic])
+    return _in_note(question, topic, name)
+
+
+def in_context(
+    question: str,
+    previous: Answer | None,
+    retriever: Retriever,
+    scope: Sequence[str] | None = None,
+    open_note: str | None = None,
+) -> Reading | None:
+    """A question read as typed that nothing answered, read instead about the conversation's note; None when it can't be.
+
+    "how many images are needed" after an answer from DreamBooth's note names no paper and says nothing that marks
+    it as a follow-up: its subject is implied. Asked alone, no note answers it; about DreamBooth it is "how many
+    images are needed in DreamBooth?". Only a question that names no note and no unknown name ("No note covers
+    YOLOv8" stands) is read so, and only after it was refused as typed, so a question some note answers on its own is
+    answered as it would be alone, whatever was asked before.
+    """
+    topic = _topic(previous, scope, open_note)
+    if topic is None or topic not in retriever.index.notes or retriever.notes_called(question):
+        return None
+    if unknown_names(question, retriever):
+        return None
+    return _in_note(question, topic, _name_of(topic, previous, retriever))
+
+
+def _leans_on_before(question: str) -> bool:
+    """Whether a question is a follow-up: it opens with "and …" or "what about …", or a word of it stands for the
+    previous paper ("it", "its", "this paper": `is_follow_up`) with only a question word before it (`_LEANING_OPENING`)."""
+    if not is_follow_up(question):
+        return False
+    if _CONNECTIVE.match(question) or re.match(r"\s*(?:what|how)\s+about\b", question, re.IGNORECASE):
+        return True
+    undescribed = _DESCRIBED.sub(" ", question)  # "the paper that recovers depth …" is a paper to find, not the last one
+    leaning = _FOLLOW_UP_WORD.search(undescribed)
+    return leaning is not None and bool(_LEANING_OPENING.match(undescribed[: leaning.start()]))
+
+
+_DESCRIBED = re.compile(r"\bthe\s+(?:paper|model|method|approach|work|network)\s+(?:that|which|who|where|whose)\b", re.IGNORECASE)
+"""A paper described by what it does ("the model that learns to imitate a video game"): the one the question looks for."""
+
+
+_FOLLOW_UP_WORD = re.compile(
+    r"\b(?:it|its|it's|they|them|their|this|that|these|those|the\s+(?:paper|model|method|approach|work|network))\b",
+    re.IGNORECASE,
+)
+"""The words `is_follow_up` takes for the previous paper."""
+
+
+def _topic(previous: Answer | None, scope: Sequence[str] | None, open_note: str | None) -> str | None:
+    """The note a follow-up is about: the one note asked of, else the previous answer's, else the note being read."""
+    before = previous.notes[0] if previous is not None and previous.notes else None
+    return scope[0] if scope is not None and len(scope) == 1 else before or open_note
+
+
+def _in_note(question: str, topic: str, name: str) -> Reading:
+    """`question` asked of the note `topic`, called `name`: "and the dataset?" → "the dataset in DETR?"."""
+    bare = _unjoined(question).rstrip(" ?.!") or question
+    return Reading(f"{bare} in {name}?", about=[topic])
+
+
+def _unjoined(question: str) -> str:
+    """`question` without the word joining it to the turn before ("and how fast is it?" → "how fast is it?")."""
+    return _CONNECTIVE.sub("", question, count=1) or question
 
 
 def _name_of(note_id: str, previous: Answer | None, retriever: Retriever) -> str:
@@ -88,7 +163,20 @@ def _name_of(note_id: str, previous: Answer | None, retriever: Retriever) -> str
         for start, end, called in retriever.calls(asked):
             if called == note_id:
                 return asked[start:end]
+    names = {_squashed(n) for n in retriever.names_of(note_id)}
+    for word in _WORD.findall(asked):  # "StyleGAN", as the question wrote style_GAN.md's "style gan"
+        if _squashed(word) in names:
+            return word
     return short_name(retriever.index.notes[note_id])
+
+
+_WORD = re.compile(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]")
+"""A word that may be a name as a question writes it ("StyleGAN", "YOLO9000", "Cycle-GAN")."""
+
+
+def _squashed(name: str) -> str:
+    """A name without case, spaces, "-" and "_": "style_GAN", "Style GAN" and "StyleGAN" are one name."""
+    return re.sub(r"[\s_-]+", "", name.lower())
 
 
 def _asked_again(question: str, other: str, previous: Answer | None, topic: str | None, retriever: Retriever) -> str | None:

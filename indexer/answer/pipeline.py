@@ -20,7 +20,7 @@ from indexer.answer.composing import citations_of, compose, compose_metadata, on
 from indexer.answer.definition import asked_name, defined_note, defining
 from indexer.answer.expansion import asked_acronym, spelling_out, title_spelling
 from indexer.answer.features import _initials_spell, feature_rows
-from indexer.answer.follow_up import Reading, read_question
+from indexer.answer.follow_up import Reading, in_context, read_question
 from indexer.answer.links import asks_for_link, without_link_lines
 from indexer.answer.metadata import metadata_lines
 from indexer.answer.naming import note_names, short_name
@@ -94,6 +94,11 @@ def answer_question(
     if answer is None:
         answer = _answer(question, retriever, mode=mode, scope=scope, reading=reading, threshold=threshold)
         answer.outside_scope = [note_ref(question, retriever, note_id) for note_id in outside]
+    again = in_context(typed, previous, retriever, scope, open_note) if answer.refused and question == typed and not outside else None
+    if again is not None:  # "how many images are needed" after DreamBooth: nothing answers it alone, DreamBooth's note may
+        retried = _answer(again.question, retriever, mode=mode, scope=scope, reading=again, threshold=threshold)
+        if not retried.refused:
+            question, answer = again.question, retried
     answer.question, answer.read_as = typed, (question if question != typed else None)
     return answer
 

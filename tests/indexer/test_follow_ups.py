@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,54 @@ def test_with_nothing_asked_before_this_paper_is_the_note_being_read(content_kb:
     answer = content_kb.ask("who wrote this paper?", open_note="detr")
     assert answer.read_as == "who wrote DETR?" and "Carion" in (answer.text or "")
     assert content_kb.ask("who wrote it?", open_note="detr").notes == ["detr"]
+
+
+@pytest.fixture(scope="module")
+def dreambooth(papers_we_read_kb: KnowledgeBase) -> Answer:
+    answer = papers_we_read_kb.ask("what is the prior preservation loss in DreamBooth")
+    assert answer.notes[0] == "summaries/DreamBooth"
+    return answer
+
+
+def test_a_question_whose_subject_is_implied_is_read_with_the_previous_paper(
+    papers_we_read_kb: KnowledgeBase, dreambooth: Answer
+) -> None:
+    """No "and", no pronoun: nothing answers "how many images are needed" alone, DreamBooth's note does (it was refused)."""
+    assert papers_we_read_kb.ask("how many images are needed").refused
+    for typed in ("how many images are needed", "and how many images are needed"):
+        answer = papers_we_read_kb.ask(typed, previous=dreambooth)
+        assert answer.read_as == "how many images are needed in DreamBooth?"
+        assert answer.notes[0] == "summaries/DreamBooth" and "3-5" in (answer.text or "")
+
+
+def test_with_nothing_asked_before_an_implied_subject_is_the_note_being_read(papers_we_read_kb: KnowledgeBase) -> None:
+    answer = papers_we_read_kb.ask("and how many images are needed", open_note="summaries/DreamBooth")
+    assert answer.read_as == "how many images are needed in DreamBooth?" and "3-5" in (answer.text or "")
+
+
+def test_a_follow_up_is_read_with_the_name_the_conversation_uses(papers_we_read_kb: KnowledgeBase) -> None:
+    """style_GAN.md's paper is "StyleGAN" as the previous question wrote it, not its long title; the "and" is dropped."""
+    loss = papers_we_read_kb.ask("which loss does StyleGAN use")
+    answer = papers_we_read_kb.ask("and what dataset did they introduce?", previous=loss)
+    assert answer.read_as == "what dataset did StyleGAN introduce?"
+    assert "FFHQ" in (answer.text or "")  # as asked alone
+
+
+@pytest.mark.parametrize("kb_name, questions", [("content_kb", "questions.jsonl"), ("papers_we_read_kb", "papers_we_read.jsonl")])
+def test_a_question_asked_after_an_unrelated_one_is_answered_as_alone(
+    request: pytest.FixtureRequest, kb_name: str, questions: str
+) -> None:
+    """Every question of an evaluation set asked right after the set's previous question about another note: the same
+    answer (or refusal) as asked alone. A follow-up reading must never pull a standalone question onto the last paper."""
+    kb: KnowledgeBase = request.getfixturevalue(kb_name)
+    rows = [json.loads(line) for line in (Path(__file__).parent.parent / "eval" / questions).read_text().splitlines() if line]
+    previous: Answer | None = None
+    changed = []
+    for row in rows:
+        alone = kb.ask(row["question"])
+        if previous is not None and previous.notes[:1] != [row.get("note")]:
+            after = kb.ask(row["question"], previous=previous)
+            if (after.text, after.reason, after.read_as) != (alone.text, alone.reason, None):
+                changed.append(row["id"])
+        previous = alone if not alone.refused else previous
+    assert changed == []

@@ -97,6 +97,19 @@ async def test_escape_in_the_pane_after_asking_again_closes_it(kb: KnowledgeBase
         assert not app.main.asking and shown(app) == "alpha"
 
 
+async def test_after_opening_a_citation_the_conversation_goes_on_about_its_note(kb: KnowledgeBase) -> None:
+    """Asked while reading BetaFormer, answered from AlphaNet, AlphaNet opened from the citation: the next question is
+    still a follow-up of that answer ("and what about BetaFormer?" asks its question again), not a fresh start."""
+    async with running(kb, size=WIDE, note="beta") as (app, pilot):
+        await ask(app, pilot, "How fast is AlphaNet?")
+        await pilot.press("up", "enter")
+        await settle(app, pilot)
+        assert shown(app) == "alpha"
+        turn = await ask(app, pilot, "and what about BetaFormer?")
+        assert turn.answer is not None and turn.answer.read_as == "How fast is BetaFormer?"
+        assert "12 frames per second" in (turn.answer.text or "")
+
+
 QUESTIONS = ["How fast is AlphaNet?", "What does BetaFormer segment?", "How is BetaFormer trained?", "What is GammaDepth?"]
 
 
