@@ -242,8 +242,8 @@ class Actions:
         elif main.showing_reader:
             if not await self.go_back():
                 self.home()
-        elif not main.back_in_library() and main.reader.note is not None:
-            await self.open_note(main.reader.note.id)  # nothing left to back out of: back to the note last read
+        elif not main.back_in_library():  # nothing to back out of: stay (a word typed next is for the filter)
+            self.notify("Already in the library: enter opens the highlighted note.", title="Library")
 
     async def action_back_key(self: PapernotesApp) -> None:
         """Go back from a jump (like a browser's back)."""

@@ -76,7 +76,10 @@ async def test_slash_in_the_reader_goes_to_the_library_filter(kb: KnowledgeBase)
         assert shown(app) == "beta"
 
 
-async def test_escape_in_the_library_with_nothing_to_clear_returns_to_the_note_last_read(kb: KnowledgeBase) -> None:
+async def test_escape_in_the_library_with_nothing_to_clear_stays_there_and_a_word_typed_next_filters(
+    kb: KnowledgeBase,
+) -> None:
+    """Escape never leaves the library for the note last read: `universal` typed right after ran n, a, l there."""
     app = PapernotesApp(kb, watch=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -87,9 +90,13 @@ async def test_escape_in_the_library_with_nothing_to_clear_returns_to_the_note_l
         await pilot.press("escape")  # from the filter to the list
         await pilot.pause()
         assert not app.main.showing_reader
-        await pilot.press("escape")
+        await pilot.press("escape", *"alpha")
         await settle(app, pilot)
-        assert shown(app) == "beta"
+        assert not app.main.showing_reader and not app.main.asking
+        assert app.main.library.query_one("#filter").value == "alpha"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert shown(app) == "alpha"
 
 
 async def test_n_and_p_are_not_jumps_and_the_library_starts_a_new_trail(kb: KnowledgeBase) -> None:
