@@ -631,6 +631,19 @@ async def test_works_small_and_large(kb: KnowledgeBase, size: tuple[int, int]) -
         assert app.is_running
 
 
+async def test_the_filter_matches_names_typed_without_their_spaces(kb: KnowledgeBase) -> None:
+    """"bigbird" finds Big Bird (the palette did, the library did not): spaces and hyphens inside names aside."""
+    async with running(kb) as (app, pilot):
+        await pilot.press(*"gracehopper")
+        assert listed(app) == ["beta"]
+        app.main.library.clear_filter()
+        await pilot.press(*"emmy-noether")
+        assert listed(app) == ["gamma"]
+        app.main.library.clear_filter()
+        await pilot.press(*"alpha net")  # a name with no space, typed with one: as before
+        assert listed(app) == ["alpha"]
+
+
 async def test_the_filter_matches_the_year(kb: KnowledgeBase) -> None:
     async with running(kb) as (app, pilot):
         await pilot.press(*"2023")

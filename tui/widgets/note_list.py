@@ -61,15 +61,17 @@ class NoteRow:
         return cls(note.id, position, name, rest, year, ", ".join(tags), bool(note.warnings), " ".join(words).lower())
 
     def matches(self, terms: Iterable[str]) -> bool:
-        """Whether every (lowercase) term occurs in the row's haystack."""
-        return all(term in self.haystack for term in terms)
+        """Whether every (lowercase) term occurs in the row's haystack, spaces and hyphens inside names aside
+        ("bigbird" finds Big Bird, "gracehopper" Grace Hopper, as the palette's fuzzy match does)."""
+        squashed = squash(self.haystack)
+        return all(term in self.haystack or squash(term) in squashed for term in terms)
 
     def rank(self, terms: Sequence[str]) -> int:
         """How well the row matches `terms` (lowercase; lower is better): 0 when its name or title starts
         with them ("graph u" and Graph U-Nets), 1 when each starts a word of it, 2 for matches inside words
         ("graph" in steganography)."""
         query = " ".join(terms)
-        if any(text.lower().startswith(query) for text in (self.name, self.rest)):
+        if any(squash(text.lower()).startswith(squash(query)) for text in (self.name, self.rest)):
             return 0
         return 1 if all(re.search(rf"(?<![^\W_]){re.escape(term)}", self.haystack) for term in terms) else 2
 
@@ -83,6 +85,15 @@ class NoteRow:
         """Columns the short name, the title, what tells the row apart and the warning mark need."""
         text = self.name + ("  " + self.rest if self.rest else "") + ("  " + self.apart if self.apart else "")
         return Text(text + (WARNING if self.warned else "")).cell_len
+
+
+_INSIDE_NAMES = re.compile(r"[\s\-‐–—_]+")
+"""What a name may be written with or without: Big Bird / BigBird, Style-GAN / StyleGAN."""
+
+
+def squash(text: str) -> str:
+    """`text` without spaces, hyphens and underscores (what the filter also matches against)."""
+    return _INSIDE_NAMES.sub("", text)
 
 
 def note_rows(notes: Sequence[Any]) -> list[NoteRow]:
