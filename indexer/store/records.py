@@ -64,9 +64,14 @@ class BuildReport:
         """One line: notes added / updated / removed / unchanged, chunks embedded, seconds."""
         return (
             f"notes: {len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
-            f"{len(self.unchanged)} unchanged; {self.chunks_embedded} of {self.chunks_total} chunks "
-            f"(and {self.sentences_embedded} sentences) embedded in {self.seconds:.1f} s"
+            f"{len(self.unchanged)} unchanged; {self.chunks_embedded} of {_counted(self.chunks_total, 'chunk')} "
+            f"(and {_counted(self.sentences_embedded, 'sentence')}) embedded in {self.seconds:.1f} s"
         )
+
+
+def _counted(count: int, noun: str) -> str:
+    """"1 sentence", "3 sentences"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,12 @@ def test_note_names_stored_by_the_build_equal_the_names_derived_at_open(content_
         assert index.stored_names("another rule") is None
     finally:
         index.close()
+
+
+def test_a_build_summary_counts_one_sentence_and_one_chunk_in_the_singular() -> None:
+    from indexer.store.records import BuildReport
+
+    one = BuildReport(updated=["a"], chunks_embedded=1, chunks_total=1, sentences_embedded=1).summary()
+    assert "1 of 1 chunk (and 1 sentence) embedded" in one
+    many = BuildReport(chunks_embedded=1, chunks_total=672, sentences_embedded=3).summary()
+    assert "1 of 672 chunks (and 3 sentences) embedded" in many
