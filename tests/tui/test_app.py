@@ -642,6 +642,12 @@ async def test_the_filter_matches_names_typed_without_their_spaces(kb: Knowledge
         app.main.library.clear_filter()
         await pilot.press(*"alpha net")  # a name with no space, typed with one: as before
         assert listed(app) == ["alpha"]
+        # F1 and the filter's placeholder name what the filter matches alike
+        from tui.screens.help import help_markdown
+
+        placeholder = str(app.main.query_one("#filter", Input).placeholder)
+        assert "name, title, year, tag or author" in placeholder
+        assert "filter by name (or alias), title, year, tag or author" in help_markdown()
 
 
 async def test_the_filter_matches_the_year(kb: KnowledgeBase) -> None:

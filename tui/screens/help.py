@@ -14,7 +14,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("Everywhere", "ctrl+r", "update the index (only changed notes); again to cancel a running build (also `r` in the reader)"),
     ("Everywhere", "esc", "back out one level: cancel an answer, close the ask pane, go back from a jump, back to the library (and no further)"),
     ("Everywhere", "ctrl+q", "quit (`q` in the reader); it asks first when a question is half-typed: ctrl+q again quits"),
-    ("Library", "type or /", "filter by title, tag, author or alias (from the list too)"),
+    ("Library", "type or /", "filter by name (or alias), title, year, tag or author (from the list too)"),
     ("Library", "↑ ↓ / enter", "move, open the highlighted note"),
     ("Library", "tab", "move between the filter and the list"),
     ("Library", "esc", "clear the filter, else move from the filter to the list; the library is as far back as esc goes"),
