@@ -657,3 +657,21 @@ async def test_the_filter_matches_the_year(kb: KnowledgeBase) -> None:
         app.main.library.clear_filter()
         await pilot.press(*"2022 segm")
         assert listed(app) == ["beta"]
+
+
+async def test_related_notes_that_look_alike_show_their_files(kb: KnowledgeBase) -> None:
+    """Two related notes of one title (or one titled as the note read) say which file each is, as the library does."""
+    from indexer.knowledge import RelatedNote
+    from tui.widgets.note_card import card_content
+
+    async with running(kb) as (app, pilot):
+        assert app.collection is not None
+        beta = app.collection.find("beta")
+        assert beta is not None
+        twins = [RelatedNote("alpha", "Attention Is All You Need", 0.9), RelatedNote("gamma", "Attention Is All You Need", 0.8)]
+        text = card_content(beta, twins, None, {}).plain
+        assert "1 Attention Is All You Need (alpha)  ·  2 Attention Is All You Need (gamma)" in text
+        own = card_content(beta, [RelatedNote("alpha", beta.title, 0.9)], None, {}).plain
+        assert f"1 {beta.title} (alpha)" in own
+        apart = card_content(beta, [RelatedNote("alpha", "AlphaNet", 0.9)], None, {}).plain
+        assert "1 AlphaNet" in apart and "(alpha)" not in apart

@@ -85,12 +85,15 @@ def card_content(
     parts += _field("File", (one_line(note.rel_path), "dim"))
     if related:
         items: list[str | tuple[str, str | Style]] = []
-        for key, item in enumerate(related[:RELATED_KEYS], start=1):
+        shown = [(item, names.get(item.note_id) or one_line(item.title)) for item in related[:RELATED_KEYS]]
+        called = [name.casefold() for _, name in shown] + [(names.get(note.id) or one_line(note.title)).casefold()]
+        for key, (item, name) in enumerate(shown, start=1):
             if items:
                 items.append(("  ·  ", "dim"))
             items.append((f"{key} ", "bold $accent"))
-            name = names.get(item.note_id) or one_line(item.title)
             items.append(_clickable(name, f"app.open_note({item.note_id!r})", "not underline"))
+            if called.count(name.casefold()) > 1:  # looks like another one here: its file tells them apart
+                items.append((f" ({one_line(item.note_id)})", "dim"))
         parts += _field("Related", *items)
     elif related_note:
         parts += _field("Related", (related_note, "dim italic"))
