@@ -85,10 +85,7 @@ def chunk_note(note: Note, counter: TokenCounter) -> list[Chunk]:
         units: list[_Unit] = []
         for block in section.blocks:
             text = ("  " * block.depth + "- " + block.text) if block.kind == "list_item" else block.text
-            if block.kind == "table":
-                units.extend(_table_units(text, block.start_line, block.end_line, budget, counter))
-            else:
-                units.extend(_units_for(text, block.start_line, block.end_line, budget, counter))
+            units.extend(_units_for(text, block.start_line, block.end_line, budget, counter))
         for unit in _pack(units, budget):
             add(section.label, context, unit.text, unit.start_line, unit.end_line)
     return chunks
@@ -151,41 +148,6 @@ def _units_for(text: str, start: int, end: int, budget: int, counter: TokenCount
             units.append(_Unit(sentence, start, end, count))
         else:
             units.extend(_Unit(piece, start, end, counter.count(piece)) for piece in _hard_split(sentence, budget, counter))
-    return units
-
-
-def _table_units(text: str, start: int, end: int, budget: int, counter: TokenCounter) -> list[_Unit]:
-    """A table as one unit, or when too long as runs of whole rows each under its header row (so every
-    chunk's rows are read with their column names), each run as long as the budget allows; a row too long
-    even alone with its header is split as text is."""
-    tokens = counter.count(text)
-    rows = text.split("\n")
-    if tokens <= budget or len(rows) < 3:
-        return [_Unit(text, start, end, tokens)]
-    header, body = rows[0], rows[1:]
-    header_tokens = counter.count(header)
-    units: list[_Unit] = []
-    run: list[tuple[int, str]] = []  # (source line, row) under the header
-    used = header_tokens
-
-    def close() -> None:
-        if run:
-            lines = [line for line, _ in run]
-            units.append(_Unit("\n".join([header, *(row for _, row in run)]), min(lines), max(lines), used))
-
-    for offset, (row, count) in enumerate(zip(body, counter.count_many(body), strict=True)):
-        line = start + 2 + offset  # the header's line, the delimiter row's, then a row a line
-        if header_tokens + count > budget:
-            close()
-            run, used = [], header_tokens
-            units.extend(_units_for(f"{header}\n{row}", line, line, budget, counter))
-            continue
-        if used + count > budget:
-            close()
-            run, used = [], header_tokens
-        run.append((line, row))
-        used += count
-    close()
     return units
 
 
