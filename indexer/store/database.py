@@ -16,7 +16,8 @@ CHUNKER_VERSION = "7"
 """Bump when chunking or quoting changes, or what a note's metadata is read as (the About passage, the stored
 notes and their fields): every note is then re-chunked (vectors are still reused by hash). 6: years from a
 venue near the top or the paper's arXiv id (`indexer.notemodel.METADATA_RULE` 2). 7: a table too long for one
-chunk cut into runs of whole rows under its header row."""
+chunk cut into runs of whole rows under its header row (taken back: it broke the chunker's coverage properties;
+kept at 7 so indexes built with it are chunked again)."""
 REBUILD_HINT = "run: papernotes index --rebuild"
 
 SCHEMA = """
