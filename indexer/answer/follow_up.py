@@ -47,9 +47,6 @@ class Reading:
     about: list[str] = field(default_factory=list)
     """Notes taken as named (`Retriever.search(about=...)`): the paper a follow-up is about, even by a family's
     name ("and what about SAM?", which names no note for ranking: MobileSAM, HQ-SAM … build on "SAM")."""
-    prefer: list[str] = field(default_factory=list)
-    search_hint: str = ""
-    """Words added to the search only (the previous answer's title), for a follow-up with no pronoun to resolve."""
 
 
 def read_question(

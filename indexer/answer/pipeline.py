@@ -221,15 +221,12 @@ def gather(
 ) -> Evidence | None:
     """Retrieve for `question` and build the scored-to-be candidates with their feature rows; None when nothing matches.
 
-    `reading`: how a follow-up was read (`follow_up.read_question`): the notes to prefer, words added to the search.
+    `reading`: how a follow-up was read (`follow_up.read_question`): the notes it is taken to be about.
     """
     reading = reading or Reading(question)
-    search_text = f"{question} ({reading.search_hint})" if reading.search_hint else question
     named_notes = list(dict.fromkeys([*retriever.named_notes(question), *reading.about]))
-    query_vector = retriever.embed(search_text) if mode != "lexical" else None
-    hits = retriever.search(
-        search_text, k=8, mode=mode, scope=scope, prefer=reading.prefer, query_vector=query_vector, about=reading.about
-    )
+    query_vector = retriever.embed(question) if mode != "lexical" else None
+    hits = retriever.search(question, k=8, mode=mode, scope=scope, query_vector=query_vector, about=reading.about)
     if not hits:
         return None
     top = hits[:PASSAGES]
